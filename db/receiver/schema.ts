@@ -1,0 +1,60 @@
+/**
+ * Receiver (VM122) tables: every accepted onboarding event and the desk tickets they open.
+ *
+ * Column names keep the ones the Ops desk already reads (`webhook_events.event_type`,
+ * `.session_id`, `.domain`, `tickets.subject`). Times are Unix milliseconds (integers).
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    subject: text('subject').notNull(),
+    priority: text('priority', { enum: ['normal', 'high'] }).notNull().default('normal'),
+    status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
+    domain: text('domain').notNull(),
+    sessionId: text('session_id').notNull(),
+    /** The event that opened the ticket (one ticket per opening event). */
+    openedByEventId: integer('opened_by_event_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('tickets_opened_by_event_id_unique').on(t.openedByEventId),
+    index('tickets_session_status_idx').on(t.sessionId, t.status),
+    index('tickets_domain_idx').on(t.domain),
+    index('tickets_status_id_idx').on(t.status, t.id),
+  ],
+);
+
+export const webhookEvents = sqliteTable(
+  'webhook_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventType: text('event_type').notNull(),
+    sessionId: text('session_id').notNull(),
+    domain: text('domain').notNull(),
+    /** Standard Webhooks `webhook-id` of the first delivery, when the sender signed it. */
+    webhookId: text('webhook_id'),
+    /** Random id of the delivery that wrote the row; lets one batch tell "I inserted" from "it existed". */
+    intakeId: text('intake_id').notNull(),
+    occurredAt: integer('occurred_at'),
+    receivedAt: integer('received_at').notNull(),
+    /** The event's `data` object, as JSON text. */
+    data: text('data').notNull().default(sql`'{}'`),
+    ticketId: integer('ticket_id').references(() => tickets.id),
+  },
+  (t) => [
+    // The seed's idempotency key: at most one row per (event, session_id, domain).
+    uniqueIndex('webhook_events_dedup_key_unique').on(t.eventType, t.sessionId, t.domain),
+    uniqueIndex('webhook_events_webhook_id_unique').on(t.webhookId),
+    uniqueIndex('webhook_events_intake_id_unique').on(t.intakeId),
+    index('webhook_events_session_idx').on(t.sessionId),
+    index('webhook_events_ticket_idx').on(t.ticketId),
+  ],
+);
+
+export type Ticket = typeof tickets.$inferSelect;
+export type WebhookEvent = typeof webhookEvents.$inferSelect;

@@ -1,0 +1,25 @@
+/**
+ * Receiver function (VM122): authenticated, idempotent intake of onboarding events that records
+ * them and opens desk tickets. Served by workerd through `npm run serve -- receiver`.
+ */
+import { Hono } from 'hono';
+import { RECEIVER_CONFIG } from '../shared/config';
+import { errorHandler, notFoundHandler } from '../shared/http-errors';
+import { requestContext } from '../shared/request-context';
+import { createLogger } from '../shared/logger';
+import { health } from './routes/health';
+import { ticketsRoute } from './routes/tickets';
+import { webhooks } from './routes/webhooks';
+import type { ReceiverApp } from './types';
+
+const app = new Hono<ReceiverApp>();
+
+app.use(requestContext(RECEIVER_CONFIG, 'receiver'));
+app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
+app.notFound(notFoundHandler);
+
+app.route('/healthz', health);
+app.route('/api/v1/webhooks', webhooks);
+app.route('/api/v1/tickets', ticketsRoute);
+
+export default app;

@@ -1,0 +1,92 @@
+/** GET /api/v1/tickets (filtered, paginated) and GET /api/v1/tickets/:id (with its timeline). */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { receiverDb } from '../../../db/receiver/client';
+import { getTicketWithEvents, listTickets } from '../../../db/receiver/queries';
+import type { Ticket, WebhookEvent } from '../../../db/receiver/schema';
+import { withDatabase } from '../../shared/database-errors';
+import { normaliseDomain } from '../../shared/event-catalog';
+import { apiError, methodNotAllowed } from '../../shared/http-errors';
+import { authenticateHeaders, authenticateSignature } from '../services/authenticate';
+import type { ReceiverApp } from '../types';
+
+const LIST_QUERY = z.object({
+  status: z.enum(['open', 'closed']).optional(),
+  domain: z.string().min(1).max(253).transform(normaliseDomain).optional(),
+  session_id: z.string().min(1).max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.coerce.number().int().positive().optional(),
+});
+
+const ID = z.coerce.number().int().positive();
+
+function ticketJson(t: Ticket) {
+  return {
+    id: t.id,
+    subject: t.subject,
+    priority: t.priority,
+    status: t.status,
+    domain: t.domain,
+    session_id: t.sessionId,
+    opened_by_event_id: t.openedByEventId,
+    created_at: new Date(t.createdAt).toISOString(),
+    updated_at: new Date(t.updatedAt).toISOString(),
+  };
+}
+
+function eventJson(e: WebhookEvent) {
+  return {
+    id: e.id,
+    event: e.eventType,
+    domain: e.domain,
+    session_id: e.sessionId,
+    webhook_id: e.webhookId,
+    occurred_at: e.occurredAt === null ? null : new Date(e.occurredAt).toISOString(),
+    received_at: new Date(e.receivedAt).toISOString(),
+    data: JSON.parse(e.data) as unknown,
+  };
+}
+
+export const ticketsRoute = new Hono<ReceiverApp>();
+
+ticketsRoute.use(async function requireAuth(c, next) {
+  const pre = await authenticateHeaders(c.req.raw.headers, c.var.config);
+  // A signed GET is signed over its empty body.
+  const verified = pre.ok && pre.signed ? authenticateSignature(c.req.raw.headers, '', c.var.config) : pre;
+  if (!verified.ok) {
+    c.var.log.reason = verified.reason;
+    throw apiError(401, 'unauthorized', 'authentication failed', { headers: { 'www-authenticate': 'X-Webhook-Secret' } });
+  }
+  await next();
+});
+
+ticketsRoute.get('/', async function listTicketsHandler(c) {
+  const query = LIST_QUERY.safeParse(c.req.query());
+  if (!query.success) {
+    const issues = query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw apiError(422, 'validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { details: issues });
+  }
+  const q = query.data;
+  const page = await withDatabase(() =>
+    listTickets(receiverDb(c.env), {
+      status: q.status,
+      domain: q.domain,
+      sessionId: q.session_id,
+      before: q.cursor,
+      limit: q.limit,
+    }),
+  );
+  const last = page.items[page.items.length - 1];
+  return c.json({ tickets: page.items.map(ticketJson), next_cursor: page.hasMore && last ? last.id : null });
+});
+
+ticketsRoute.get('/:id', async function getTicketHandler(c) {
+  const id = ID.safeParse(c.req.param('id'));
+  if (!id.success) throw apiError(404, 'not_found', 'no such ticket');
+  const found = await withDatabase(() => getTicketWithEvents(receiverDb(c.env), id.data));
+  if (!found) throw apiError(404, 'not_found', `ticket ${id.data} does not exist`);
+  return c.json({ ticket: ticketJson(found.ticket), events: found.events.map(eventJson) });
+});
+
+ticketsRoute.all('/', methodNotAllowed(['GET']));
+ticketsRoute.all('/:id', methodNotAllowed(['GET']));

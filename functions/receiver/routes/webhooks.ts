@@ -1,0 +1,90 @@
+/**
+ * POST /api/v1/webhooks/onboard: authenticate (header, then signature over the raw bytes),
+ * bound the body, parse, validate against the catalog, record idempotently.
+ */
+import { Hono } from 'hono';
+import { receiverDb } from '../../../db/receiver/client';
+import { withDatabase } from '../../shared/database-errors';
+import { parseOnboardingEvent } from '../../shared/event-catalog';
+import { apiError, methodNotAllowed } from '../../shared/http-errors';
+import { readBodyWithLimit } from '../../shared/read-body';
+import { authenticateHeaders, authenticateSignature, type AuthFailure } from '../services/authenticate';
+import { intakeEvent } from '../services/intake';
+import type { ReceiverApp } from '../types';
+
+/** Largest accepted body, in bytes. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+function unauthorized(reason: AuthFailure) {
+  const message =
+    reason === 'stale_timestamp'
+      ? 'webhook-timestamp is outside the accepted window of 5 minutes'
+      : 'authentication failed';
+  return apiError(401, 'unauthorized', message, { headers: { 'www-authenticate': 'X-Webhook-Secret' } });
+}
+
+export const webhooks = new Hono<ReceiverApp>();
+
+webhooks.post('/onboard', async function receiveOnboardEvent(c) {
+  const config = c.var.config;
+  const headers = c.req.raw.headers;
+  const webhookId = c.req.header('webhook-id') ?? null;
+  Object.assign(c.var.log, { webhook_id: webhookId ?? undefined });
+  const fail = (reason: AuthFailure) => {
+    Object.assign(c.var.log, { reason, client_ip: clientIp(headers) });
+    return unauthorized(reason);
+  };
+
+  const pre = await authenticateHeaders(headers, config);
+  if (!pre.ok) throw fail(pre.reason);
+  if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+    throw apiError(415, 'unsupported_media_type', 'Content-Type must be application/json');
+  }
+  const bytes = await readBodyWithLimit(c.req.raw, MAX_BODY_BYTES);
+  const raw = new TextDecoder().decode(bytes);
+  if (pre.signed) {
+    const verified = authenticateSignature(headers, raw, config);
+    if (!verified.ok) throw fail(verified.reason);
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw apiError(400, 'malformed_json', 'the body is not valid JSON');
+  }
+  const parsed = parseOnboardingEvent(json, c.req.header('x-onboarding-session'));
+  if (!parsed.ok) {
+    throw apiError(422, 'validation_failed', parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
+      details: parsed.issues,
+    });
+  }
+  const event = parsed.event;
+  Object.assign(c.var.log, { event: event.event, domain: event.domain, session_id: event.session_id });
+
+  const outcome = await withDatabase(() => intakeEvent(receiverDb(c.env), event, webhookId));
+  Object.assign(c.var.log, { event_id: outcome.eventId, ticket_id: outcome.ticketId, duplicate: !outcome.created });
+  return c.json(
+    {
+      status: outcome.created ? 'created' : 'duplicate',
+      event_id: outcome.eventId,
+      ticket_id: outcome.ticketId,
+      duplicate: !outcome.created,
+    },
+    outcome.created ? 201 : 200,
+  );
+});
+
+webhooks.all('/onboard', methodNotAllowed(['POST']));
+
+/** The caller's address as far as the front proxy (if any) tells it; informational, for 401 logs. */
+function clientIp(headers: Headers): string | undefined {
+  return (
+    headers.get('cf-connecting-ip') ??
+    headers.get('x-real-ip') ??
+    headers.get('x-forwarded-for')?.split(',')[0]?.trim() ??
+    undefined
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * Who may call the receiver: a caller holding the shared secret (`X-Webhook-Secret`, current
+ * or previous during rotation), or one that signed the request the Standard Webhooks way.
+ * Split in two steps because the header check needs no body and the signature needs the raw one.
+ */
+import type { ReceiverConfig } from '../../shared/config';
+import { secretsEqual } from '../../shared/constant-time';
+import { SIGNATURE_HEADERS, verifySignature } from '../../shared/signing';
+
+export type AuthFailure = 'missing_secret' | 'bad_secret' | 'missing_signature' | 'bad_signature' | 'stale_timestamp';
+
+export type PreAuth = { ok: true; signed: boolean } | { ok: false; reason: AuthFailure };
+
+export const SECRET_HEADER = 'x-webhook-secret';
+
+/** Secrets accepted now, current first. */
+export function acceptedSecrets(config: ReceiverConfig): string[] {
+  return config.WEBHOOK_SECRET_PREVIOUS ? [config.WEBHOOK_SECRET, config.WEBHOOK_SECRET_PREVIOUS] : [config.WEBHOOK_SECRET];
+}
+
+/**
+ * Step 1, before the body is read: a secret header, if sent, must match; a request with neither
+ * a secret nor signature headers fails; with `WEBHOOK_REQUIRE_SIGNATURE` the signature is mandatory.
+ */
+export async function authenticateHeaders(headers: Headers, config: ReceiverConfig): Promise<PreAuth> {
+  const signed = SIGNATURE_HEADERS.some((h) => headers.has(h));
+  const secret = headers.get(SECRET_HEADER);
+  if (secret !== null) {
+    let match = false;
+    // Compare against every accepted secret, so timing does not tell which one matched.
+    for (const accepted of acceptedSecrets(config)) match = (await secretsEqual(secret, accepted)) || match;
+    if (!match) return { ok: false, reason: 'bad_secret' };
+  }
+  if (config.WEBHOOK_REQUIRE_SIGNATURE && !signed) return { ok: false, reason: 'missing_signature' };
+  if (secret === null && !signed) return { ok: false, reason: 'missing_secret' };
+  return { ok: true, signed };
+}
+
+/**
+ * Step 2, once the raw body is read: signature headers that are present must verify, even when
+ * a good secret header came too (a forged or replayed signature is never waved through).
+ */
+export function authenticateSignature(
+  headers: Headers,
+  rawBody: string,
+  config: ReceiverConfig,
+): { ok: true } | { ok: false; reason: AuthFailure } {
+  const values: Record<string, string> = {};
+  for (const name of SIGNATURE_HEADERS) {
+    const value = headers.get(name);
+    if (value === null) return { ok: false, reason: 'bad_signature' };
+    values[name] = value;
+  }
+  return verifySignature(acceptedSecrets(config), values, rawBody);
+}

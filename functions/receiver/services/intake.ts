@@ -1,0 +1,31 @@
+/**
+ * Records a validated onboarding event: applies the ticket policy and writes everything in one
+ * atomic, idempotent database batch.
+ */
+import type { ReceiverDb } from '../../../db/receiver/client';
+import { recordEvent, type RecordOutcome } from '../../../db/receiver/queries';
+import type { OnboardingEvent } from '../../shared/event-catalog';
+import { planTicket } from './ticket-policy';
+
+/** Stores `event` (delivered as `webhookId`, if signed) and returns the event and ticket ids. */
+export async function intakeEvent(
+  db: ReceiverDb,
+  event: OnboardingEvent,
+  webhookId: string | null,
+  now = Date.now(),
+): Promise<RecordOutcome> {
+  return recordEvent(
+    db,
+    {
+      eventType: event.event,
+      sessionId: event.session_id,
+      domain: event.domain,
+      webhookId,
+      occurredAt: event.occurred_at ? Date.parse(event.occurred_at) : null,
+      data: JSON.stringify(event.data),
+    },
+    planTicket(event),
+    crypto.randomUUID(),
+    now,
+  );
+}

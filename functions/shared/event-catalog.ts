@@ -1,0 +1,111 @@
+/**
+ * The onboarding event catalog shared by the emitter and the receiver: the envelope every
+ * event travels in, one zod schema per event type for its `data`, and a parser that turns
+ * untrusted JSON into a normalised event or a list of field-level problems.
+ */
+import { z } from 'zod';
+
+/** Every event type the portal may send (seed phases B and D). */
+export const EVENT_TYPES = [
+  'account.created',
+  'domain.validated',
+  'dns.applied',
+  'onboarding.completed',
+  'onboarding.failed',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const MAX_TEXT = 1000;
+
+/** `data` schemas: required fields are checked, unknown fields are kept for the timeline. */
+export const EVENT_DATA_SCHEMAS = {
+  'account.created': z.looseObject({
+    admin_email: z.email({ error: 'must be an e-mail address' }).max(254),
+  }),
+  'domain.validated': z.looseObject({}),
+  'dns.applied': z.looseObject({}),
+  'onboarding.completed': z.looseObject({}),
+  'onboarding.failed': z.looseObject({
+    reason: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(MAX_TEXT),
+  }),
+} satisfies Record<EventType, z.ZodType>;
+
+// RFC 1123 host names: labels of 1-63 letters, digits and inner hyphens, at least two labels.
+const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Lower-cases a host name and drops one trailing dot, so `Example.COM.` and `example.com` are one key. */
+export function normaliseDomain(value: string): string {
+  const lower = value.trim().toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+}
+
+const SESSION_ID = z
+  .string({ error: 'is required' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'may hold only letters, digits and . _ : -');
+
+const ENVELOPE = z.object({
+  event: z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` }),
+  domain: z
+    .string({ error: 'is required' })
+    .transform(normaliseDomain)
+    .pipe(z.string().regex(HOSTNAME, 'must be a host name such as example.com')),
+  session_id: SESSION_ID,
+  occurred_at: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
+  data: z.record(z.string(), z.unknown(), { error: 'must be an object' }).default({}),
+});
+
+/** An onboarding event after validation and normalisation. */
+export interface OnboardingEvent {
+  event: EventType;
+  domain: string;
+  session_id: string;
+  occurred_at?: string;
+  data: Record<string, unknown>;
+}
+
+/** One field-level problem, with a dotted path such as `data.admin_email`. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; event: OnboardingEvent } | { ok: false; issues: FieldIssue[] };
+
+function toIssues(error: z.ZodError, prefix: string[] = []): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: [...prefix, ...issue.path.map(String)].join('.') || '(body)',
+    message: issue.message,
+  }));
+}
+
+/**
+ * Validates an untrusted envelope. `headerSessionId` is the `X-Onboarding-Session` header, which
+ * may stand in for a missing `session_id` but must agree with one that is present.
+ */
+export function parseOnboardingEvent(input: unknown, headerSessionId?: string | null): ParseResult {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return { ok: false, issues: [{ path: '(body)', message: 'must be a JSON object' }] };
+  }
+  const body = { ...(input as Record<string, unknown>) };
+  const header = headerSessionId?.trim();
+  if (header) {
+    if (body.session_id === undefined) body.session_id = header;
+    else if (typeof body.session_id === 'string' && body.session_id.trim() !== header) {
+      return {
+        ok: false,
+        issues: [{ path: 'session_id', message: 'does not match the X-Onboarding-Session header' }],
+      };
+    }
+  }
+  const envelope = ENVELOPE.safeParse(body);
+  if (!envelope.success) return { ok: false, issues: toIssues(envelope.error) };
+  const data = EVENT_DATA_SCHEMAS[envelope.data.event].safeParse(envelope.data.data);
+  if (!data.success) return { ok: false, issues: toIssues(data.error, ['data']) };
+  const event: OnboardingEvent = { ...envelope.data, data: data.data as Record<string, unknown> };
+  if (event.occurred_at === undefined) delete event.occurred_at;
+  return { ok: true, event };
+}

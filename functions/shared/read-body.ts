@@ -1,0 +1,34 @@
+/** Reads a request body into memory with a hard size limit enforced while streaming. */
+import { apiError } from './http-errors';
+
+/**
+ * Returns the body's bytes, or throws 413 as soon as more than `limit` bytes have arrived (or
+ * when `Content-Length` already announces more), so an oversized body is never held whole.
+ */
+export async function readBodyWithLimit(req: Request, limit: number): Promise<Uint8Array> {
+  const tooLarge = () => apiError(413, 'payload_too_large', `request body exceeds ${limit} bytes`);
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (req.body === null) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+/**
+ * Per-request plumbing shared by both functions: a request id, validated config, a logger that
+ * carries the request id, and one access-log line per request with whatever fields the route
+ * added through `c.var.log` (event, domain, webhook-id, auth failure reason, ...).
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
+import { configCache } from './config';
+import { errorResponse } from './http-errors';
+import { createLogger, type LogFields, type LogLevel, type Logger } from './logger';
+
+/** Variables every route can read through `c.var`. */
+export interface RequestVariables<C> {
+  requestId: string;
+  config: C;
+  logger: Logger;
+  /** Fields the route wants on the access-log line. */
+  log: LogFields;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Middleware: validates config (answering 500 `misconfigured` if the environment is wrong, which
+ * the serve process prevents by checking it first), then times the request and logs it.
+ */
+export function requestContext<S extends z.ZodType<{ LOG_LEVEL: LogLevel }>>(
+  schema: S,
+  service: string,
+): MiddlewareHandler<{ Variables: RequestVariables<z.infer<S>> }> {
+  const configFor = configCache(schema);
+  return async function requestContextMiddleware(c, next) {
+    const started = Date.now();
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    let config: z.infer<S>;
+    try {
+      config = configFor(c.env as object);
+    } catch (err) {
+      createLogger('error', { service }).error('configuration rejected', { error: (err as Error).message });
+      return errorResponse(500, 'misconfigured', 'the service is misconfigured; see its log');
+    }
+    const logger = createLogger(config.LOG_LEVEL, { service, request_id: requestId });
+    c.set('requestId', requestId);
+    c.set('config', config);
+    c.set('logger', logger);
+    c.set('log', {});
+    await next();
+    c.res.headers.set('x-request-id', requestId);
+    const status = c.res.status;
+    const level: LogLevel = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    logger[level]('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Date.now() - started,
+      ...c.var.log,
+    });
+  };
+}

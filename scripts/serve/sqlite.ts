@@ -1,0 +1,44 @@
+/**
+ * The serve process's side of the database: opening the SQLite file with libSQL, the pragmas
+ * it runs with, and applying drizzle-kit migrations before the worker starts.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createClient } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import Database from 'libsql';
+
+export type SqliteDb = InstanceType<typeof Database>;
+
+/** `synchronous` levels offered: FULL survives power loss; NORMAL survives process crashes (kill -9) only. */
+export type SynchronousLevel = 'FULL' | 'NORMAL';
+
+/** The file path of a `file:` URL (relative paths resolve from the working directory). */
+export function filePathOf(url: string): string {
+  const path = decodeURIComponent(url.replace(/^file:(\/\/)?/, '').split('?')[0]!);
+  if (!path) throw new Error('DATABASE_URL names no file');
+  return resolve(path);
+}
+
+/** Applies every pending migration in `migrationsFolder` (idempotent; a no-op when up to date). */
+export async function applyMigrations(url: string, authToken: string | undefined, migrationsFolder: string): Promise<void> {
+  if (url.startsWith('file:')) mkdirSync(dirname(filePathOf(url)), { recursive: true });
+  const client = createClient({ url, authToken });
+  try {
+    await migrate(drizzle({ client }), { migrationsFolder });
+  } finally {
+    client.close();
+  }
+}
+
+/** Opens the file for serving: WAL journal, the chosen `synchronous` level, foreign keys on. */
+export function openSqlite(path: string, synchronous: SynchronousLevel): SqliteDb {
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { timeout: 5 });
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec(`PRAGMA synchronous = ${synchronous}`);
+  db.exec('PRAGMA foreign_keys = ON');
+  db.exec('PRAGMA busy_timeout = 5000');
+  return db;
+}

@@ -1,0 +1,40 @@
+/**
+ * Unit and route tests that run inside workerd through @cloudflare/vitest-pool-workers. The
+ * worker's `LIBSQL` binding is a Node function in this process: the same libSQL endpoint the
+ * serve launcher runs, over a fresh temporary SQLite file with the migrations applied.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { hranaFetchHandler } from '../../scripts/serve/hrana-http';
+import { HranaEndpoint } from '../../scripts/serve/hrana-server';
+import { applyMigrations, openSqlite } from '../../scripts/serve/sqlite';
+import { TEST_BINDINGS } from '../support/test-env';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+async function testDatabase(): Promise<(request: Request) => Promise<Response>> {
+  const file = join(mkdtempSync(join(tmpdir(), 'ops-webhook-workers-')), 'receiver.db');
+  await applyMigrations(`file:${file}`, undefined, join(ROOT, 'db/receiver/migrations'));
+  return hranaFetchHandler(new HranaEndpoint(openSqlite(file, 'NORMAL')));
+}
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async () => ({
+      miniflare: {
+        compatibilityDate: '2026-04-26',
+        compatibilityFlags: ['nodejs_compat'],
+        bindings: { ...TEST_BINDINGS },
+        serviceBindings: { LIBSQL: (await testDatabase()) as never },
+      },
+    })),
+  ],
+  test: {
+    name: 'workers',
+    root: ROOT,
+    include: ['test/workers/**/*.test.ts'],
+  },
+});

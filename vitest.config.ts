@@ -1,0 +1,8 @@
+/** Test projects: `workers` runs inside workerd (vitest-pool-workers), `node` runs black-box and host-side tests. */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: ['test/workers/vitest.config.ts', 'test/node/vitest.config.ts'],
+  },
+});
