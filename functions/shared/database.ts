@@ -18,22 +18,19 @@ export interface DatabaseEnv {
 /** Placeholder origin for the serve process's endpoint; the binding decides where bytes go. */
 const EMBEDDED_ORIGIN = 'http://libsql.internal';
 
-const clients = new WeakMap<object, Client>();
-
-/** The client for this environment, created once per isolate and reused by every request. */
+/**
+ * A client for one request. Not cached across requests on purpose: the client queues statements
+ * behind a concurrency limit, and workerd cancels a request whose promise is resolved by another
+ * request's I/O (seen as "Worker's code had hung" under 50 concurrent deliveries). Creating one
+ * is cheap: no connection is opened until the first statement.
+ */
 export function databaseClient(env: DatabaseEnv): Client {
-  let client = clients.get(env);
-  if (client === undefined) {
-    const configured = env.DATABASE_URL ?? 'file:';
-    const url = configured.startsWith('file:') ? EMBEDDED_ORIGIN : configured;
-    const binding = env.LIBSQL;
-    client = createClient({
-      url,
-      authToken: env.DATABASE_AUTH_TOKEN || undefined,
-      intMode: 'number',
-      fetch: binding ? (request: Request) => binding.fetch(request) : undefined,
-    });
-    clients.set(env, client);
-  }
-  return client;
+  const configured = env.DATABASE_URL ?? 'file:';
+  const binding = env.LIBSQL;
+  return createClient({
+    url: configured.startsWith('file:') ? EMBEDDED_ORIGIN : configured,
+    authToken: env.DATABASE_AUTH_TOKEN || undefined,
+    intMode: 'number',
+    fetch: binding ? (request: Request) => binding.fetch(request) : undefined,
+  });
 }

@@ -47,7 +47,8 @@ function workerdBinary(): string {
 /** Runs `name` until SIGTERM/SIGINT (or an unrecoverable workerd failure). */
 export async function serve(name: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const spec = functionSpec(name);
-  const log = createLogger((env.LOG_LEVEL as 'info') ?? 'info', { service: `serve-${spec.name}` });
+  // Lifecycle lines (listening, stopping, crashes) are few and always wanted, whatever LOG_LEVEL says.
+  const log = createLogger(env.LOG_LEVEL === 'debug' ? 'debug' : 'info', { service: `serve-${spec.name}` });
   let settings: z.infer<typeof SERVE_CONFIG>;
   let config: { DATABASE_URL: string; DATABASE_AUTH_TOKEN?: string | undefined };
   try {

@@ -1,0 +1,179 @@
+/**
+ * Black-box tests of the receiver as deployed: `npm run serve -- receiver` on an ephemeral
+ * loopback port with a temporary SQLite file, driven over real HTTP.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'libsql';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeEvent, type EventBody } from '../support/factories';
+import { runServe, startServe, type ServeProcess } from '../support/serve-process';
+
+const SECRET = `e2e-${crypto.randomUUID()}-${crypto.randomUUID()}`;
+let dir: string;
+const running: ServeProcess[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ops-webhook-e2e-'));
+});
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.kill9()));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function serveReceiver(dbFile: string, extra: Record<string, string> = {}): Promise<ServeProcess> {
+  const proc = await startServe('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'warn', ...extra });
+  running.push(proc);
+  return proc;
+}
+
+function deliver(url: string, event: EventBody, secret = SECRET): Promise<Response> {
+  return fetch(`${url}/api/v1/webhooks/onboard`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-webhook-secret': secret },
+    body: JSON.stringify(event),
+  });
+}
+
+function rows(dbFile: string, sql: string): unknown[] {
+  const db = new Database(dbFile);
+  try {
+    return db.prepare(sql).all();
+  } finally {
+    db.close();
+  }
+}
+
+describe('receiver under workerd (black box)', () => {
+  it('passes the operator checks of scripts/verify-webhook.sh', async () => {
+    const proc = await serveReceiver(join(dir, 'verify.db'));
+    const { stdout } = await promisify(execFile)('bash', ['scripts/verify-webhook.sh', proc.url, '-'], {
+      env: { ...process.env, WEBHOOK_SECRET: SECRET },
+    });
+    expect(stdout).toContain('all checks passed');
+    expect(stdout).not.toContain(SECRET);
+  });
+
+  it('fails verify-webhook.sh with a non-zero exit against a wrong secret', async () => {
+    const proc = await serveReceiver(join(dir, 'verify-bad.db'));
+    const result = await promisify(execFile)('bash', ['scripts/verify-webhook.sh', proc.url, `${SECRET}-wrong`]).then(
+      () => 0,
+      (err: { code: number }) => err.code,
+    );
+    expect(result).toBe(1);
+  });
+
+  it('turns 50 concurrent identical deliveries into one event and one ticket', async () => {
+    const file = join(dir, 'concurrent.db');
+    const proc = await serveReceiver(file);
+    const event = makeEvent();
+    const answers = await Promise.all(Array.from({ length: 50 }, () => deliver(proc.url, event)));
+    const bodies = (await Promise.all(answers.map((r) => r.json()))) as { ticket_id: number; event_id: number }[];
+    expect(answers.map((r) => r.status).sort()).toEqual([...Array(49).fill(200), 201]);
+    expect(new Set(bodies.map((b) => b.ticket_id)).size).toBe(1);
+    expect(new Set(bodies.map((b) => b.event_id)).size).toBe(1);
+    await proc.stop();
+    expect(rows(file, `SELECT count(*) AS n FROM webhook_events WHERE session_id = '${event.session_id}'`)).toEqual([{ n: 1 }]);
+    expect(rows(file, `SELECT count(*) AS n FROM tickets WHERE session_id = '${event.session_id}'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('loses no answered event when killed with SIGKILL under load, and the file stays intact', async () => {
+    const file = join(dir, 'kill9.db');
+    const proc = await serveReceiver(file);
+    const acknowledged: string[] = [];
+    let stop = false;
+    const worker = async () => {
+      while (!stop) {
+        const event = makeEvent();
+        try {
+          const res = await deliver(proc.url, event);
+          if (res.status === 201 || res.status === 200) acknowledged.push(event.session_id);
+        } catch {
+          // Connection cut by the kill: the sender would retry; this event was never acknowledged.
+        }
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    await new Promise((r) => setTimeout(r, 1500));
+    await proc.kill9();
+    stop = true;
+    await Promise.all(workers);
+    expect(acknowledged.length).toBeGreaterThan(20);
+
+    const restarted = await serveReceiver(file);
+    const health = await fetch(`${restarted.url}/healthz`);
+    expect(health.status).toBe(200);
+    await restarted.stop();
+    expect(rows(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    const stored = new Set((rows(file, 'SELECT session_id FROM webhook_events') as { session_id: string }[]).map((r) => r.session_id));
+    expect(acknowledged.filter((s) => !stored.has(s))).toEqual([]);
+    const ticketCount = rows(file, 'SELECT count(*) AS n FROM tickets') as { n: number }[];
+    expect(ticketCount[0]!.n).toBe(stored.size);
+  });
+
+  it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
+    const file = join(dir, 'drain.db');
+    const proc = await serveReceiver(file);
+    const { port } = new URL(proc.url);
+    const body = JSON.stringify(makeEvent());
+    const answer = new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/v1/webhooks/onboard',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-webhook-secret': SECRET, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => req.end(body.slice(10)), 800);
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const exitCode = proc.stop();
+    expect(await answer).toBe(201);
+    expect(await exitCode).toBe(0);
+  });
+
+  it('restarts workerd when it crashes and keeps serving', async () => {
+    const probe = await serveReceiver(join(dir, 'crash.db'));
+    const port = new URL(probe.url).port;
+    await probe.stop();
+    const proc = await serveReceiver(join(dir, 'crash.db'), { PORT: port });
+    const pid = Number(/"pid":(\d+)/.exec(proc.lines.find((l) => l.includes('"listening"'))!)![1]);
+    process.kill(pid, 'SIGKILL');
+    const deadline = Date.now() + 20_000;
+    let status = 0;
+    while (Date.now() < deadline && status !== 201) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = await deliver(proc.url, makeEvent()).then((r) => r.status, () => 0);
+    }
+    expect(status).toBe(201);
+    expect(proc.lines.some((l) => l.includes('workerd exited unexpectedly'))).toBe(true);
+  });
+
+  it('refuses to start with a short secret, naming the variable but not its value', async () => {
+    const { code, output } = await runServe('receiver', { WEBHOOK_SECRET: 'too-short-value', DATABASE_URL: `file:${join(dir, 'x.db')}` });
+    expect(code).toBe(2);
+    expect(output).toContain('WEBHOOK_SECRET');
+    expect(output).not.toContain('too-short-value');
+  });
+
+  it('refuses to start with the seed placeholder secret', async () => {
+    const { code, output } = await runServe('receiver', {
+      WEBHOOK_SECRET: 'ligbox-ops-dev-secret',
+      DATABASE_URL: `file:${join(dir, 'x.db')}`,
+    });
+    expect(code).toBe(2);
+    expect(output).toContain('WEBHOOK_SECRET');
+  });
+});
