@@ -1,5 +1,6 @@
 /** The receiver's drizzle instance over the worker's libSQL client. */
-import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql/web';
+import type { LibSQLDatabase } from 'drizzle-orm/libsql';
+import { drizzle } from 'drizzle-orm/libsql/web';
 import { databaseClient, type DatabaseEnv } from '../../functions/shared/database';
 
 export type ReceiverDb = LibSQLDatabase;
