@@ -132,7 +132,3 @@ export async function getTicketWithEvents(
   return ticket ? { ticket, events } : null;
 }
 
-/** A trivial round trip, for health checks. */
-export async function pingDatabase(db: ReceiverDb): Promise<void> {
-  await db.run(sql`SELECT 1`);
-}

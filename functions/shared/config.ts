@@ -95,3 +95,51 @@ export function configCache<S extends z.ZodType>(schema: S): (env: object) => z.
     return config;
   };
 }
+
+/** A duration such as `500ms`, `9s`, `5m`, `2h`, in milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!match) throw new Error(`"${text}" is not a duration like 500ms, 9s, 5m, 2h`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** The default retry schedule: the seed's fast tries, then a slow durable one (about 45 h in all). */
+export const DEFAULT_RETRY_SCHEDULE = '1s,3s,9s,1m,5m,30m,2h,6h,12h,24h';
+
+const RETRY_SCHEDULE = z
+  .string()
+  .default(DEFAULT_RETRY_SCHEDULE)
+  .transform((text, ctx) => {
+    try {
+      const delays = text.split(',').map(parseDuration);
+      if (delays.length === 0 || delays.length > 50) throw new Error('must list 1 to 50 delays');
+      return delays;
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of delays (${(err as Error).message})` });
+      return z.NEVER;
+    }
+  });
+
+export const EMITTER_CONFIG = z.object({
+  OPS_WEBHOOK_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .refine((u) => !/\/\/[^/]*@/.test(u), { message: 'must not carry credentials in the URL' }),
+  OPS_WEBHOOK_SECRET: SECRET,
+  OPS_WEBHOOK_ENABLED: flag(true),
+  OPS_WEBHOOK_TIMEOUT_MS: integer(5000, 100, 120_000),
+  OPS_WEBHOOK_RETRY_SCHEDULE: RETRY_SCHEDULE,
+  /** How many deliveries a sweep runs at once. */
+  DELIVERY_CONCURRENCY: integer(16, 1, 256),
+  /** While a backlog waits on its slow schedule, how often the oldest message is tried early. */
+  PROBE_INTERVAL_MS: integer(30_000, 100, 3_600_000),
+  /** Bearer token for /v1/*; required when the emitter listens beyond loopback. */
+  EMITTER_API_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
+  /** Per-start token the serve launcher uses to trigger sweeps (set by the launcher, not by hand). */
+  EMITTER_SWEEP_TOKEN: optionalText,
+  LOG_LEVEL,
+  ...DATABASE,
+  DATABASE_URL: DATABASE.DATABASE_URL.default('file:.data/emitter.db'),
+});
+
+export type EmitterConfig = z.infer<typeof EMITTER_CONFIG>;

@@ -5,6 +5,8 @@
  * to a real libSQL server (sqld/Turso) named by `DATABASE_URL`.
  */
 import { createClient, type Client } from '@libsql/client/web';
+import { sql } from 'drizzle-orm';
+import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 
 /** The bindings a worker needs to reach its database. */
 export interface DatabaseEnv {
@@ -33,4 +35,9 @@ export function databaseClient(env: DatabaseEnv): Client {
     intMode: 'number',
     fetch: binding ? (request: Request) => binding.fetch(request) : undefined,
   });
+}
+
+/** A trivial round trip, for health checks. */
+export async function pingDatabase(db: LibSQLDatabase): Promise<void> {
+  await db.run(sql`SELECT 1`);
 }

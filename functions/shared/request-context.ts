@@ -48,13 +48,15 @@ export function requestContext<S extends z.ZodType<{ LOG_LEVEL: LogLevel }>>(
     await next();
     c.res.headers.set('x-request-id', requestId);
     const status = c.res.status;
-    const level: LogLevel = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    // Routes polled by machines (the sweep) mark uneventful calls quiet: logged at debug only.
+    const { quiet, ...fields } = c.var.log;
+    const level: LogLevel = status >= 500 ? 'error' : status >= 400 ? 'warn' : quiet ? 'debug' : 'info';
     logger[level]('request', {
       method: c.req.method,
       path: c.req.path,
       status,
       ms: Date.now() - started,
-      ...c.var.log,
+      ...fields,
     });
   };
 }

@@ -26,7 +26,11 @@ const SERVE_CONFIG = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** Pause between outbox sweeps (emitter), when the last one left nothing due. */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 const RESTART_WINDOW_MS = 60_000;
 const MAX_RESTARTS = 5;
@@ -54,6 +58,10 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   try {
     settings = loadConfig(SERVE_CONFIG, env);
     config = loadConfig(spec.config, env);
+    const missing = LOOPBACK.test(settings.HOST) ? [] : (spec.requiredBeyondLoopback ?? []).filter((k) => !env[k]);
+    if (missing.length) {
+      throw new ConfigError(`${missing.join(', ')} must be set when HOST (${settings.HOST}) is not a loopback address`);
+    }
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     log.error('refusing to start', { error: err.message });
@@ -72,6 +80,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
     if (embedded) {
       const token = randomBytes(32).toString('base64url');
       sqlite = openSqlite(filePathOf(config.DATABASE_URL), settings.SQLITE_SYNCHRONOUS);
+      spec.beforeStart?.(sqlite);
       endpoint = new HranaEndpoint(sqlite, { authToken: token });
       hranaServer = await listenHrana(endpoint, { socketPath: join(runtimeDir, 'libsql.sock') });
       workerEnv.DATABASE_AUTH_TOKEN = token;
@@ -84,6 +93,8 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
     return 1;
   }
   for (const key of spec.bindings) if (env[key] !== undefined && env[key] !== '') workerEnv[key] = env[key]!;
+  const sweepToken = spec.sweeps ? randomBytes(32).toString('base64url') : undefined;
+  if (sweepToken) workerEnv.EMITTER_SWEEP_TOKEN = sweepToken;
 
   const compat = compatibility();
   const configPath = join(runtimeDir, 'workerd.capnp');
@@ -99,13 +110,17 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
       text: { DATABASE_URL: config.DATABASE_URL },
       fromEnvironment: Object.keys(workerEnv),
       database: embedded ? { unixSocket: join(runtimeDir, 'libsql.sock') } : { network: true },
-      outbound: spec.sweepEveryMs !== undefined,
+      outbound: spec.sweeps === true,
     }),
     { mode: 0o600 },
   );
 
-  const supervisor = new WorkerdSupervisor(spec, configPath, workerEnv, settings, log);
-  const stop = () => supervisor.stop();
+  const sweeper = sweepToken ? new SweepDriver(sweepToken, settings, log) : undefined;
+  const supervisor = new WorkerdSupervisor(spec, configPath, workerEnv, settings, log, (port) => sweeper?.start(port));
+  const stop = () => {
+    sweeper?.stop();
+    supervisor.stop();
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   const code = await supervisor.run();
@@ -136,6 +151,7 @@ class WorkerdSupervisor {
     private readonly workerEnv: Record<string, string>,
     private readonly settings: z.infer<typeof SERVE_CONFIG>,
     private readonly log: Logger,
+    private readonly onListening: (port: number) => void,
   ) {}
 
   run(): Promise<number> {
@@ -170,6 +186,7 @@ class WorkerdSupervisor {
           if (message.event === 'listen' && message.socket === 'http') {
             const host = this.settings.HOST.includes(':') ? `[${this.settings.HOST}]` : this.settings.HOST;
             this.log.info('listening', { function: this.spec.name, url: `http://${host}:${message.port}`, pid: child.pid });
+            this.onListening(message.port!);
           }
         } catch {
           // Not a control message we know; ignore.
@@ -188,5 +205,61 @@ class WorkerdSupervisor {
       this.#restarts.push(now);
       setTimeout(() => !this.#stopping && this.#start(), 250 * 2 ** this.#restarts.length).unref();
     });
+  }
+}
+
+/**
+ * Drives the emitter's outbox sweep, since plain workerd has no cron: one POST at a time to
+ * /__internal/sweep over loopback, again at once while the worker reports more due work,
+ * otherwise every SWEEP_INTERVAL_MS. The first sweep runs as soon as workerd listens, so
+ * messages left by a previous run go out without waiting.
+ */
+class SweepDriver {
+  #port: number | undefined;
+  #running = false;
+  #stopped = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly token: string,
+    private readonly settings: z.infer<typeof SERVE_CONFIG>,
+    private readonly log: Logger,
+  ) {}
+
+  /** (Re)points the driver at workerd's port (it changes when an ephemeral port is re-bound after a crash). */
+  start(port: number): void {
+    this.#port = port;
+    if (!this.#running) {
+      this.#running = true;
+      void this.#loop();
+    }
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopped) {
+      let more = false;
+      try {
+        // Wildcard binds are reached through loopback; a specific address through itself.
+        const host = ['0.0.0.0', '::', 'localhost'].includes(this.settings.HOST) ? '127.0.0.1' : this.settings.HOST;
+        const url = `http://${host.includes(':') ? `[${host}]` : host}:${this.#port}/__internal/sweep`;
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'x-sweep-token': this.token },
+          signal: AbortSignal.timeout(120_000),
+        });
+        const summary = (await res.json()) as { more?: boolean };
+        more = res.ok && summary.more === true;
+      } catch (err) {
+        if (!this.#stopped) this.log.warn('sweep request failed', { error: (err as Error).message });
+      }
+      if (!more && !this.#stopped) {
+        await new Promise<void>((resolve) => (this.#timer = setTimeout(resolve, this.settings.SWEEP_INTERVAL_MS)));
+      }
+    }
   }
 }

@@ -1,7 +1,7 @@
 /** GET /healthz: 200 when a database round trip succeeds, else 503. No authentication, no secrets. */
 import { Hono } from 'hono';
 import { receiverDb } from '../../../db/receiver/client';
-import { pingDatabase } from '../../../db/receiver/queries';
+import { pingDatabase } from '../../shared/database';
 import { errorResponse } from '../../shared/http-errors';
 import type { ReceiverApp } from '../types';
 

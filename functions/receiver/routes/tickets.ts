@@ -7,6 +7,7 @@ import type { Ticket, WebhookEvent } from '../../../db/receiver/schema';
 import { withDatabase } from '../../shared/database-errors';
 import { normaliseDomain } from '../../shared/event-catalog';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
+import { validationFailed } from '../../shared/json-request';
 import { authenticateHeaders, authenticateSignature } from '../services/authenticate';
 import type { ReceiverApp } from '../types';
 
@@ -63,8 +64,7 @@ ticketsRoute.use(async function requireAuth(c, next) {
 ticketsRoute.get('/', async function listTicketsHandler(c) {
   const query = LIST_QUERY.safeParse(c.req.query());
   if (!query.success) {
-    const issues = query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw apiError(422, 'validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { details: issues });
+    throw validationFailed(query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   }
   const q = query.data;
   const page = await withDatabase(() =>

@@ -7,15 +7,10 @@ import { receiverDb } from '../../../db/receiver/client';
 import { withDatabase } from '../../shared/database-errors';
 import { parseOnboardingEvent } from '../../shared/event-catalog';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
-import { readBodyWithLimit } from '../../shared/read-body';
+import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../shared/json-request';
 import { authenticateHeaders, authenticateSignature, type AuthFailure } from '../services/authenticate';
 import { intakeEvent } from '../services/intake';
 import type { ReceiverApp } from '../types';
-
-/** Largest accepted body, in bytes. */
-export const MAX_BODY_BYTES = 64 * 1024;
-
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 function unauthorized(reason: AuthFailure) {
   const message =
@@ -39,28 +34,15 @@ webhooks.post('/onboard', async function receiveOnboardEvent(c) {
 
   const pre = await authenticateHeaders(headers, config);
   if (!pre.ok) throw fail(pre.reason);
-  if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
-    throw apiError(415, 'unsupported_media_type', 'Content-Type must be application/json');
-  }
-  const bytes = await readBodyWithLimit(c.req.raw, MAX_BODY_BYTES);
-  const raw = new TextDecoder().decode(bytes);
+  assertJsonContentType(c.req.raw);
+  const raw = await readBodyText(c.req.raw);
   if (pre.signed) {
     const verified = authenticateSignature(headers, raw, config);
     if (!verified.ok) throw fail(verified.reason);
   }
 
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw apiError(400, 'malformed_json', 'the body is not valid JSON');
-  }
-  const parsed = parseOnboardingEvent(json, c.req.header('x-onboarding-session'));
-  if (!parsed.ok) {
-    throw apiError(422, 'validation_failed', parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
-      details: parsed.issues,
-    });
-  }
+  const parsed = parseOnboardingEvent(parseJson(raw), c.req.header('x-onboarding-session'));
+  if (!parsed.ok) throw validationFailed(parsed.issues);
   const event = parsed.event;
   Object.assign(c.var.log, { event: event.event, domain: event.domain, session_id: event.session_id });
 

@@ -1,0 +1,283 @@
+/**
+ * Emitter database queries: accepting into the outbox, claiming due messages under a lease
+ * (respecting per-session order), recording attempts, and the operator views.
+ */
+import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { EmitterDb } from './client';
+import {
+  deliveryAttempts,
+  emitterState,
+  outboxMessages,
+  type DeliveryAttempt,
+  type DeliveryStatus,
+  type OutboxMessage,
+} from './schema';
+
+/** emitter_state key: '1' while Ops answers, '0' after a delivery failed to reach it. */
+export const OPS_REACHABLE = 'ops_reachable';
+/** emitter_state key: when the last recovery probe was sent (ms). */
+export const LAST_PROBE_AT = 'last_probe_at';
+
+export interface NewMessage {
+  id: string;
+  eventType: string;
+  sessionId: string;
+  domain: string;
+  payload: string;
+  status: 'pending' | 'skipped';
+}
+
+/** Inserts unless the (event, session, domain) key exists; returns the stored message and whether it is new. */
+export async function acceptMessage(db: EmitterDb, message: NewMessage, now: number): Promise<{ message: OutboxMessage; created: boolean }> {
+  const [, rows] = await db.batch([
+    db
+      .insert(outboxMessages)
+      .values({ ...message, nextAttemptAt: now, createdAt: now, updatedAt: now })
+      .onConflictDoNothing(),
+    db
+      .select()
+      .from(outboxMessages)
+      .where(
+        and(
+          eq(outboxMessages.eventType, message.eventType),
+          eq(outboxMessages.sessionId, message.sessionId),
+          eq(outboxMessages.domain, message.domain),
+        ),
+      ),
+  ]);
+  const stored = rows[0];
+  if (!stored) throw new Error('acceptMessage: no row after insert');
+  return { message: stored, created: stored.id === message.id };
+}
+
+interface RawMessageRow {
+  seq: number;
+  id: string;
+  event_type: string;
+  session_id: string;
+  domain: string;
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  schedule_index: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+}
+
+function fromRaw(r: RawMessageRow): OutboxMessage {
+  return {
+    seq: r.seq,
+    id: r.id,
+    eventType: r.event_type,
+    sessionId: r.session_id,
+    domain: r.domain,
+    payload: r.payload,
+    status: r.status,
+    attempts: r.attempts,
+    scheduleIndex: r.schedule_index,
+    nextAttemptAt: r.next_attempt_at,
+    leaseUntil: r.lease_until,
+    lastStatus: r.last_status,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deliveredAt: r.delivered_at,
+  };
+}
+
+/** Which pending messages a claim may take. */
+export type ClaimScope =
+  | { kind: 'due'; limit: number }
+  | { kind: 'one'; id: string }
+  /** The oldest pending message, even if its next attempt is not due yet (a recovery probe). */
+  | { kind: 'probe' };
+
+/**
+ * Atomically leases messages that are pending, not leased, and first in line for their session
+ * (no earlier pending message of the same session and domain), so events of one session go out
+ * in acceptance order. Returns the claimed rows.
+ */
+export async function claimMessages(db: EmitterDb, scope: ClaimScope, now: number, leaseMs: number): Promise<OutboxMessage[]> {
+  const due = scope.kind === 'probe' ? sql`1` : sql`m.next_attempt_at <= ${now}`;
+  const which = scope.kind === 'one' ? sql`AND m.id = ${scope.id}` : sql``;
+  const limit = scope.kind === 'due' ? scope.limit : 1;
+  const rows = await db.all<RawMessageRow>(sql`
+    UPDATE outbox_messages SET lease_until = ${now + leaseMs}, updated_at = ${now}
+    WHERE seq IN (
+      SELECT m.seq FROM outbox_messages m
+      WHERE m.status = 'pending' AND ${due} AND (m.lease_until IS NULL OR m.lease_until < ${now}) ${which}
+        AND NOT EXISTS (
+          SELECT 1 FROM outbox_messages p
+          WHERE p.session_id = m.session_id AND p.domain = m.domain AND p.status = 'pending' AND p.seq < m.seq
+        )
+      ORDER BY m.seq LIMIT ${limit}
+    )
+    RETURNING *`);
+  return rows.map(fromRaw).sort((a, b) => a.seq - b.seq);
+}
+
+export interface AttemptRecord {
+  trigger: string;
+  startedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  responseBody: string | null;
+  outcome: 'delivered' | 'retry' | 'dead';
+  /** For `retry`: when to try again. */
+  nextAttemptAt: number | null;
+  /** For `retry`: the schedule position after this attempt. */
+  scheduleIndex: number;
+}
+
+/**
+ * Stores one attempt and moves the message on (delivered, retry later, or dead), releasing its
+ * lease, in one atomic batch. `opsReachable` records whether Ops answered sanely; when it flips
+ * from unreachable to reachable, the whole waiting backlog is made due at once (prompt drain).
+ */
+export async function recordAttempt(
+  db: EmitterDb,
+  message: OutboxMessage,
+  attempt: AttemptRecord,
+  now: number,
+  opsReachable: boolean,
+): Promise<void> {
+  const status: DeliveryStatus = attempt.outcome === 'delivered' ? 'delivered' : attempt.outcome === 'dead' ? 'dead' : 'pending';
+  const reachability = opsReachable
+    ? [
+        db.run(sql`UPDATE outbox_messages SET next_attempt_at = ${now}, updated_at = ${now}
+          WHERE status = 'pending' AND next_attempt_at > ${now} AND id != ${message.id}
+            AND EXISTS (SELECT 1 FROM emitter_state WHERE key = ${OPS_REACHABLE} AND value = '0')`),
+        db.run(sql`INSERT INTO emitter_state (key, value) VALUES (${OPS_REACHABLE}, '1')
+          ON CONFLICT (key) DO UPDATE SET value = '1' WHERE value != '1'`),
+      ]
+    : [
+        db.run(sql`INSERT INTO emitter_state (key, value) VALUES (${OPS_REACHABLE}, '0')
+          ON CONFLICT (key) DO UPDATE SET value = '0' WHERE value != '0'`),
+      ];
+  await db.batch([
+    reachability[0]!,
+    ...reachability.slice(1),
+    db.insert(deliveryAttempts).values({
+      messageId: message.id,
+      attemptNo: message.attempts + 1,
+      trigger: attempt.trigger,
+      startedAt: attempt.startedAt,
+      durationMs: attempt.durationMs,
+      statusCode: attempt.statusCode,
+      error: attempt.error,
+      responseBody: attempt.responseBody,
+      outcome: attempt.outcome,
+      nextAttemptAt: attempt.nextAttemptAt,
+    }),
+    db
+      .update(outboxMessages)
+      .set({
+        status,
+        attempts: sql`${outboxMessages.attempts} + 1`,
+        scheduleIndex: attempt.scheduleIndex,
+        nextAttemptAt: attempt.nextAttemptAt ?? now,
+        leaseUntil: null,
+        lastStatus: attempt.statusCode,
+        lastError: attempt.error ?? (attempt.outcome === 'delivered' ? null : attempt.responseBody?.slice(0, 300) ?? null),
+        deliveredAt: attempt.outcome === 'delivered' ? now : null,
+        updatedAt: now,
+      })
+      .where(eq(outboxMessages.id, message.id)),
+  ]);
+}
+
+/** Makes every waiting pending message due now (Ops is back); returns how many. */
+export async function pullBacklogForward(db: EmitterDb, now: number): Promise<number> {
+  const result = await db
+    .update(outboxMessages)
+    .set({ nextAttemptAt: now, updatedAt: now })
+    .where(and(eq(outboxMessages.status, 'pending'), sql`${outboxMessages.nextAttemptAt} > ${now}`));
+  return result.rowsAffected;
+}
+
+/** Reads a value of the emitter's shared state. */
+export async function getState(db: EmitterDb, key: string): Promise<string | undefined> {
+  const rows = await db.select().from(emitterState).where(eq(emitterState.key, key));
+  return rows[0]?.value;
+}
+
+/** Writes a value of the emitter's shared state. */
+export async function setState(db: EmitterDb, key: string, value: string): Promise<void> {
+  await db.insert(emitterState).values({ key, value }).onConflictDoUpdate({ target: emitterState.key, set: { value } });
+}
+
+/** Pending count, due count and the oldest pending message's acceptance time. */
+export async function backlogStats(db: EmitterDb, now: number) {
+  const [row] = await db
+    .select({
+      pending: sql<number>`count(*)`,
+      due: sql<number>`coalesce(sum(${outboxMessages.nextAttemptAt} <= ${now}), 0)`,
+      oldest: sql<number | null>`min(${outboxMessages.createdAt})`,
+    })
+    .from(outboxMessages)
+    .where(eq(outboxMessages.status, 'pending'));
+  const [dead] = await db.select({ n: sql<number>`count(*)` }).from(outboxMessages).where(eq(outboxMessages.status, 'dead'));
+  return { pending: row?.pending ?? 0, due: row?.due ?? 0, oldestCreatedAt: row?.oldest ?? null, dead: dead?.n ?? 0 };
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  before?: number;
+  limit: number;
+}
+
+/** Messages newest first, with keyset pagination on `seq`. */
+export async function listMessages(db: EmitterDb, filter: DeliveryFilter): Promise<{ items: OutboxMessage[]; hasMore: boolean }> {
+  const conditions = [
+    filter.status && eq(outboxMessages.status, filter.status),
+    filter.before !== undefined && lt(outboxMessages.seq, filter.before),
+  ].filter((c): c is SQL => Boolean(c));
+  const rows = await db
+    .select()
+    .from(outboxMessages)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(outboxMessages.seq))
+    .limit(filter.limit + 1);
+  return { items: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+}
+
+/** One message with every attempt, oldest first. */
+export async function getMessageWithAttempts(db: EmitterDb, id: string): Promise<{ message: OutboxMessage; attempts: DeliveryAttempt[] } | null> {
+  const [messages, attempts] = await db.batch([
+    db.select().from(outboxMessages).where(eq(outboxMessages.id, id)),
+    db.select().from(deliveryAttempts).where(eq(deliveryAttempts.messageId, id)).orderBy(asc(deliveryAttempts.id)),
+  ]);
+  const message = messages[0];
+  return message ? { message, attempts } : null;
+}
+
+/**
+ * Puts messages back in line: pending, due now, schedule restarted. A delivered message is sent
+ * again too (the receiver answers it as a duplicate): a manual redeliver always sends.
+ */
+export async function requeueMessages(
+  db: EmitterDb,
+  where: { id: string } | { statuses: DeliveryStatus[]; since?: number },
+  now: number,
+): Promise<number> {
+  const condition =
+    'id' in where
+      ? eq(outboxMessages.id, where.id)
+      : and(
+          inArray(outboxMessages.status, where.statuses),
+          where.since !== undefined ? gte(outboxMessages.createdAt, where.since) : undefined,
+        );
+  const result = await db
+    .update(outboxMessages)
+    // The lease is left alone: a delivery in flight finishes and records its own outcome.
+    .set({ status: 'pending', scheduleIndex: 0, nextAttemptAt: now, updatedAt: now })
+    .where(condition);
+  return result.rowsAffected;
+}
+

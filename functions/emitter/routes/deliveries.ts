@@ -1,0 +1,108 @@
+/**
+ * Operator endpoints over the outbox: list by status, one message with its attempts, and
+ * redelivery (one message, or in bulk by status and time).
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { emitterDb } from '../../../db/emitter/client';
+import { getMessageWithAttempts, listMessages, requeueMessages } from '../../../db/emitter/queries';
+import { DELIVERY_STATUSES, type DeliveryAttempt, type OutboxMessage } from '../../../db/emitter/schema';
+import { withDatabase } from '../../shared/database-errors';
+import { apiError, methodNotAllowed } from '../../shared/http-errors';
+import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../shared/json-request';
+import { deliveryDeps } from '../services/deps';
+import { deliverIfFirstInLine } from '../services/sweep';
+import type { EmitterApp } from '../types';
+
+const LIST_QUERY = z.object({
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.coerce.number().int().positive().optional(),
+});
+
+const BULK_BODY = z.object({
+  status: z.enum(['dead', 'delivered', 'skipped']),
+  since: z.iso.datetime({ offset: true }).optional(),
+});
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function messageJson(m: OutboxMessage) {
+  return {
+    id: m.id,
+    seq: m.seq,
+    event: m.eventType,
+    domain: m.domain,
+    session_id: m.sessionId,
+    status: m.status,
+    attempts: m.attempts,
+    next_attempt_at: m.status === 'pending' ? iso(m.nextAttemptAt) : null,
+    last_status: m.lastStatus,
+    last_error: m.lastError,
+    created_at: iso(m.createdAt),
+    delivered_at: iso(m.deliveredAt),
+  };
+}
+
+function attemptJson(a: DeliveryAttempt) {
+  return {
+    attempt: a.attemptNo,
+    trigger: a.trigger,
+    started_at: iso(a.startedAt),
+    duration_ms: a.durationMs,
+    status_code: a.statusCode,
+    error: a.error,
+    response_body: a.responseBody,
+    outcome: a.outcome,
+    next_attempt_at: iso(a.nextAttemptAt),
+  };
+}
+
+function issuesOf(error: z.ZodError) {
+  return error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+}
+
+export const deliveries = new Hono<EmitterApp>();
+
+deliveries.get('/', async function listDeliveries(c) {
+  const query = LIST_QUERY.safeParse(c.req.query());
+  if (!query.success) throw validationFailed(issuesOf(query.error));
+  const { status, limit, cursor } = query.data;
+  const page = await withDatabase(() => listMessages(emitterDb(c.env), { status, limit, before: cursor }));
+  const last = page.items[page.items.length - 1];
+  return c.json({ deliveries: page.items.map(messageJson), next_cursor: page.hasMore && last ? last.seq : null });
+});
+
+deliveries.post('/redeliver', async function redeliverInBulk(c) {
+  assertJsonContentType(c.req.raw);
+  const body = BULK_BODY.safeParse(parseJson(await readBodyText(c.req.raw)));
+  if (!body.success) throw validationFailed(issuesOf(body.error));
+  const since = body.data.since ? Date.parse(body.data.since) : undefined;
+  const count = await withDatabase(() => requeueMessages(emitterDb(c.env), { statuses: [body.data.status], since }, Date.now()));
+  c.var.logger.info('bulk redeliver', { status: body.data.status, since: body.data.since, count });
+  return c.json({ status: 'requeued', count }, 202);
+});
+
+deliveries.get('/:id', async function getDelivery(c) {
+  const found = await withDatabase(() => getMessageWithAttempts(emitterDb(c.env), c.req.param('id')));
+  if (!found) throw apiError(404, 'not_found', `no delivery ${c.req.param('id')}`);
+  return c.json({ delivery: messageJson(found.message), attempts: found.attempts.map(attemptJson) });
+});
+
+deliveries.post('/:id/redeliver', async function redeliverOne(c) {
+  const id = c.req.param('id');
+  const count = await withDatabase(() => requeueMessages(emitterDb(c.env), { id }, Date.now()));
+  if (count === 0) throw apiError(404, 'not_found', `no delivery ${id}`);
+  Object.assign(c.var.log, { message_id: id });
+  c.executionCtx.waitUntil(
+    deliverIfFirstInLine(deliveryDeps(c.env, c.var.config, c.var.logger), id, 'manual').catch((err: Error) =>
+      c.var.logger.warn('manual redelivery failed; the sweep will retry', { message_id: id, error: err.message }),
+    ),
+  );
+  return c.json({ status: 'requeued', id }, 202);
+});
+
+deliveries.all('/', methodNotAllowed(['GET']));
+deliveries.all('/redeliver', methodNotAllowed(['POST']));
+deliveries.all('/:id', methodNotAllowed(['GET']));
+deliveries.all('/:id/redeliver', methodNotAllowed(['POST']));

@@ -1,0 +1,37 @@
+/** POST /v1/events: the portal's call. Validate, store in the outbox, answer 202; delivery runs after. */
+import { Hono } from 'hono';
+import { emitterDb } from '../../../db/emitter/client';
+import { withDatabase } from '../../shared/database-errors';
+import { parseOnboardingEvent } from '../../shared/event-catalog';
+import { methodNotAllowed } from '../../shared/http-errors';
+import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../shared/json-request';
+import { acceptEvent } from '../services/accept';
+import { deliveryDeps } from '../services/deps';
+import { deliverIfFirstInLine } from '../services/sweep';
+import type { EmitterApp } from '../types';
+
+export const events = new Hono<EmitterApp>();
+
+events.post('/', async function acceptPortalEvent(c) {
+  assertJsonContentType(c.req.raw);
+  const parsed = parseOnboardingEvent(parseJson(await readBodyText(c.req.raw)), c.req.header('x-onboarding-session'));
+  if (!parsed.ok) throw validationFailed(parsed.issues);
+  const event = parsed.event;
+  Object.assign(c.var.log, { event: event.event, domain: event.domain, session_id: event.session_id });
+
+  const db = emitterDb(c.env);
+  const { message, created } = await withDatabase(() => acceptEvent(db, event, c.var.config.OPS_WEBHOOK_ENABLED, Date.now()));
+  Object.assign(c.var.log, { message_id: message.id, duplicate: !created, delivery: message.status });
+  // The event is committed; try it right away without holding the portal's answer. If this is
+  // cut short (restart), the sweep finds the message pending and delivers it.
+  if (created && message.status === 'pending') {
+    c.executionCtx.waitUntil(
+      deliverIfFirstInLine(deliveryDeps(c.env, c.var.config, c.var.logger), message.id, 'accept').catch((err: Error) =>
+        c.var.logger.warn('immediate delivery failed; the sweep will retry', { message_id: message.id, error: err.message }),
+      ),
+    );
+  }
+  return c.json({ status: 'accepted', id: message.id, duplicate: !created, delivery: message.status }, 202);
+});
+
+events.all('/', methodNotAllowed(['POST']));

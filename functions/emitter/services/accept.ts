@@ -1,0 +1,43 @@
+/** Accepting an event from the portal: validated upstream, stored in the outbox before the 202. */
+import type { EmitterDb } from '../../../db/emitter/client';
+import { acceptMessage } from '../../../db/emitter/queries';
+import type { OutboxMessage } from '../../../db/emitter/schema';
+import type { OnboardingEvent } from '../../shared/event-catalog';
+
+/** A new message id: `msg_` + time (base36, sortable) + 64 random bits. */
+export function newMessageId(now: number): string {
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `msg_${now.toString(36).padStart(9, '0')}${random}`;
+}
+
+/** The body Ops receives, frozen now so every retry sends (and signs) the same bytes. */
+export function payloadOf(event: OnboardingEvent, now: number): string {
+  return JSON.stringify({
+    event: event.event,
+    domain: event.domain,
+    session_id: event.session_id,
+    occurred_at: event.occurred_at ?? new Date(now).toISOString(),
+    data: event.data,
+  });
+}
+
+/** Stores `event` once per (event, session_id, domain); a repeat returns the stored message. */
+export async function acceptEvent(
+  db: EmitterDb,
+  event: OnboardingEvent,
+  enabled: boolean,
+  now: number,
+): Promise<{ message: OutboxMessage; created: boolean }> {
+  return acceptMessage(
+    db,
+    {
+      id: newMessageId(now),
+      eventType: event.event,
+      sessionId: event.session_id,
+      domain: event.domain,
+      payload: payloadOf(event, now),
+      status: enabled ? 'pending' : 'skipped',
+    },
+    now,
+  );
+}

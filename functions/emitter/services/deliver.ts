@@ -1,0 +1,133 @@
+/**
+ * One delivery attempt of one outbox message to Ops: the signed POST, the decision on its
+ * answer (see retry-policy), and the attempt record, written in one batch with the message's
+ * new state.
+ */
+import type { EmitterDb } from '../../../db/emitter/client';
+import { recordAttempt } from '../../../db/emitter/queries';
+import type { OutboxMessage } from '../../../db/emitter/schema';
+import type { EmitterConfig } from '../../shared/config';
+import type { Logger } from '../../shared/logger';
+import { signatureHeaders } from '../../shared/signing';
+import { USER_AGENT } from '../../shared/version';
+import { decide, type AttemptResult } from './retry-policy';
+
+/** How much of Ops' answer is kept per attempt. */
+export const RESPONSE_EXCERPT_BYTES = 2048;
+
+export interface DeliveryDeps {
+  db: EmitterDb;
+  config: EmitterConfig;
+  logger: Logger;
+  fetch: (request: Request) => Promise<Response>;
+  now: () => number;
+  random: () => number;
+}
+
+export type DeliveryTrigger = 'accept' | 'sweep' | 'probe' | 'manual';
+
+/** Lease long enough for one attempt (timeout included) to finish and record itself. */
+export function leaseMs(config: EmitterConfig): number {
+  return config.OPS_WEBHOOK_TIMEOUT_MS * 2 + 5000;
+}
+
+async function excerpt(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < RESPONSE_EXCERPT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.byteLength;
+  }
+  return new TextDecoder().decode(bytes.subarray(0, RESPONSE_EXCERPT_BYTES));
+}
+
+/** Sends `message` once and records the outcome. Returns delivered, retry or dead. */
+export async function deliverMessage(deps: DeliveryDeps, message: OutboxMessage, trigger: DeliveryTrigger) {
+  const { config, logger } = deps;
+  const startedAt = deps.now();
+  const request = new Request(config.OPS_WEBHOOK_URL, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      'x-webhook-secret': config.OPS_WEBHOOK_SECRET,
+      'x-onboarding-session': message.sessionId,
+      ...signatureHeaders(config.OPS_WEBHOOK_SECRET, message.id, message.payload, new Date(startedAt)),
+    },
+    body: message.payload,
+    signal: AbortSignal.timeout(config.OPS_WEBHOOK_TIMEOUT_MS),
+  });
+  let result: AttemptResult;
+  let body: string | null = null;
+  try {
+    const response = await deps.fetch(request);
+    body = await excerpt(response);
+    result = { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') };
+  } catch (err) {
+    const e = err as Error;
+    result = {
+      kind: 'error',
+      error:
+        e.name === 'TimeoutError' || e.name === 'AbortError'
+          ? `timeout after ${config.OPS_WEBHOOK_TIMEOUT_MS} ms`
+          : `network error: ${e.message}`.slice(0, 300),
+    };
+  }
+  const finishedAt = deps.now();
+  const decision = decide(result, message.scheduleIndex, config.OPS_WEBHOOK_RETRY_SCHEDULE, finishedAt, deps.random);
+  const status = result.kind === 'response' ? result.status : null;
+  const outcome = decision.outcome === 'exhausted' ? 'dead' : decision.outcome;
+  const nextAttemptAt = decision.outcome === 'retry' ? finishedAt + decision.delayMs : null;
+  // Ops "answered sanely" unless it was unreachable, timed out, or said it is overloaded or broken.
+  const reachable = status !== null && status < 500 && status !== 429;
+  await recordAttempt(
+    deps.db,
+    message,
+    {
+      trigger,
+      startedAt,
+      durationMs: finishedAt - startedAt,
+      statusCode: status,
+      error: result.kind === 'error' ? result.error : decision.outcome === 'dead' || decision.outcome === 'exhausted' ? decision.reason : null,
+      responseBody: body,
+      outcome,
+      nextAttemptAt,
+      scheduleIndex: decision.outcome === 'retry' ? decision.scheduleIndex : message.scheduleIndex,
+    },
+    finishedAt,
+    reachable,
+  );
+
+  const fields = {
+    message_id: message.id,
+    event: message.eventType,
+    domain: message.domain,
+    session_id: message.sessionId,
+    attempt: message.attempts + 1,
+    trigger,
+    status,
+    ms: finishedAt - startedAt,
+  };
+  if (status === 401 || status === 403) {
+    logger.error('Ops rejected the credentials: OPS_WEBHOOK_SECRET here and WEBHOOK_SECRET on Ops differ', fields);
+  }
+  if (decision.outcome === 'delivered') logger.info('delivered', fields);
+  else if (decision.outcome === 'retry') logger.warn('delivery failed; will retry', { ...fields, reason: decision.reason, next_attempt_at: new Date(nextAttemptAt!).toISOString() });
+  else logger.error('delivery abandoned; message is dead', { ...fields, reason: decision.reason });
+  return outcome;
+}

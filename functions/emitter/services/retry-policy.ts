@@ -1,0 +1,65 @@
+/**
+ * What an answer from Ops means for a message, and when to try again. Only 2xx delivers.
+ * 400/413/415/422 will not change on a retry: dead at once, with the reason. Everything else
+ * (5xx, 429, 401/403, redirects, timeouts, network errors) follows the retry schedule, with
+ * `Retry-After` honoured on 429 and 503.
+ */
+
+/** Answers that mean the payload itself is refused: retrying cannot help. */
+const PERMANENT_STATUSES = new Set([400, 413, 415, 422]);
+
+/** The longest `Retry-After` honoured (a day), so a bad header cannot park a message forever. */
+const MAX_RETRY_AFTER_MS = 86_400_000;
+
+/** Delays at or above this get ±20 % jitter, so a backlog does not retry in lock-step; the seed's fast tries stay exact. */
+const JITTER_FROM_MS = 60_000;
+const JITTER = 0.2;
+
+export type AttemptResult =
+  | { kind: 'response'; status: number; retryAfter: string | null }
+  | { kind: 'error'; error: string };
+
+export type Decision =
+  | { outcome: 'delivered' }
+  | { outcome: 'dead'; reason: string }
+  | { outcome: 'retry'; delayMs: number; scheduleIndex: number; reason: string }
+  | { outcome: 'exhausted'; reason: string };
+
+/** Parses `Retry-After` (seconds or an HTTP date) into milliseconds from `now`, bounded to a day. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+/** Applies jitter to slow-schedule delays. `random` returns [0, 1). */
+export function withJitter(delayMs: number, random: () => number): number {
+  if (delayMs < JITTER_FROM_MS) return delayMs;
+  return Math.round(delayMs * (1 - JITTER + 2 * JITTER * random()));
+}
+
+/** Decides the outcome of one attempt made at schedule position `scheduleIndex`. */
+export function decide(
+  result: AttemptResult,
+  scheduleIndex: number,
+  schedule: number[],
+  now: number,
+  random: () => number = Math.random,
+): Decision {
+  let reason: string;
+  let floorMs = 0;
+  if (result.kind === 'response') {
+    const { status } = result;
+    if (status >= 200 && status < 300) return { outcome: 'delivered' };
+    if (PERMANENT_STATUSES.has(status)) return { outcome: 'dead', reason: `Ops refused the event with HTTP ${status}` };
+    reason = `HTTP ${status}`;
+    if (status === 429 || status === 503) floorMs = parseRetryAfter(result.retryAfter, now) ?? 0;
+  } else {
+    reason = result.error;
+  }
+  if (scheduleIndex >= schedule.length) return { outcome: 'exhausted', reason };
+  const delayMs = Math.max(withJitter(schedule[scheduleIndex]!, random), floorMs);
+  return { outcome: 'retry', delayMs, scheduleIndex: scheduleIndex + 1, reason };
+}

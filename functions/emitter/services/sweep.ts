@@ -1,0 +1,60 @@
+/**
+ * The outbox sweep: delivers every due message with bounded concurrency, and while a backlog
+ * waits on its slow schedule, probes Ops with the oldest message at most every
+ * PROBE_INTERVAL_MS so that a recovered Ops gets the backlog at once, not hours later.
+ * Driven by the serve launcher every second (and by the cron trigger on Cloudflare).
+ */
+import { backlogStats, claimMessages, getState, LAST_PROBE_AT, setState } from '../../../db/emitter/queries';
+import { deliverMessage, leaseMs, type DeliveryDeps } from './deliver';
+
+export interface SweepSummary {
+  delivered: number;
+  retrying: number;
+  dead: number;
+  probed: boolean;
+  /** True when the time budget ran out with due messages left. */
+  more: boolean;
+}
+
+/** Runs for at most `budgetMs` (plus the attempts in flight at that moment). */
+export async function sweep(deps: DeliveryDeps, budgetMs = 5000): Promise<SweepSummary> {
+  const { db, config } = deps;
+  const started = deps.now();
+  const summary: SweepSummary = { delivered: 0, retrying: 0, dead: 0, probed: false, more: false };
+  const count = (outcome: 'delivered' | 'retry' | 'dead') => {
+    if (outcome === 'delivered') summary.delivered += 1;
+    else if (outcome === 'retry') summary.retrying += 1;
+    else summary.dead += 1;
+  };
+
+  const stats = await backlogStats(db, started);
+  if (stats.pending > stats.due) {
+    const last = Number((await getState(db, LAST_PROBE_AT)) ?? 0);
+    if (started - last >= config.PROBE_INTERVAL_MS) {
+      await setState(db, LAST_PROBE_AT, String(started));
+      const [oldest] = await claimMessages(db, { kind: 'probe' }, started, leaseMs(config));
+      if (oldest) {
+        summary.probed = true;
+        count(await deliverMessage(deps, oldest, 'probe'));
+      }
+    }
+  }
+
+  for (;;) {
+    if (deps.now() - started >= budgetMs) {
+      summary.more = (await backlogStats(db, deps.now())).due > 0;
+      break;
+    }
+    const batch = await claimMessages(db, { kind: 'due', limit: config.DELIVERY_CONCURRENCY }, deps.now(), leaseMs(config));
+    if (batch.length === 0) break;
+    const outcomes = await Promise.all(batch.map((m) => deliverMessage(deps, m, 'sweep')));
+    outcomes.forEach(count);
+  }
+  return summary;
+}
+
+/** Delivers one message now if it is first in line for its session (after acceptance or a redeliver). */
+export async function deliverIfFirstInLine(deps: DeliveryDeps, id: string, trigger: 'accept' | 'manual'): Promise<void> {
+  const [message] = await claimMessages(deps.db, { kind: 'one', id }, deps.now(), leaseMs(deps.config));
+  if (message) await deliverMessage(deps, message, trigger);
+}
