@@ -61,6 +61,7 @@ interface RawMessageRow {
   attempts: number;
   schedule_index: number;
   next_attempt_at: number;
+  not_before: number | null;
   lease_until: number | null;
   last_status: number | null;
   last_error: string | null;
@@ -81,6 +82,7 @@ function fromRaw(r: RawMessageRow): OutboxMessage {
     attempts: r.attempts,
     scheduleIndex: r.schedule_index,
     nextAttemptAt: r.next_attempt_at,
+    notBefore: r.not_before,
     leaseUntil: r.lease_until,
     lastStatus: r.last_status,
     lastError: r.last_error,
@@ -103,7 +105,8 @@ export type ClaimScope =
  * in acceptance order. Returns the claimed rows.
  */
 export async function claimMessages(db: EmitterDb, scope: ClaimScope, now: number, leaseMs: number): Promise<OutboxMessage[]> {
-  const due = scope.kind === 'probe' ? sql`1` : sql`m.next_attempt_at <= ${now}`;
+  const due =
+    scope.kind === 'probe' ? sql`(m.not_before IS NULL OR m.not_before <= ${now})` : sql`m.next_attempt_at <= ${now}`;
   const which = scope.kind === 'one' ? sql`AND m.id = ${scope.id}` : sql``;
   const limit = scope.kind === 'due' ? scope.limit : 1;
   const rows = await db.all<RawMessageRow>(sql`
@@ -133,6 +136,8 @@ export interface AttemptRecord {
   nextAttemptAt: number | null;
   /** For `retry`: the schedule position after this attempt. */
   scheduleIndex: number;
+  /** Earliest next send Ops asked for (Retry-After), if it did. */
+  notBefore: number | null;
 }
 
 /**
@@ -150,7 +155,7 @@ export async function recordAttempt(
   const status: DeliveryStatus = attempt.outcome === 'delivered' ? 'delivered' : attempt.outcome === 'dead' ? 'dead' : 'pending';
   const reachability = opsReachable
     ? [
-        db.run(sql`UPDATE outbox_messages SET next_attempt_at = ${now}, updated_at = ${now}
+        db.run(sql`UPDATE outbox_messages SET next_attempt_at = max(${now}, coalesce(not_before, 0)), updated_at = ${now}
           WHERE status = 'pending' AND next_attempt_at > ${now} AND id != ${message.id}
             AND EXISTS (SELECT 1 FROM emitter_state WHERE key = ${OPS_REACHABLE} AND value = '0')`),
         db.run(sql`INSERT INTO emitter_state (key, value) VALUES (${OPS_REACHABLE}, '1')
@@ -182,6 +187,7 @@ export async function recordAttempt(
         attempts: sql`${outboxMessages.attempts} + 1`,
         scheduleIndex: attempt.scheduleIndex,
         nextAttemptAt: attempt.nextAttemptAt ?? now,
+        notBefore: attempt.notBefore,
         leaseUntil: null,
         lastStatus: attempt.statusCode,
         lastError: attempt.error ?? (attempt.outcome === 'delivered' ? null : attempt.responseBody?.slice(0, 300) ?? null),
@@ -196,7 +202,7 @@ export async function recordAttempt(
 export async function pullBacklogForward(db: EmitterDb, now: number): Promise<number> {
   const result = await db
     .update(outboxMessages)
-    .set({ nextAttemptAt: now, updatedAt: now })
+    .set({ nextAttemptAt: sql`max(${now}, coalesce(${outboxMessages.notBefore}, 0))`, updatedAt: now })
     .where(and(eq(outboxMessages.status, 'pending'), sql`${outboxMessages.nextAttemptAt} > ${now}`));
   return result.rowsAffected;
 }
@@ -276,7 +282,7 @@ export async function requeueMessages(
   const result = await db
     .update(outboxMessages)
     // The lease is left alone: a delivery in flight finishes and records its own outcome.
-    .set({ status: 'pending', scheduleIndex: 0, nextAttemptAt: now, updatedAt: now })
+    .set({ status: 'pending', scheduleIndex: 0, nextAttemptAt: now, notBefore: null, updatedAt: now })
     .where(condition);
   return result.rowsAffected;
 }

@@ -26,6 +26,8 @@ export const outboxMessages = sqliteTable(
     /** Position in the retry schedule; a manual redeliver resets it. */
     scheduleIndex: integer('schedule_index').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),
+    /** Set from Ops' Retry-After: neither a recovery probe nor a backlog drain sends before it. */
+    notBefore: integer('not_before'),
     /** A sweep that claimed the message owns it until then (a crash mid-delivery just lets it expire). */
     leaseUntil: integer('lease_until'),
     lastStatus: integer('last_status'),

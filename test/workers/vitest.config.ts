@@ -11,13 +11,15 @@ import { defineConfig } from 'vitest/config';
 import { hranaFetchHandler } from '../../scripts/serve/hrana-http';
 import { HranaEndpoint } from '../../scripts/serve/hrana-server';
 import { applyMigrations, openSqlite } from '../../scripts/serve/sqlite';
+import { createFakeOps } from '../support/fake-ops';
 import { TEST_BINDINGS } from '../support/test-env';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-async function testDatabase(): Promise<(request: Request) => Promise<Response>> {
-  const file = join(mkdtempSync(join(tmpdir(), 'ops-webhook-workers-')), 'receiver.db');
-  await applyMigrations(`file:${file}`, undefined, join(ROOT, 'db/receiver/migrations'));
+/** A fresh temporary database with one function's migrations, served as a fetch handler. */
+async function testDatabase(name: 'receiver' | 'emitter'): Promise<(request: Request) => Promise<Response>> {
+  const file = join(mkdtempSync(join(tmpdir(), 'ops-webhook-workers-')), `${name}.db`);
+  await applyMigrations(`file:${file}`, undefined, join(ROOT, `db/${name}/migrations`));
   return hranaFetchHandler(new HranaEndpoint(openSqlite(file, 'NORMAL')));
 }
 
@@ -28,7 +30,11 @@ export default defineConfig({
         compatibilityDate: '2026-04-26',
         compatibilityFlags: ['nodejs_compat'],
         bindings: { ...TEST_BINDINGS },
-        serviceBindings: { LIBSQL: (await testDatabase()) as never },
+        serviceBindings: {
+          LIBSQL: (await testDatabase('receiver')) as never,
+          EMITTER_LIBSQL: (await testDatabase('emitter')) as never,
+          OPS: createFakeOps().handle as never,
+        },
       },
     })),
   ],

@@ -29,6 +29,7 @@ CREATE TABLE `outbox_messages` (
 	`attempts` integer DEFAULT 0 NOT NULL,
 	`schedule_index` integer DEFAULT 0 NOT NULL,
 	`next_attempt_at` integer NOT NULL,
+	`not_before` integer,
 	`lease_until` integer,
 	`last_status` integer,
 	`last_error` text,

@@ -22,7 +22,7 @@ export type AttemptResult =
 export type Decision =
   | { outcome: 'delivered' }
   | { outcome: 'dead'; reason: string }
-  | { outcome: 'retry'; delayMs: number; scheduleIndex: number; reason: string }
+  | { outcome: 'retry'; delayMs: number; scheduleIndex: number; reason: string; retryAfterMs?: number }
   | { outcome: 'exhausted'; reason: string };
 
 /** Parses `Retry-After` (seconds or an HTTP date) into milliseconds from `now`, bounded to a day. */
@@ -61,5 +61,7 @@ export function decide(
   }
   if (scheduleIndex >= schedule.length) return { outcome: 'exhausted', reason };
   const delayMs = Math.max(withJitter(schedule[scheduleIndex]!, random), floorMs);
-  return { outcome: 'retry', delayMs, scheduleIndex: scheduleIndex + 1, reason };
+  const decision: Decision = { outcome: 'retry', delayMs, scheduleIndex: scheduleIndex + 1, reason };
+  if (floorMs > 0) decision.retryAfterMs = floorMs;
+  return decision;
 }

@@ -4,7 +4,7 @@
  * PROBE_INTERVAL_MS so that a recovered Ops gets the backlog at once, not hours later.
  * Driven by the serve launcher every second (and by the cron trigger on Cloudflare).
  */
-import { backlogStats, claimMessages, getState, LAST_PROBE_AT, setState } from '../../../db/emitter/queries';
+import { backlogStats, claimMessages, getState, LAST_PROBE_AT, OPS_REACHABLE, setState } from '../../../db/emitter/queries';
 import { deliverMessage, leaseMs, type DeliveryDeps } from './deliver';
 
 export interface SweepSummary {
@@ -27,8 +27,10 @@ export async function sweep(deps: DeliveryDeps, budgetMs = 5000): Promise<SweepS
     else summary.dead += 1;
   };
 
+  // Probe only while Ops is believed down and some of the backlog is waiting on its schedule:
+  // a message that fails on its own while Ops answers others keeps its backoff.
   const stats = await backlogStats(db, started);
-  if (stats.pending > stats.due) {
+  if (stats.pending > stats.due && (await getState(db, OPS_REACHABLE)) === '0') {
     const last = Number((await getState(db, LAST_PROBE_AT)) ?? 0);
     if (started - last >= config.PROBE_INTERVAL_MS) {
       await setState(db, LAST_PROBE_AT, String(started));

@@ -1,0 +1,64 @@
+/**
+ * A scriptable stand-in for the Ops receiver, for emitter tests. Each event's `data.script`
+ * lists what to answer on successive attempts: a status (`"500"`), a status with Retry-After
+ * (`"429:1"`), or `"hang"` (never answer). Past the end of the script it answers 201. Every
+ * request is recorded with its headers and raw body.
+ */
+export interface RecordedDelivery {
+  at: number;
+  headers: Record<string, string>;
+  body: string;
+  answer: string;
+}
+
+export interface FakeOps {
+  handle(request: Request): Promise<Response>;
+  /** While true, every delivery is answered 503 (an Ops outage). */
+  down: boolean;
+  deliveries: RecordedDelivery[];
+  /** Deliveries whose body carries `session_id`. */
+  forSession(sessionId: string): RecordedDelivery[];
+}
+
+export function createFakeOps(): FakeOps {
+  const deliveries: RecordedDelivery[] = [];
+  const attemptsById = new Map<string, number>();
+  const fake: FakeOps = {
+    down: false,
+    deliveries,
+    forSession: (sessionId) => deliveries.filter((d) => d.body.includes(`"session_id":"${sessionId}"`)),
+    async handle(request) {
+      const url = new URL(request.url);
+      // Control routes, so tests running inside workerd can steer and inspect this fake.
+      if (url.pathname === '/__control') {
+        if (request.method === 'POST') fake.down = ((await request.json()) as { down: boolean }).down;
+        return Response.json({ down: fake.down });
+      }
+      if (url.pathname === '/__deliveries') {
+        const session = url.searchParams.get('session');
+        return Response.json(session ? fake.forSession(session) : deliveries);
+      }
+      const body = await request.text();
+      const headers = Object.fromEntries(request.headers.entries());
+      const id = headers['webhook-id'] ?? body;
+      const attempt = attemptsById.get(id) ?? 0;
+      attemptsById.set(id, attempt + 1);
+      let script: string[] = [];
+      try {
+        const parsed = JSON.parse(body) as { data?: { script?: string[] } };
+        script = parsed.data?.script ?? [];
+      } catch {
+        // Not JSON: answer by default.
+      }
+      const answer = fake.down ? '503' : (script[attempt] ?? '201');
+      deliveries.push({ at: Date.now(), headers, body, answer });
+      if (answer === 'hang') return new Promise<Response>(() => undefined);
+      const [status, retryAfter] = answer.split(':');
+      return new Response(JSON.stringify({ fake: true, answer }), {
+        status: Number(status),
+        headers: { 'content-type': 'application/json', ...(retryAfter ? { 'retry-after': retryAfter } : {}) },
+      });
+    },
+  };
+  return fake;
+}

@@ -1,0 +1,234 @@
+/** Emitter behaviour inside workerd: accept, sign, retry, give up, order, drain, redeliver. */
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it, vi } from 'vitest';
+import { followUp, makeEvent } from '../support/factories';
+import { callEmitter, delivery, emit, emitterEnv, received, runSweep, setOpsDown, sweepUntil } from './emitter-helpers';
+
+interface Accepted {
+  status: string;
+  id: string;
+  duplicate: boolean;
+  delivery: string;
+}
+
+async function accept(body: unknown, bindings = emitterEnv()): Promise<Accepted> {
+  const res = await emit(body, bindings);
+  expect(res.status).toBe(202);
+  return res.json();
+}
+
+const statusOf = async (id: string, bindings = emitterEnv()) => (await delivery(id, bindings)).delivery.status;
+
+describe('emitter: accept and first delivery', () => {
+  it('answers 202 with a message id and delivers it signed right away', async () => {
+    const event = makeEvent();
+    const accepted = await accept(event);
+    expect(accepted).toMatchObject({ status: 'accepted', duplicate: false, delivery: 'pending' });
+    expect(accepted.id).toMatch(/^msg_/);
+    const [sent] = await received(event.session_id);
+    expect(sent).toBeDefined();
+    expect(sent!.headers['webhook-id']).toBe(accepted.id);
+    expect(sent!.headers['x-onboarding-session']).toBe(event.session_id);
+    expect(sent!.headers['user-agent']).toMatch(/^ops-webhook-emitter\/\d+\.\d+\.\d+/);
+    expect(sent!.headers['x-webhook-secret']).toBe(emitterEnv().OPS_WEBHOOK_SECRET);
+    const wh = new Webhook(new TextEncoder().encode(emitterEnv().OPS_WEBHOOK_SECRET), { format: 'raw' });
+    expect(() => wh.verify(sent!.body, sent!.headers)).not.toThrow();
+    expect(JSON.parse(sent!.body)).toMatchObject({ event: 'account.created', domain: event.domain, session_id: event.session_id });
+    const view = await delivery(accepted.id);
+    expect(view.delivery.status).toBe('delivered');
+    expect(view.attempts).toMatchObject([{ attempt: 1, trigger: 'accept', status_code: 201, outcome: 'delivered' }]);
+  });
+
+  it('keeps one outbox entry for the same event accepted twice', async () => {
+    const event = makeEvent();
+    const first = await accept(event);
+    const second = await accept(event);
+    expect(second).toMatchObject({ id: first.id, duplicate: true });
+    expect(await received(event.session_id)).toHaveLength(1);
+  });
+
+  it('answers 422 with field paths and queues nothing for an invalid event', async () => {
+    const event = makeEvent({ data: {} });
+    const res = await emit(event);
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: { details: { path: string }[] } };
+    expect(body.error.details.map((d) => d.path)).toEqual(['data.admin_email']);
+    await runSweep();
+    expect(await received(event.session_id)).toHaveLength(0);
+  });
+
+  it('records events as skipped and sends nothing when OPS_WEBHOOK_ENABLED is false', async () => {
+    const bindings = emitterEnv({ OPS_WEBHOOK_ENABLED: 'false' });
+    const event = makeEvent();
+    const accepted = await accept(event, bindings);
+    expect(accepted.delivery).toBe('skipped');
+    await runSweep(bindings);
+    expect(await received(event.session_id)).toHaveLength(0);
+    expect(await statusOf(accepted.id)).toBe('skipped');
+  });
+
+  it('answers 400, 413 and 415 in the error shape', async () => {
+    const bad = await callEmitter('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    expect(bad.status).toBe(400);
+    const big = await emit(makeEvent({ data: { admin_email: 'a@example.com', pad: 'x'.repeat(70_000) } }));
+    expect(big.status).toBe(413);
+    const text = await callEmitter('/v1/events', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    expect(text.status).toBe(415);
+  });
+});
+
+describe('emitter: retries', () => {
+  it('retries a 500 on the fast schedule and delivers on the 200 that follows', async () => {
+    const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['500'] } });
+    const { id } = await accept(event);
+    await sweepUntil(async () => (await statusOf(id)) === 'delivered');
+    const view = await delivery(id);
+    expect(view.attempts.map((a) => [a.status_code, a.outcome])).toEqual([
+      [500, 'retry'],
+      [201, 'delivered'],
+    ]);
+    const gap = Date.parse(view.attempts[1]!.started_at) - Date.parse(view.attempts[0]!.started_at);
+    expect(gap).toBeGreaterThanOrEqual(40);
+    expect(view.attempts[0]!.response_body).toContain('"answer":"500"');
+  });
+
+  it('abandons an attempt that hangs past the timeout and retries it', async () => {
+    const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['hang'] } });
+    const { id } = await accept(event);
+    await sweepUntil(async () => (await statusOf(id)) === 'delivered');
+    const view = await delivery(id);
+    expect(view.attempts[0]).toMatchObject({ status_code: null, error: 'timeout after 300 ms', outcome: 'retry' });
+    expect(view.attempts[1]).toMatchObject({ status_code: 201, outcome: 'delivered' });
+  });
+
+  it('marks a message dead at once when Ops answers 422, keeping the reason', async () => {
+    const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['422'] } });
+    const { id } = await accept(event);
+    await runSweep();
+    await new Promise((r) => setTimeout(r, 150));
+    await runSweep();
+    const view = await delivery(id);
+    expect(view.delivery).toMatchObject({ status: 'dead', last_status: 422 });
+    expect(view.delivery.last_error).toMatch(/422/);
+    expect(view.attempts).toHaveLength(1);
+    expect(await received(event.session_id)).toHaveLength(1);
+  });
+
+  it('honours Retry-After on 429 before the next attempt', async () => {
+    const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['429:1'] } });
+    const { id } = await accept(event);
+    await runSweep();
+    expect(await received(event.session_id)).toHaveLength(1);
+    const first = (await delivery(id)).attempts[0]!;
+    expect(Date.parse(first.next_attempt_at!) - Date.parse(first.started_at)).toBeGreaterThanOrEqual(1000);
+    await sweepUntil(async () => (await statusOf(id)) === 'delivered', emitterEnv(), 4000, 100);
+    const view = await delivery(id);
+    expect(Date.parse(view.attempts[1]!.started_at) - Date.parse(first.started_at)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('keeps retrying on 401 and logs that the secrets differ, without the secret', async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    const bindings = emitterEnv({ LOG_LEVEL: 'info' });
+    try {
+      const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['401', '401'] } });
+      const { id } = await accept(event, bindings);
+      await sweepUntil(async () => (await statusOf(id)) === 'delivered', bindings);
+      expect((await delivery(id)).attempts.map((a) => a.outcome)).toEqual(['retry', 'retry', 'delivered']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.some((l) => l.includes('secrets') || l.includes('differ'))).toBe(true);
+    expect(lines.join('\n')).not.toContain(bindings.OPS_WEBHOOK_SECRET);
+  });
+
+  it('marks a message dead after the whole schedule has failed', async () => {
+    const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['500', '500', '500', '500', '500'] } });
+    const { id } = await accept(event);
+    await sweepUntil(async () => (await statusOf(id)) === 'dead');
+    const view = await delivery(id);
+    expect(view.attempts).toHaveLength(4);
+    expect(view.attempts.map((a) => a.outcome)).toEqual(['retry', 'retry', 'retry', 'dead']);
+  });
+});
+
+describe('emitter: ordering, drain and redelivery', () => {
+  it('delivers the events of one session in the order they were accepted', async () => {
+    const first = makeEvent({ data: { admin_email: 'a@example.com', script: ['500', '500'] } });
+    const ids = [
+      (await accept(first)).id,
+      (await accept(followUp(first, 'domain.validated'))).id,
+      (await accept(followUp(first, 'dns.applied'))).id,
+    ];
+    await sweepUntil(async () => (await Promise.all(ids.map((id) => statusOf(id)))).every((s) => s === 'delivered'));
+    const delivered = (await received(first.session_id)).filter((d) => d.answer === '201').map((d) => d.headers['webhook-id']);
+    expect(delivered).toEqual(ids);
+  });
+
+  it('drains a backlog promptly once Ops is back, instead of waiting out the slow schedule', async () => {
+    const bindings = emitterEnv({ OPS_WEBHOOK_RETRY_SCHEDULE: '1h' });
+    await setOpsDown(true);
+    const events = Array.from({ length: 5 }, () => makeEvent());
+    let ids: string[] = [];
+    try {
+      ids = await Promise.all(events.map(async (e) => (await accept(e, bindings)).id));
+      for (const id of ids) expect((await delivery(id, bindings)).delivery.last_status).toBe(503);
+    } finally {
+      await setOpsDown(false);
+    }
+    await new Promise((r) => setTimeout(r, 120));
+    const summary = await runSweep(bindings);
+    expect(summary.probed).toBe(true);
+    for (const id of ids) expect(await statusOf(id, bindings)).toBe('delivered');
+  });
+
+  it('redelivers a delivered message on request, and the request always sends', async () => {
+    const event = makeEvent();
+    const { id } = await accept(event);
+    const res = await callEmitter(`/v1/deliveries/${id}/redeliver`, { method: 'POST' });
+    expect(res.status).toBe(202);
+    expect(await received(event.session_id)).toHaveLength(2);
+    expect((await delivery(id)).attempts.map((a) => a.trigger)).toEqual(['accept', 'manual']);
+  });
+
+  it('requeues dead messages in bulk by status and time', async () => {
+    const since = new Date().toISOString();
+    const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['422'] } });
+    const { id } = await accept(event);
+    expect(await statusOf(id)).toBe('dead');
+    const res = await callEmitter('/v1/deliveries/redeliver', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'dead', since }),
+    });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { count: number }).count).toBeGreaterThanOrEqual(1);
+    await sweepUntil(async () => (await statusOf(id)) === 'delivered');
+  });
+
+  it('lists deliveries by status and reports the backlog on /healthz', async () => {
+    const list = (await (await callEmitter('/v1/deliveries?status=delivered&limit=2')).json()) as { deliveries: { status: string }[] };
+    expect(list.deliveries.length).toBeLessThanOrEqual(2);
+    expect(list.deliveries.every((d) => d.status === 'delivered')).toBe(true);
+    const health = (await (await callEmitter('/healthz')).json()) as { status: string; backlog: { pending: number } };
+    expect(health.status).toBe('ok');
+    expect(typeof health.backlog.pending).toBe('number');
+    expect((await callEmitter('/v1/deliveries/msg_nope')).status).toBe(404);
+    expect((await callEmitter('/v1/deliveries?status=lost')).status).toBe(422);
+  });
+});
+
+describe('emitter: access', () => {
+  it('requires the bearer token on /v1 when EMITTER_API_TOKEN is set', async () => {
+    const bindings = emitterEnv({ EMITTER_API_TOKEN: 'operator-token-0123456789' });
+    expect((await emit(makeEvent(), bindings)).status).toBe(401);
+    expect((await emit(makeEvent(), bindings, { authorization: 'Bearer operator-token-0123456789' })).status).toBe(202);
+    expect((await callEmitter('/healthz', {}, bindings)).status).toBe(200);
+  });
+
+  it('hides the sweep endpoint from callers without the launcher token', async () => {
+    expect((await callEmitter('/__internal/sweep', { method: 'POST' })).status).toBe(404);
+    const ok = await callEmitter('/__internal/sweep', { method: 'POST', headers: { 'x-sweep-token': 'sweep-token-for-tests' } });
+    expect(ok.status).toBe(200);
+  });
+});

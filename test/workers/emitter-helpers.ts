@@ -1,0 +1,80 @@
+/** Helpers for in-workerd emitter tests: the emitter's bindings, a fake Ops, and a sweep runner. */
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import emitter from '../../functions/emitter/index';
+import { deliveryDeps } from '../../functions/emitter/services/deps';
+import { sweep, type SweepSummary } from '../../functions/emitter/services/sweep';
+import type { EmitterBindings } from '../../functions/emitter/types';
+import { EMITTER_CONFIG, loadConfig } from '../../functions/shared/config';
+import { createLogger } from '../../functions/shared/logger';
+import type { RecordedDelivery } from '../support/fake-ops';
+
+const raw = env as unknown as Record<string, unknown> & { EMITTER_LIBSQL: Fetcher; OPS: Fetcher; WEBHOOK_SECRET: string };
+
+/** Emitter bindings with a short schedule: tests shorten timing through configuration only. */
+export function emitterEnv(overrides: Partial<Record<keyof EmitterBindings, unknown>> = {}): EmitterBindings {
+  return {
+    ...raw,
+    LIBSQL: raw.EMITTER_LIBSQL,
+    OPS: raw.OPS,
+    OPS_WEBHOOK_URL: 'http://ops.test/api/v1/webhooks/onboard',
+    OPS_WEBHOOK_SECRET: raw.WEBHOOK_SECRET,
+    OPS_WEBHOOK_TIMEOUT_MS: '300',
+    OPS_WEBHOOK_RETRY_SCHEDULE: '40ms,80ms,120ms',
+    PROBE_INTERVAL_MS: '100',
+    EMITTER_SWEEP_TOKEN: 'sweep-token-for-tests',
+    ...overrides,
+  } as EmitterBindings;
+}
+
+/** Calls the emitter and waits for its background work (the immediate delivery) to finish. */
+export async function callEmitter(path: string, init: RequestInit = {}, bindings: EmitterBindings = emitterEnv()): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await emitter.fetch(new Request(`http://emitter.test${path}`, init), bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+/** POST /v1/events with a JSON body. */
+export function emit(body: unknown, bindings: EmitterBindings = emitterEnv(), headers: Record<string, string> = {}) {
+  return callEmitter(
+    '/v1/events',
+    { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) },
+    bindings,
+  );
+}
+
+/** One sweep, as the launcher or the cron would run it. */
+export function runSweep(bindings: EmitterBindings = emitterEnv()): Promise<SweepSummary> {
+  const config = loadConfig(EMITTER_CONFIG, bindings as unknown as Record<string, unknown>);
+  return sweep(deliveryDeps(bindings, config, createLogger('error')));
+}
+
+/** Sweeps every `everyMs` until `done()` holds or `timeoutMs` passes. */
+export async function sweepUntil(done: () => Promise<boolean>, bindings = emitterEnv(), timeoutMs = 5000, everyMs = 30) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('condition not reached while sweeping');
+    await new Promise((r) => setTimeout(r, everyMs));
+    await runSweep(bindings);
+  }
+}
+
+/** What the fake Ops received for `sessionId`. */
+export async function received(sessionId: string): Promise<RecordedDelivery[]> {
+  return (await raw.OPS.fetch(`http://ops.test/__deliveries?session=${encodeURIComponent(sessionId)}`)).json();
+}
+
+/** Takes the fake Ops down (503 to everything) or brings it back. */
+export async function setOpsDown(down: boolean): Promise<void> {
+  await raw.OPS.fetch('http://ops.test/__control', { method: 'POST', body: JSON.stringify({ down }) });
+}
+
+export interface DeliveryView {
+  delivery: { id: string; status: string; attempts: number; next_attempt_at: string | null; last_status: number | null; last_error: string | null };
+  attempts: { attempt: number; trigger: string; status_code: number | null; error: string | null; outcome: string; response_body: string | null; started_at: string; next_attempt_at: string | null }[];
+}
+
+/** GET /v1/deliveries/:id. */
+export async function delivery(id: string, bindings = emitterEnv()): Promise<DeliveryView> {
+  return (await callEmitter(`/v1/deliveries/${id}`, {}, bindings)).json();
+}

@@ -1,0 +1,54 @@
+/** The retry policy as a pure function: outcomes, schedule, jitter and Retry-After. */
+import { describe, expect, it } from 'vitest';
+import { decide, parseRetryAfter, withJitter } from '../../functions/emitter/services/retry-policy';
+import { DEFAULT_RETRY_SCHEDULE, parseDuration } from '../../functions/shared/config';
+
+const SCHEDULE = DEFAULT_RETRY_SCHEDULE.split(',').map(parseDuration);
+const NOW = Date.parse('2026-11-29T12:00:00Z');
+const response = (status: number, retryAfter: string | null = null) => ({ kind: 'response' as const, status, retryAfter });
+
+describe('retry policy', () => {
+  it("starts with the seed's fast tries, exact: 1 s, 3 s, 9 s", () => {
+    expect([0, 1, 2].map((i) => decide(response(500), i, SCHEDULE, NOW))).toEqual([
+      { outcome: 'retry', delayMs: 1000, scheduleIndex: 1, reason: 'HTTP 500' },
+      { outcome: 'retry', delayMs: 3000, scheduleIndex: 2, reason: 'HTTP 500' },
+      { outcome: 'retry', delayMs: 9000, scheduleIndex: 3, reason: 'HTTP 500' },
+    ]);
+  });
+
+  it('jitters slow-schedule delays by at most 20 %', () => {
+    expect(withJitter(3_600_000, () => 0)).toBe(2_880_000);
+    expect(withJitter(3_600_000, () => 0.999999)).toBeLessThanOrEqual(4_320_000);
+    expect(withJitter(9000, () => 0)).toBe(9000);
+  });
+
+  it('gives up after the last delay of the schedule', () => {
+    expect(decide(response(502), SCHEDULE.length, SCHEDULE, NOW)).toMatchObject({ outcome: 'exhausted' });
+  });
+
+  it('treats only 2xx as delivered; redirects and other 4xx are retried', () => {
+    expect(decide(response(204), 0, SCHEDULE, NOW).outcome).toBe('delivered');
+    expect(decide(response(302), 0, SCHEDULE, NOW).outcome).toBe('retry');
+    expect(decide(response(404), 0, SCHEDULE, NOW).outcome).toBe('retry');
+    expect(decide(response(401), 0, SCHEDULE, NOW).outcome).toBe('retry');
+  });
+
+  it('kills a message at once on 400, 413, 415 and 422', () => {
+    for (const status of [400, 413, 415, 422]) expect(decide(response(status), 0, SCHEDULE, NOW).outcome).toBe('dead');
+  });
+
+  it('waits at least Retry-After on 429 and 503, in seconds or as a date, capped at a day', () => {
+    expect(decide(response(429, '120'), 0, SCHEDULE, NOW)).toMatchObject({ delayMs: 120_000, retryAfterMs: 120_000 });
+    expect(decide(response(503, new Date(NOW + 30_000).toUTCString()), 0, SCHEDULE, NOW)).toMatchObject({ delayMs: 30_000 });
+    expect(parseRetryAfter('999999999', NOW)).toBe(86_400_000);
+    expect(parseRetryAfter('soon', NOW)).toBeUndefined();
+    expect(decide(response(500, '120'), 0, SCHEDULE, NOW)).toMatchObject({ delayMs: 1000 });
+  });
+
+  it('retries network errors and timeouts', () => {
+    expect(decide({ kind: 'error', error: 'timeout after 5000 ms' }, 0, SCHEDULE, NOW)).toMatchObject({
+      outcome: 'retry',
+      reason: 'timeout after 5000 ms',
+    });
+  });
+});
