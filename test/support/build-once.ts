@@ -2,5 +2,5 @@
 import { buildFunctions } from '../../scripts/serve/build';
 
 export default async function setup(): Promise<void> {
-  await buildFunctions(['receiver']);
+  await buildFunctions(['receiver', 'emitter']);
 }

@@ -85,3 +85,16 @@ export async function runServe(name: string, env: Record<string, string>): Promi
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, output };
 }
+
+/** A loopback port that was free a moment ago (for a server that must start later on a known port). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -143,12 +143,12 @@ describe('emitter: retries', () => {
   });
 
   it('marks a message dead after the whole schedule has failed', async () => {
-    const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['500', '500', '500', '500', '500'] } });
-    const { id } = await accept(event);
-    await sweepUntil(async () => (await statusOf(id)) === 'dead');
-    const view = await delivery(id);
-    expect(view.attempts).toHaveLength(4);
-    expect(view.attempts.map((a) => a.outcome)).toEqual(['retry', 'retry', 'retry', 'dead']);
+    const bindings = emitterEnv({ PROBE_INTERVAL_MS: '3600000' });
+    const event = makeEvent({ data: { admin_email: 'a@example.com', script: Array(10).fill('500') } });
+    const { id } = await accept(event, bindings);
+    await sweepUntil(async () => (await statusOf(id, bindings)) === 'dead', bindings);
+    const scheduled = (await delivery(id, bindings)).attempts.filter((a) => a.trigger !== 'probe');
+    expect(scheduled.map((a) => a.outcome)).toEqual(['retry', 'retry', 'retry', 'dead']);
   });
 });
 
@@ -180,6 +180,25 @@ describe('emitter: ordering, drain and redelivery', () => {
     const summary = await runSweep(bindings);
     expect(summary.probed).toBe(true);
     for (const id of ids) expect(await statusOf(id, bindings)).toBe('delivered');
+  });
+
+  it('never exhausts a message by probing it during a long outage', async () => {
+    const bindings = emitterEnv({ OPS_WEBHOOK_RETRY_SCHEDULE: '40ms,1h' });
+    await setOpsDown(true);
+    let id = '';
+    try {
+      id = (await accept(makeEvent(), bindings)).id;
+      for (let i = 0; i < 6; i++) {
+        await new Promise((r) => setTimeout(r, 110));
+        await runSweep(bindings);
+      }
+      const view = await delivery(id, bindings);
+      expect(view.delivery.status).toBe('pending');
+      expect(view.attempts.filter((a) => a.trigger === 'probe').length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await setOpsDown(false);
+    }
+    await sweepUntil(async () => (await statusOf(id, bindings)) === 'delivered', bindings);
   });
 
   it('redelivers a delivered message on request, and the request always sends', async () => {

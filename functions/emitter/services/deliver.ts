@@ -89,10 +89,16 @@ export async function deliverMessage(deps: DeliveryDeps, message: OutboxMessage,
     };
   }
   const finishedAt = deps.now();
-  const decision = decide(result, message.scheduleIndex, config.OPS_WEBHOOK_RETRY_SCHEDULE, finishedAt, deps.random);
+  let decision = decide(result, message.scheduleIndex, config.OPS_WEBHOOK_RETRY_SCHEDULE, finishedAt, deps.random);
+  let nextAttemptAt = decision.outcome === 'retry' ? finishedAt + decision.delayMs : null;
+  if (trigger === 'probe' && (decision.outcome === 'retry' || decision.outcome === 'exhausted')) {
+    // A failed probe is an extra try: the message keeps its place in the schedule, so probing
+    // during a long outage can never exhaust it.
+    decision = { outcome: 'retry', delayMs: 0, scheduleIndex: message.scheduleIndex, reason: decision.reason, retryAfterMs: decision.outcome === 'retry' ? decision.retryAfterMs : undefined };
+    nextAttemptAt = Math.max(message.nextAttemptAt, decision.retryAfterMs ? finishedAt + decision.retryAfterMs : 0);
+  }
   const status = result.kind === 'response' ? result.status : null;
   const outcome = decision.outcome === 'exhausted' ? 'dead' : decision.outcome;
-  const nextAttemptAt = decision.outcome === 'retry' ? finishedAt + decision.delayMs : null;
   // Ops "answered sanely" unless it was unreachable, timed out, or said it is overloaded or broken.
   const reachable = status !== null && status < 500 && status !== 429;
   await recordAttempt(
