@@ -8,13 +8,23 @@ import { createClient, type Client } from '@libsql/client/web';
 import { sql } from 'drizzle-orm';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 
+/** The part of a service binding the client uses (structural, so Node code can type-check this module too). */
+export interface FetchBinding {
+  fetch(request: Request): Promise<Response>;
+}
+
 /** The bindings a worker needs to reach its database. */
 export interface DatabaseEnv {
   /** `file:` (served by the serve process), `http(s)://` or `libsql://`. */
   DATABASE_URL?: string;
   DATABASE_AUTH_TOKEN?: string;
   /** Service binding every database request goes through (the serve process's socket, or the network). */
-  LIBSQL?: Fetcher;
+  LIBSQL?: FetchBinding;
+  /**
+   * A ready client, used instead of the above. Only the benchmark's plain-Node baseline sets it
+   * (a `file:` client from `@libsql/client`); workerd never has one.
+   */
+  DB_CLIENT?: Client;
 }
 
 /** Placeholder origin for the serve process's endpoint; the binding decides where bytes go. */
@@ -27,6 +37,7 @@ const EMBEDDED_ORIGIN = 'http://libsql.internal';
  * is cheap: no connection is opened until the first statement.
  */
 export function databaseClient(env: DatabaseEnv): Client {
+  if (env.DB_CLIENT) return env.DB_CLIENT;
   const configured = env.DATABASE_URL ?? 'file:';
   const binding = env.LIBSQL;
   return createClient({

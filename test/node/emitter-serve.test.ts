@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'libsql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { followUp, makeEvent, type EventBody } from '../support/factories';
-import { freePort, runServe, startServe, type ServeProcess } from '../support/serve-process';
+import { freePort, runServe, startServe, type ServeProcess } from '../../scripts/serve/spawn';
 
 const SECRET = `link-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 let dir: string;

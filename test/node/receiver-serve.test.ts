@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import Database from 'libsql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent, type EventBody } from '../support/factories';
-import { runServe, startServe, type ServeProcess } from '../support/serve-process';
+import { runServe, startServe, type ServeProcess } from '../../scripts/serve/spawn';
 
 const SECRET = `e2e-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 let dir: string;

@@ -1,12 +1,12 @@
 /**
  * Starts `npm run serve -- <function>` (the same command, without npm's wrapper) as a real
- * process on 127.0.0.1 with an ephemeral port, and tells tests where it listens.
+ * process on 127.0.0.1 with an ephemeral port, and tells tests and the benchmark where it listens.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url)); // the project root
 
 export interface ServeProcess {
   url: string;

@@ -1,0 +1,115 @@
+/** Measurement helpers for the benchmark: load runs, process memory, row counts. */
+import { readFileSync, readdirSync } from 'node:fs';
+import autocannon from 'autocannon';
+import Database from 'libsql';
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  requests: number;
+  seconds: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  /** A body per request (called for every request), or one fixed body. */
+  body?: string | (() => string);
+  connections?: number;
+  /** Either a fixed number of requests or a duration. */
+  amount?: number;
+  durationSeconds?: number;
+}
+
+/** Runs autocannon against one URL and keeps the figures the table needs. */
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  const { body } = options;
+  const started = Date.now();
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections ?? 32,
+    ...(options.amount ? { amount: options.amount } : { duration: options.durationSeconds ?? 5 }),
+    method: options.method ?? 'GET',
+    headers: options.headers,
+    ...(typeof body === 'string' ? { body } : {}),
+    ...(typeof body === 'function'
+      ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: body() }) }] }
+      : {}),
+  } as autocannon.Options);
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    rps: Math.round(result.requests.total / seconds),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok2xx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    requests: result.requests.total,
+    seconds: Math.round(seconds * 10) / 10,
+  };
+}
+
+function rssKb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+/** Samples the resident memory of a process and all its descendants; `stop()` returns the peak in MB. */
+export function sampleRss(pid: number, everyMs = 200): { stop(): number } {
+  let peakKb = 0;
+  const sample = () => {
+    const all = [pid];
+    for (let i = 0; i < all.length; i++) all.push(...childrenOf(all[i]!));
+    peakKb = Math.max(peakKb, all.reduce((sum, p) => sum + rssKb(p), 0));
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return Math.round(peakKb / 1024);
+    },
+  };
+}
+
+/** Runs one read-only query on a SQLite file. */
+export function queryFile<T>(file: string, sql: string): T[] {
+  const db = new Database(file, { readonly: true } as never);
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** The q-quantile of `values` (nearest rank). */
+export function quantile(values: number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}

@@ -1,0 +1,294 @@
+/**
+ * `npm run bench`: measures both functions on this machine, side by side in one run, on
+ * 127.0.0.1 with ephemeral ports and temporary databases, and compares them with a ceiling
+ * (a trivial worker under the same workerd) and a baseline (the same receiver in plain Node).
+ * Prints one table, checks the targets of issue #4, and writes bench/results/latest.json.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { buildFunctions } from '../serve/build';
+import { ROOT } from '../serve/functions';
+import { freePort, startServe, type ServeProcess } from '../serve/spawn';
+import { renderWorkerdConfig } from '../serve/workerd-config';
+import { load, quantile, queryFile, sampleRss, type LoadResult } from './measure';
+import { createRequire } from 'node:module';
+
+const SECRET = `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`;
+const CONNECTIONS = 32;
+const dir = mkdtempSync(join(tmpdir(), 'ops-webhook-bench-'));
+const runId = Date.now().toString(36);
+let counter = 0;
+
+const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function uniqueEvent(prefix: string): string {
+  counter += 1;
+  const session = `${prefix}-${runId}-${counter}`;
+  return JSON.stringify({
+    event: 'account.created',
+    domain: `${session}.example.com`,
+    session_id: session,
+    data: { admin_email: 'admin@example.com' },
+  });
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const AUTH = { ...JSON_HEADERS, 'x-webhook-secret': SECRET };
+
+/** The ceiling: a worker that only answers "ok", under the same workerd binary and config generator. */
+async function ceiling(): Promise<LoadResult> {
+  const work = mkdtempSync(join(dir, 'ceiling-'));
+  writeFileSync(join(work, 'hello.js'), 'export default { fetch() { return new Response("ok"); } };\n');
+  writeFileSync(
+    join(work, 'workerd.capnp'),
+    renderWorkerdConfig({
+      configDir: work,
+      bundle: join(work, 'hello.js'),
+      host: '127.0.0.1',
+      port: 0,
+      compatibilityDate: '2026-04-26',
+      compatibilityFlags: ['nodejs_compat'],
+      text: {},
+      fromEnvironment: [],
+      database: { unixSocket: join(work, 'unused.sock') },
+      outbound: false,
+    }),
+  );
+  const binary = (createRequire(import.meta.url)('workerd') as { default: string }).default;
+  const child = spawn(binary, ['serve', join(work, 'workerd.capnp'), '--control-fd=3'], { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] });
+  const port = await new Promise<number>((resolve) =>
+    createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on('line', (line) => {
+      const m = JSON.parse(line) as { event?: string; port?: number };
+      if (m.event === 'listen') resolve(m.port!);
+    }),
+  );
+  try {
+    return await load({ url: `http://127.0.0.1:${port}/`, durationSeconds: 5, connections: CONNECTIONS });
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+/** The baseline: the receiver app under @hono/node-server with @libsql/client on a file. */
+async function baseline(): Promise<{ result: LoadResult; rows: number; rssMb: number }> {
+  const file = join(dir, 'baseline.db');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench/baseline-receiver.ts'), file], {
+    cwd: ROOT,
+    env: { ...process.env, WEBHOOK_SECRET: SECRET },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve) =>
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /"url":"([^"]+)"/.exec(line);
+      if (m) resolve(m[1]!);
+    }),
+  );
+  const rss = sampleRss(child.pid!);
+  const result = await load({
+    url: `${url}/api/v1/webhooks/onboard`,
+    method: 'POST',
+    headers: AUTH,
+    body: () => uniqueEvent('base'),
+    amount: 6000,
+    connections: CONNECTIONS,
+  });
+  const rssMb = rss.stop();
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+  return { result, rows: queryFile<{ n: number }>(file, 'SELECT count(*) AS n FROM webhook_events')[0]!.n, rssMb };
+}
+
+async function receiver(file: string, extra: Record<string, string> = {}): Promise<ServeProcess> {
+  return startServe('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${join(dir, file)}`, LOG_LEVEL: 'error', ...extra });
+}
+
+async function emitter(file: string, opsPort: number, extra: Record<string, string> = {}): Promise<ServeProcess> {
+  return startServe('emitter', {
+    OPS_WEBHOOK_URL: `http://127.0.0.1:${opsPort}/api/v1/webhooks/onboard`,
+    OPS_WEBHOOK_SECRET: SECRET,
+    DATABASE_URL: `file:${join(dir, file)}`,
+    LOG_LEVEL: 'error',
+    ...extra,
+  });
+}
+
+async function emitterBacklog(proc: ServeProcess): Promise<number> {
+  const health = (await (await fetch(`${proc.url}/healthz`)).json()) as { backlog: { pending: number } };
+  return health.backlog.pending;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  say('building bundles');
+  await buildFunctions(['receiver', 'emitter']);
+
+  say('1/7 ceiling: trivial worker under workerd');
+  const ceil = await ceiling();
+
+  say('2/7 baseline: same receiver in plain Node (@hono/node-server + @libsql/client file:)');
+  const base = await baseline();
+
+  say('3-5/7 receiver under workerd: unique, duplicate, rejected');
+  const recv = await receiver('receiver.db');
+  const recvRss = sampleRss(recv.child.pid!);
+  const unique = await load({
+    url: `${recv.url}/api/v1/webhooks/onboard`,
+    method: 'POST',
+    headers: AUTH,
+    body: () => uniqueEvent('uniq'),
+    amount: 15000,
+    connections: CONNECTIONS,
+  });
+  const dupBody = uniqueEvent('dup');
+  const duplicate = await load({ url: `${recv.url}/api/v1/webhooks/onboard`, method: 'POST', headers: AUTH, body: dupBody, durationSeconds: 5 });
+  const rejected = await load({
+    url: `${recv.url}/api/v1/webhooks/onboard`,
+    method: 'POST',
+    headers: { ...JSON_HEADERS, 'x-webhook-secret': `${SECRET}-wrong` },
+    body: dupBody,
+    durationSeconds: 5,
+  });
+  const receiverRssMb = recvRss.stop();
+  await recv.stop();
+  const recvFile = join(dir, 'receiver.db');
+  const uniqueRows = queryFile<{ n: number }>(recvFile, "SELECT count(*) AS n FROM webhook_events WHERE session_id LIKE 'uniq-%'")[0]!.n;
+  const uniqueTickets = queryFile<{ n: number }>(recvFile, "SELECT count(*) AS n FROM tickets WHERE session_id LIKE 'uniq-%'")[0]!.n;
+
+  say('6/7 emitter accept with Ops up, then end-to-end latency');
+  const ops = await receiver('ops-live.db');
+  const emit = await emitter('emitter-live.db', Number(new URL(ops.url).port));
+  const emitRss = sampleRss(emit.child.pid!);
+  const opsRss = sampleRss(ops.child.pid!);
+  const accept = await load({
+    url: `${emit.url}/v1/events`,
+    method: 'POST',
+    headers: JSON_HEADERS,
+    body: () => uniqueEvent('acc'),
+    amount: 10000,
+    connections: CONNECTIONS,
+  });
+  while ((await emitterBacklog(emit)) > 0) await sleep(100);
+  // End to end at the seed's pace and above it: 400 events, 4 in flight, portal → committed at Ops.
+  const paced = await load({
+    url: `${emit.url}/v1/events`,
+    method: 'POST',
+    headers: JSON_HEADERS,
+    body: () => uniqueEvent('e2e'),
+    amount: 400,
+    connections: 4,
+  });
+  while ((await emitterBacklog(emit)) > 0) await sleep(100);
+  const emitterRssMb = emitRss.stop();
+  const opsRssMb = opsRss.stop();
+  await emit.stop();
+  await ops.stop();
+  const e2e = queryFile<{ ms: number }>(
+    join(dir, 'emitter-live.db'),
+    "SELECT delivered_at - created_at AS ms FROM outbox_messages WHERE session_id LIKE 'e2e-%' AND status = 'delivered'",
+  ).map((r) => r.ms);
+
+  say('7/7 backlog drain: 5,000 events accepted while Ops is down, then Ops starts');
+  const opsPort = await freePort();
+  const drainEmitter = await emitter('emitter-drain.db', opsPort);
+  const drainRss = sampleRss(drainEmitter.child.pid!);
+  const backlogAccept = await load({
+    url: `${drainEmitter.url}/v1/events`,
+    method: 'POST',
+    headers: JSON_HEADERS,
+    body: () => uniqueEvent('drain'),
+    amount: 5000,
+    connections: CONNECTIONS,
+  });
+  // Let the seed's fast tries (1 s, 3 s, 9 s) run out, so the backlog sits on the slow schedule.
+  await sleep(15_000);
+  const opsBack = await receiver('ops-drain.db', { PORT: String(opsPort) });
+  const backAt = Date.now();
+  let pending = await emitterBacklog(drainEmitter);
+  while (pending > 0 && Date.now() - backAt < 120_000) {
+    await sleep(100);
+    pending = await emitterBacklog(drainEmitter);
+  }
+  const drainSeconds = (Date.now() - backAt) / 1000;
+  const drainRssMb = drainRss.stop();
+  await drainEmitter.stop();
+  await opsBack.stop();
+  const drainRows = queryFile<{ n: number }>(join(dir, 'ops-drain.db'), 'SELECT count(*) AS n FROM webhook_events')[0]!.n;
+  const drainTwice = queryFile<{ n: number }>(
+    join(dir, 'emitter-drain.db'),
+    "SELECT count(*) AS n FROM delivery_attempts WHERE outcome = 'delivered' AND status_code != 201",
+  )[0]!.n;
+  const firstDelivered = queryFile<{ t: number }>(join(dir, 'emitter-drain.db'), "SELECT min(delivered_at) AS t FROM outbox_messages")[0]!.t;
+
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const rows = [
+    { name: '1 ceiling: trivial worker, workerd', ...ceil },
+    { name: '2 baseline: receiver in plain Node', ...base.result },
+    { name: '3 receiver: unique events', ...unique },
+    { name: '4 receiver: duplicate deliveries', ...duplicate },
+    { name: '5 receiver: rejected (401)', ...rejected },
+    { name: '6 emitter: accept (Ops up)', ...accept },
+  ];
+  const checks = {
+    receiver_vs_ceiling: ratio(unique.rps, ceil.rps),
+    receiver_vs_baseline: ratio(unique.rps, base.result.rps),
+    receiver_p99_ms: unique.p99,
+    receiver_zero_loss: uniqueRows === unique.ok2xx && uniqueTickets === unique.ok2xx,
+    emitter_accept_p99_ms: accept.p99,
+    e2e_p50_ms: quantile(e2e, 0.5),
+    e2e_p95_ms: quantile(e2e, 0.95),
+    e2e_p99_ms: quantile(e2e, 0.99),
+    drain_seconds: Math.round(drainSeconds * 10) / 10,
+    drain_after_first_delivery_seconds: Math.round(((backAt + drainSeconds * 1000 - firstDelivered) / 1000) * 10) / 10,
+    drain_all_delivered_once: drainRows === 5000 && drainTwice === 0,
+    rss_mb: { receiver: receiverRssMb, emitter: Math.max(emitterRssMb, drainRssMb), receiver_with_emitter: opsRssMb, baseline: base.rssMb },
+  };
+  const targets = [
+    ['receiver ≥ 40 % of ceiling', checks.receiver_vs_ceiling >= 0.4, `${Math.round(checks.receiver_vs_ceiling * 100)} %`],
+    ['receiver ≥ 1.5× baseline', checks.receiver_vs_baseline >= 1.5, `${checks.receiver_vs_baseline}×`],
+    ['receiver p99 ≤ 25 ms at 32 connections', unique.p99 <= 25, `${unique.p99} ms`],
+    ['receiver zero loss (rows = tickets = 2xx)', checks.receiver_zero_loss, `${uniqueRows} rows, ${uniqueTickets} tickets, ${unique.ok2xx} 2xx`],
+    ['emitter accept p99 ≤ 10 ms', accept.p99 <= 10, `${accept.p99} ms`],
+    ['end-to-end p95 ≤ 50 ms', checks.e2e_p95_ms <= 50, `${checks.e2e_p95_ms} ms (p50 ${checks.e2e_p50_ms}, p99 ${checks.e2e_p99_ms})`],
+    ['backlog of 5,000 drained ≤ 30 s after Ops returns', drainSeconds <= 30, `${checks.drain_seconds} s (${checks.drain_after_first_delivery_seconds} s after the first delivery)`],
+    ['backlog delivered once each', checks.drain_all_delivered_once, `${drainRows} rows, ${drainTwice} repeat deliveries`],
+    ['peak RSS ≤ 300 MB per serve process', Math.max(receiverRssMb, emitterRssMb, drainRssMb, opsRssMb) <= 300, `receiver ${receiverRssMb} MB, emitter ${Math.max(emitterRssMb, drainRssMb)} MB`],
+  ] as const;
+
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memory_gb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    sqlite_synchronous: 'FULL',
+  };
+  const pad = (s: string | number, n: number) => String(s).padEnd(n);
+  const lines = [
+    `ops-webhook bench — ${new Date().toISOString()} — ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}`,
+    `${pad('row', 40)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('2xx', 8)}${pad('non-2xx', 9)}vs ceiling`,
+    ...rows.map((r) => `${pad(r.name, 40)}${pad(r.rps, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.ok2xx, 8)}${pad(r.non2xx, 9)}${ratio(r.rps, ceil.rps)}`),
+    `7 backlog drain: 5,000 accepted in ${backlogAccept.seconds} s while Ops was down; all delivered ${checks.drain_seconds} s after Ops started`,
+    `end-to-end accept → committed at Ops (400 events): p50 ${checks.e2e_p50_ms} ms, p95 ${checks.e2e_p95_ms} ms, p99 ${checks.e2e_p99_ms} ms (paced run ${paced.rps} req/s)`,
+    `8 peak RSS (serve process + workerd): receiver ${receiverRssMb} MB, emitter ${Math.max(emitterRssMb, drainRssMb)} MB, receiver fed by emitter ${opsRssMb} MB; baseline Node ${base.rssMb} MB`,
+    '',
+    'targets:',
+    ...targets.map(([name, ok, figure]) => `  ${ok ? 'MET ' : 'MISS'} ${pad(name, 48)} ${figure}`),
+    `(${Math.round((Date.now() - started) / 1000)} s)`,
+  ];
+  console.log(lines.join('\n'));
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(
+    join(ROOT, 'bench/results/latest.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), machine, rows, checks, targets: targets.map(([name, met, figure]) => ({ name, met, figure })) }, null, 2)}\n`,
+  );
+}
+
+main()
+  .then(() => rmSync(dir, { recursive: true, force: true }))
+  .catch((err: Error) => {
+    console.error(err);
+    process.exit(1);
+  });
