@@ -25,7 +25,7 @@ const common = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOS
 
 const children: ChildProcess[] = [];
 function serve(name: string, env: Record<string, string | undefined>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/serve.ts'), name], {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs'), name], {
     cwd: ROOT,
     env: Object.fromEntries(Object.entries({ ...common, ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
     stdio: 'inherit',

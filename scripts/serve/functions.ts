@@ -2,12 +2,23 @@
  * The functions this project serves, and what the serve launcher needs to know about each:
  * its config schema, default address and database, migrations, and wrangler environment.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { EMITTER_CONFIG, RECEIVER_CONFIG } from '../../functions/shared/config';
 import type { SqliteDb } from './sqlite';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The project root: the nearest folder above this module with a wrangler.toml (works from source and from dist/). */
+export const ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'wrangler.toml'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the project root (no wrangler.toml above the launcher)');
+    dir = up;
+  }
+  return dir;
+})();
 
 export interface FunctionSpec {
   name: string;

@@ -72,7 +72,26 @@ export interface HranaEndpointOptions {
   streamIdleMs?: number;
   /** Prepared statements kept for reuse. */
   statementCacheSize?: number;
+  /**
+   * Group commit: self-contained pipelines (no baton, ending in `close`) that arrive together
+   * run in one SQLite transaction, each inside its own savepoint, and are answered only after
+   * the shared COMMIT. Same atomicity and isolation as one by one, one fsync for all. Default on.
+   */
+  groupCommit?: boolean;
 }
+
+/** Per-pipeline state while it runs; `grouped` pipelines see their BEGIN/COMMIT as a savepoint. */
+interface RunContext {
+  grouped: boolean;
+  /** Inside the pipeline's own (virtual) transaction. */
+  virtualTx: boolean;
+}
+
+const SAVEPOINT = 'hrana_group_member';
+const BEGIN_SQL = /^\s*BEGIN\b/i;
+const COMMIT_SQL = /^\s*(COMMIT|END)\b/i;
+const ROLLBACK_SQL = /^\s*ROLLBACK\s*(TRANSACTION\s*)?;?\s*$/i;
+const UNGROUPED: RunContext = { grouped: false, virtualTx: false };
 
 export interface PipelineAnswer {
   status: number;
@@ -80,6 +99,8 @@ export interface PipelineAnswer {
 }
 
 const MAX_SQL_IDS = 1000;
+
+const EMPTY_RESULT: StmtResult = { cols: [], rows: [], affected_row_count: 0, last_insert_rowid: null };
 
 /** Serves Hrana pipelines against one open libSQL database handle. */
 export class HranaEndpoint {
@@ -92,12 +113,16 @@ export class HranaEndpoint {
   #owner: Stream | undefined;
   #waiters: (() => void)[] = [];
   #totalChanges: Stmt;
+  readonly #groupCommit: boolean;
+  #group: { requests: Record<string, unknown>[]; resolve: (answer: PipelineAnswer) => void }[] = [];
+  #groupScheduled = false;
 
   constructor(db: Db, options: HranaEndpointOptions = {}) {
     this.#db = db;
     this.#token = options.authToken ? digest(options.authToken) : undefined;
     this.#idleMs = options.streamIdleMs ?? 15_000;
     this.#cacheSize = options.statementCacheSize ?? 256;
+    this.#groupCommit = options.groupCommit ?? true;
     this.#totalChanges = db.prepare('SELECT total_changes(), last_insert_rowid()');
     this.#totalChanges.raw(true);
     this.#totalChanges.safeIntegers(true);
@@ -115,7 +140,17 @@ export class HranaEndpoint {
     if (body === null || typeof body !== 'object' || !Array.isArray((body as { requests?: unknown }).requests)) {
       return { status: 400, body: { message: 'pipeline body must have a requests array', code: 'HRANA_PROTO_ERROR' } };
     }
-    const { baton, requests } = body as { baton?: string | null; requests: { type?: string }[] };
+    const { baton, requests } = body as { baton?: string | null; requests: Record<string, unknown>[] };
+    if (!baton && this.#groupCommit && groupable(requests)) {
+      return new Promise((resolve) => {
+        this.#group.push({ requests, resolve });
+        if (!this.#groupScheduled) {
+          this.#groupScheduled = true;
+          // Collect every pipeline that arrived in this turn of the event loop, then commit them together.
+          setImmediate(() => void this.#flushGroup());
+        }
+      });
+    }
     let stream: Stream;
     if (baton) {
       const found = this.#streams.get(baton.split('.')[0]!);
@@ -130,20 +165,7 @@ export class HranaEndpoint {
     clearTimeout(stream.idleTimer);
 
     await this.#acquire(stream);
-    const results: unknown[] = [];
-    let closed = false;
-    for (const request of requests) {
-      if (closed) {
-        results.push({ type: 'error', error: { message: 'stream is closed', code: 'STREAM_CLOSED' } });
-        continue;
-      }
-      try {
-        results.push({ type: 'ok', response: this.#request(stream, request) });
-        if (request.type === 'close') closed = true;
-      } catch (err) {
-        results.push({ type: 'error', error: toHranaError(err) });
-      }
-    }
+    const { results, closed } = this.#run(stream, requests, UNGROUPED);
     if (closed) {
       this.#closeStream(stream);
       return { status: 200, body: { baton: null, base_url: null, results } };
@@ -153,6 +175,74 @@ export class HranaEndpoint {
     stream.idleTimer = setTimeout(() => this.#closeStream(stream), this.#idleMs);
     stream.idleTimer.unref();
     return { status: 200, body: { baton: stream.baton, base_url: null, results } };
+  }
+
+  /** Runs a pipeline's requests in order; an error in one does not stop the next (Hrana semantics). */
+  #run(stream: Stream, requests: Record<string, unknown>[], ctx: RunContext): { results: unknown[]; closed: boolean } {
+    const results: unknown[] = [];
+    let closed = false;
+    for (const request of requests) {
+      if (closed) {
+        results.push({ type: 'error', error: { message: 'stream is closed', code: 'STREAM_CLOSED' } });
+        continue;
+      }
+      try {
+        results.push({ type: 'ok', response: this.#request(stream, request, ctx) });
+        if (request.type === 'close') closed = true;
+      } catch (err) {
+        results.push({ type: 'error', error: toHranaError(err) });
+      }
+    }
+    return { results, closed };
+  }
+
+  /**
+   * Runs the collected self-contained pipelines in one transaction. Each runs inside a savepoint
+   * (its BEGIN/COMMIT/ROLLBACK become SAVEPOINT/RELEASE/ROLLBACK TO), so a failing one rolls back
+   * alone; all are answered after the one COMMIT. If the outer transaction is lost (an I/O error
+   * rolls it back) or COMMIT fails, every member not yet durable is answered with an error, so
+   * its sender retries.
+   */
+  async #flushGroup(): Promise<void> {
+    this.#groupScheduled = false;
+    const group = this.#group;
+    this.#group = [];
+    const holder: Stream = { id: 'group', baton: '', sqls: new Map() };
+    await this.#acquire(holder);
+    const unavailable = (err: unknown): PipelineAnswer => ({
+      status: 503,
+      body: { message: `database write failed: ${(err as Error).message ?? err}`, code: 'SQLITE_IOERR' },
+    });
+    const answered: { resolve: (a: PipelineAnswer) => void; answer: PipelineAnswer }[] = [];
+    try {
+      this.#db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      for (const member of group) member.resolve(unavailable(err));
+      this.#release(holder);
+      return;
+    }
+    for (const member of group) {
+      const ctx: RunContext = { grouped: true, virtualTx: false };
+      const stream: Stream = { id: 'member', baton: '', sqls: new Map() };
+      const { results } = this.#run(stream, member.requests, ctx);
+      if (ctx.virtualTx && this.#db.inTransaction) this.#db.exec(`ROLLBACK TO ${SAVEPOINT}; RELEASE ${SAVEPOINT}`);
+      if (!this.#db.inTransaction) {
+        const lost = new Error('the transaction was rolled back by the database');
+        for (const done of answered.splice(0)) done.resolve(unavailable(lost));
+        member.resolve(unavailable(lost));
+        this.#db.exec('BEGIN IMMEDIATE');
+        continue;
+      }
+      answered.push({ resolve: member.resolve, answer: { status: 200, body: { baton: null, base_url: null, results } } });
+    }
+    try {
+      this.#db.exec('COMMIT');
+      for (const done of answered) done.resolve(done.answer);
+    } catch (err) {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      for (const done of answered) done.resolve(unavailable(err));
+    }
+    this.#release(holder);
   }
 
   /** Closes every stream (rolling back an open transaction) and finalises cached statements. */
@@ -202,12 +292,12 @@ export class HranaEndpoint {
     this.#wakeWaiters();
   }
 
-  #request(stream: Stream, request: Record<string, unknown>): unknown {
+  #request(stream: Stream, request: Record<string, unknown>, ctx: RunContext): unknown {
     switch (request.type) {
       case 'execute':
-        return { type: 'execute', result: this.#execute(stream, request.stmt as HranaStmt) };
+        return { type: 'execute', result: this.#execute(stream, request.stmt as HranaStmt, ctx) };
       case 'batch':
-        return { type: 'batch', result: this.#batch(stream, (request.batch as { steps: unknown[] }).steps) };
+        return { type: 'batch', result: this.#batch(stream, (request.batch as { steps: unknown[] }).steps, ctx) };
       case 'sequence':
         this.#db.exec(this.#sqlOf(stream, request as HranaStmt));
         return { type: 'sequence' };
@@ -224,7 +314,7 @@ export class HranaEndpoint {
         stream.sqls.delete(request.sql_id as number);
         return { type: 'close_sql' };
       case 'get_autocommit':
-        return { type: 'get_autocommit', is_autocommit: !this.#db.inTransaction };
+        return { type: 'get_autocommit', is_autocommit: ctx.grouped ? !ctx.virtualTx : !this.#db.inTransaction };
       case 'close':
         return { type: 'close' };
       default:
@@ -262,8 +352,23 @@ export class HranaEndpoint {
     return stmt;
   }
 
-  #execute(stream: Stream, hstmt: HranaStmt): StmtResult {
+  #execute(stream: Stream, hstmt: HranaStmt, ctx: RunContext): StmtResult {
     const sql = this.#sqlOf(stream, hstmt);
+    if (ctx.grouped) {
+      // Inside a group the pipeline's own transaction is a savepoint of the shared one.
+      if (BEGIN_SQL.test(sql)) {
+        if (ctx.virtualTx) throw Object.assign(new Error('cannot start a transaction within a transaction'), { code: 'SQLITE_ERROR' });
+        this.#db.exec(`SAVEPOINT ${SAVEPOINT}`);
+        ctx.virtualTx = true;
+        return EMPTY_RESULT;
+      }
+      if (COMMIT_SQL.test(sql) || ROLLBACK_SQL.test(sql)) {
+        if (!ctx.virtualTx) throw Object.assign(new Error('cannot commit - no transaction is active'), { code: 'SQLITE_ERROR' });
+        this.#db.exec(COMMIT_SQL.test(sql) ? `RELEASE ${SAVEPOINT}` : `ROLLBACK TO ${SAVEPOINT}; RELEASE ${SAVEPOINT}`);
+        ctx.virtualTx = false;
+        return EMPTY_RESULT;
+      }
+    }
     const stmt = this.#prepare(sql);
     const params = bindParameters(hstmt);
     if (!stmt.reader) {
@@ -286,7 +391,7 @@ export class HranaEndpoint {
     };
   }
 
-  #batch(stream: Stream, steps: unknown[]): { step_results: (StmtResult | null)[]; step_errors: (HranaError | null)[] } {
+  #batch(stream: Stream, steps: unknown[], ctx: RunContext): { step_results: (StmtResult | null)[]; step_errors: (HranaError | null)[] } {
     if (!Array.isArray(steps)) throw new ProtocolError('batch needs steps');
     const stepResults: (StmtResult | null)[] = [];
     const stepErrors: (HranaError | null)[] = [];
@@ -303,7 +408,7 @@ export class HranaEndpoint {
         case 'or':
           return cond.conds.some(evaluate);
         case 'is_autocommit':
-          return !this.#db.inTransaction;
+          return ctx.grouped ? !ctx.virtualTx : !this.#db.inTransaction;
         default:
           throw new ProtocolError('unknown batch condition');
       }
@@ -316,7 +421,7 @@ export class HranaEndpoint {
         continue;
       }
       try {
-        stepResults.push(this.#execute(stream, step.stmt));
+        stepResults.push(this.#execute(stream, step.stmt, ctx));
         stepErrors.push(null);
       } catch (err) {
         if (err instanceof ProtocolError) throw err;
@@ -337,6 +442,14 @@ export class HranaEndpoint {
       is_readonly: /^\s*(select|explain|values|with\s+(?![\s\S]*\b(insert|update|delete)\b))/i.test(sql),
     };
   }
+}
+
+/**
+ * A pipeline can join a group commit when it opens and closes its own stream (no baton, ends in
+ * `close`) and holds no `sequence` (free SQL that could manage transactions itself).
+ */
+function groupable(requests: Record<string, unknown>[]): boolean {
+  return requests.length > 0 && requests[requests.length - 1]!.type === 'close' && !requests.some((r) => r.type === 'sequence');
 }
 
 function digest(text: string): Buffer {

@@ -23,7 +23,7 @@ export interface ServeProcess {
 
 /** Spawns the serve launcher with `env` added to a clean environment and waits until it listens. */
 export async function startServe(name: string, env: Record<string, string>, timeoutMs = 90_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', name], {
+  const child = spawn(process.execPath, ['scripts/serve.mjs', name], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,7 +74,7 @@ export async function startServe(name: string, env: Record<string, string>, time
 
 /** Runs the launcher to completion (for start-up failures) and returns its exit code and output. */
 export async function runServe(name: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', name], {
+  const child = spawn(process.execPath, ['scripts/serve.mjs', name], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -114,6 +114,37 @@ describe('libSQL endpoint', () => {
     expect(rs.rows[0]?.c).toBe(0n);
   });
 
+  it('group-commits concurrent batches, rolling back only the one that fails', async () => {
+    const batches = Array.from({ length: 20 }, (_, i) =>
+      client.batch(
+        [
+          { sql: 'INSERT INTO kv (k, v) VALUES (?, ?)', args: [`g${i}`, BigInt(i)] },
+          // Batch 7 collides with an existing key and must leave no trace.
+          { sql: 'INSERT INTO kv (k, v) VALUES (?, ?)', args: [i === 7 ? 'a' : `g${i}-b`, 0n] },
+        ],
+        'write',
+      ),
+    );
+    const settled = await Promise.allSettled(batches);
+    expect(settled.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect((settled[7] as PromiseRejectedResult).reason).toBeInstanceOf(LibsqlError);
+    const rs = await client.execute("SELECT count(*) AS c FROM kv WHERE k LIKE 'g%'");
+    expect(rs.rows[0]?.c).toBe(38n);
+    const gone = await client.execute("SELECT count(*) AS c FROM kv WHERE k = 'g7'");
+    expect(gone.rows[0]?.c).toBe(0n);
+  });
+
+  it('keeps batches and interactive transactions isolated from each other', async () => {
+    const tx = await client.transaction('write');
+    await tx.execute({ sql: 'INSERT INTO kv (k, v) VALUES (?, ?)', args: ['mix-tx', 1n] });
+    const batch = client.batch([{ sql: 'INSERT INTO kv (k, v) VALUES (?, ?)', args: ['mix-batch', 1n] }], 'write');
+    await new Promise((r) => setTimeout(r, 30));
+    await tx.rollback();
+    await batch;
+    const rs = await client.execute("SELECT k FROM kv WHERE k LIKE 'mix-%' ORDER BY k");
+    expect(rs.rows.map((r) => r.k)).toEqual(['mix-batch']);
+  });
+
   it('commits an interactive write transaction', async () => {
     const tx = await client.transaction('write');
     await tx.execute({ sql: 'INSERT INTO kv (k, v) VALUES (?, ?)', args: ['t1', 1n] });
