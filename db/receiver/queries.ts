@@ -3,7 +3,7 @@
  * that inserts the event unless its key exists, opens or links a ticket, and reads back the row
  * that won, so concurrent identical deliveries all see the same event and ticket.
  */
-import { and, asc, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { ReceiverDb } from './client';
 import { tickets, webhookEvents, type Ticket, type WebhookEvent } from './schema';
 
@@ -30,6 +30,10 @@ export interface RecordOutcome {
  * Records one event idempotently. The unique indexes on (event_type, session_id, domain) and on
  * webhook_id make the insert a no-op for a repeat; `intakeId` (random per call) tells this call
  * whether its own insert won, and the later statements act only if it did.
+ *
+ * Written as constant SQL texts over the libSQL client rather than built by drizzle per call:
+ * this is the hot path, building the four statements cost more worker CPU than sending them,
+ * and constant texts hit the server's prepared-statement cache every time.
  */
 export async function recordEvent(
   db: ReceiverDb,
@@ -38,60 +42,52 @@ export async function recordEvent(
   intakeId: string,
   now: number,
 ): Promise<RecordOutcome> {
-  const openTicketOfSession = sql`(SELECT ${tickets.id} FROM ${tickets}
-    WHERE ${tickets.sessionId} = ${event.sessionId} AND ${tickets.domain} = ${event.domain} AND ${tickets.status} = 'open'
-    ORDER BY ${tickets.id} DESC LIMIT 1)`;
-  const insertEvent = db
-    .insert(webhookEvents)
-    .values({
-      ...event,
-      intakeId,
-      receivedAt: now,
-      ticketId: plan.action === 'link' ? openTicketOfSession : null,
-    })
-    .onConflictDoNothing();
-  const mine = sql`(SELECT id FROM webhook_events WHERE intake_id = ${intakeId})`;
-  const ticketSteps =
-    plan.action === 'open'
+  const key = [event.eventType, event.sessionId, event.domain];
+  const statements = [
+    {
+      sql: plan.action === 'link' ? INSERT_LINKED_EVENT : INSERT_EVENT,
+      args: [...key, event.webhookId, intakeId, event.occurredAt, now, event.data],
+    },
+    ...(plan.action === 'open'
       ? [
-          db.run(sql`INSERT INTO tickets (subject, priority, status, domain, session_id, opened_by_event_id, created_at, updated_at)
-            SELECT ${plan.subject}, ${plan.priority}, 'open', domain, session_id, id, ${now}, ${now}
-            FROM webhook_events WHERE intake_id = ${intakeId}`),
-          // The new ticket adopts its own event and any earlier events of the session that had no ticket yet.
-          db.run(sql`UPDATE webhook_events
-            SET ticket_id = (SELECT id FROM tickets WHERE opened_by_event_id = ${mine})
-            WHERE session_id = ${event.sessionId} AND domain = ${event.domain} AND ticket_id IS NULL
-              AND EXISTS ${mine}`),
+          { sql: OPEN_TICKET, args: [plan.subject, plan.priority, now, now, intakeId] },
+          { sql: ADOPT_SESSION_EVENTS, args: [intakeId, event.sessionId, event.domain] },
         ]
-      : [
-          db.run(sql`UPDATE tickets SET updated_at = ${now}
-            WHERE id = (SELECT ticket_id FROM webhook_events WHERE intake_id = ${intakeId})`),
-        ];
-  const readBack = db
-    .select({ id: webhookEvents.id, ticketId: webhookEvents.ticketId, intakeId: webhookEvents.intakeId })
-    .from(webhookEvents)
-    .where(
-      event.webhookId === null
-        ? sameKey(event)
-        : sql`${sameKey(event)} OR ${webhookEvents.webhookId} = ${event.webhookId}`,
-    )
-    // A business-key match wins over a webhook-id match when both exist.
-    .orderBy(sql`${sameKey(event)} DESC`)
-    .limit(1);
-  const results = await db.batch([insertEvent, ...ticketSteps, readBack] as unknown as Parameters<ReceiverDb['batch']>[0]);
-  const rows = results[results.length - 1] as { id: number; ticketId: number | null; intakeId: string }[];
-  const row = rows[0];
+      : [{ sql: TOUCH_LINKED_TICKET, args: [now, intakeId] }]),
+    { sql: READ_BACK, args: [...key, event.webhookId] },
+  ];
+  const results = await db.$client.batch(statements, 'write');
+  const row = results[results.length - 1]!.rows[0];
   if (row === undefined) throw new Error('recordEvent: no row after insert');
-  return { eventId: row.id, ticketId: row.ticketId, created: row.intakeId === intakeId };
+  return { eventId: Number(row.id), ticketId: row.ticket_id === null ? null : Number(row.ticket_id), created: row.intake_id === intakeId };
 }
 
-function sameKey(event: Pick<NewEvent, 'eventType' | 'sessionId' | 'domain'>): SQL {
-  return and(
-    eq(webhookEvents.eventType, event.eventType),
-    eq(webhookEvents.sessionId, event.sessionId),
-    eq(webhookEvents.domain, event.domain),
-  )!;
-}
+const EVENT_COLUMNS = 'event_type, session_id, domain, webhook_id, intake_id, occurred_at, received_at, data, ticket_id';
+
+const INSERT_EVENT = `INSERT INTO webhook_events (${EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL) ON CONFLICT DO NOTHING`;
+
+/** A timeline event joins the newest open ticket of its session and domain, if there is one. */
+const INSERT_LINKED_EVENT = `INSERT INTO webhook_events (${EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+  (SELECT id FROM tickets WHERE session_id = ?2 AND domain = ?3 AND status = 'open' ORDER BY id DESC LIMIT 1))
+  ON CONFLICT DO NOTHING`;
+
+const OPEN_TICKET = `INSERT INTO tickets (subject, priority, status, domain, session_id, opened_by_event_id, created_at, updated_at)
+  SELECT ?1, ?2, 'open', domain, session_id, id, ?3, ?4 FROM webhook_events WHERE intake_id = ?5`;
+
+/** The new ticket adopts its own event and any earlier events of the session that had no ticket yet. */
+const ADOPT_SESSION_EVENTS = `UPDATE webhook_events
+  SET ticket_id = (SELECT t.id FROM tickets t JOIN webhook_events mine ON mine.id = t.opened_by_event_id WHERE mine.intake_id = ?1)
+  WHERE session_id = ?2 AND domain = ?3 AND ticket_id IS NULL
+    AND EXISTS (SELECT 1 FROM webhook_events WHERE intake_id = ?1)`;
+
+const TOUCH_LINKED_TICKET = `UPDATE tickets SET updated_at = ?1
+  WHERE id = (SELECT ticket_id FROM webhook_events WHERE intake_id = ?2)`;
+
+/** The row that won: a business-key match first, else a webhook-id match. */
+const READ_BACK = `SELECT id, ticket_id, intake_id FROM webhook_events
+  WHERE (event_type = ?1 AND session_id = ?2 AND domain = ?3) OR (?4 IS NOT NULL AND webhook_id = ?4)
+  ORDER BY (event_type = ?1 AND session_id = ?2 AND domain = ?3) DESC LIMIT 1`;
+
 
 export interface TicketFilter {
   status?: 'open' | 'closed';
