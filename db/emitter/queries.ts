@@ -27,28 +27,31 @@ export interface NewMessage {
   status: 'pending' | 'skipped';
 }
 
-/** Inserts unless the (event, session, domain) key exists; returns the stored message and whether it is new. */
+/**
+ * Inserts unless the (event, session, domain) key exists; returns the stored message and whether
+ * it is new. Hot path (every portal call): constant SQL over the client, one round trip.
+ */
 export async function acceptMessage(db: EmitterDb, message: NewMessage, now: number): Promise<{ message: OutboxMessage; created: boolean }> {
-  const [, rows] = await db.batch([
-    db
-      .insert(outboxMessages)
-      .values({ ...message, nextAttemptAt: now, createdAt: now, updatedAt: now })
-      .onConflictDoNothing(),
-    db
-      .select()
-      .from(outboxMessages)
-      .where(
-        and(
-          eq(outboxMessages.eventType, message.eventType),
-          eq(outboxMessages.sessionId, message.sessionId),
-          eq(outboxMessages.domain, message.domain),
-        ),
-      ),
-  ]);
-  const stored = rows[0];
-  if (!stored) throw new Error('acceptMessage: no row after insert');
-  return { message: stored, created: stored.id === message.id };
+  const [, read] = await db.$client.batch(
+    [
+      {
+        sql: ACCEPT_MESSAGE,
+        args: [message.id, message.eventType, message.sessionId, message.domain, message.payload, message.status, now],
+      },
+      { sql: MESSAGE_BY_KEY, args: [message.eventType, message.sessionId, message.domain] },
+    ],
+    'write',
+  );
+  const row = read!.rows[0] as unknown as RawMessageRow | undefined;
+  if (!row) throw new Error('acceptMessage: no row after insert');
+  return { message: fromRaw(row), created: row.id === message.id };
 }
+
+const ACCEPT_MESSAGE = `INSERT INTO outbox_messages
+  (id, event_type, session_id, domain, payload, status, attempts, schedule_index, next_attempt_at, created_at, updated_at)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?7, ?7, ?7) ON CONFLICT DO NOTHING`;
+
+const MESSAGE_BY_KEY = 'SELECT * FROM outbox_messages WHERE event_type = ?1 AND session_id = ?2 AND domain = ?3';
 
 interface RawMessageRow {
   seq: number;
@@ -105,24 +108,32 @@ export type ClaimScope =
  * in acceptance order. Returns the claimed rows.
  */
 export async function claimMessages(db: EmitterDb, scope: ClaimScope, now: number, leaseMs: number): Promise<OutboxMessage[]> {
-  const due =
-    scope.kind === 'probe' ? sql`(m.not_before IS NULL OR m.not_before <= ${now})` : sql`m.next_attempt_at <= ${now}`;
-  const which = scope.kind === 'one' ? sql`AND m.id = ${scope.id}` : sql``;
-  const limit = scope.kind === 'due' ? scope.limit : 1;
-  const rows = await db.all<RawMessageRow>(sql`
-    UPDATE outbox_messages SET lease_until = ${now + leaseMs}, updated_at = ${now}
-    WHERE seq IN (
-      SELECT m.seq FROM outbox_messages m
-      WHERE m.status = 'pending' AND ${due} AND (m.lease_until IS NULL OR m.lease_until < ${now}) ${which}
-        AND NOT EXISTS (
-          SELECT 1 FROM outbox_messages p
-          WHERE p.session_id = m.session_id AND p.domain = m.domain AND p.status = 'pending' AND p.seq < m.seq
-        )
-      ORDER BY m.seq LIMIT ${limit}
-    )
-    RETURNING *`);
-  return rows.map(fromRaw).sort((a, b) => a.seq - b.seq);
+  const [sql, args] =
+    scope.kind === 'due'
+      ? [CLAIM_DUE, [now + leaseMs, now, scope.limit]]
+      : scope.kind === 'one'
+        ? [CLAIM_ONE, [now + leaseMs, now, scope.id]]
+        : [CLAIM_PROBE, [now + leaseMs, now]];
+  const result = await db.$client.execute({ sql, args });
+  return (result.rows as unknown as RawMessageRow[]).map(fromRaw).sort((a, b) => a.seq - b.seq);
 }
+
+/** Leases up to `limit` messages picked by `pick` (?1 = lease end, ?2 = now). */
+const claim = (pick: string, limit: string) => `UPDATE outbox_messages SET lease_until = ?1, updated_at = ?2
+  WHERE seq IN (
+    SELECT m.seq FROM outbox_messages m
+    WHERE m.status = 'pending' AND (m.lease_until IS NULL OR m.lease_until < ?2) AND ${pick}
+      AND NOT EXISTS (
+        SELECT 1 FROM outbox_messages p
+        WHERE p.session_id = m.session_id AND p.domain = m.domain AND p.status = 'pending' AND p.seq < m.seq
+      )
+    ORDER BY m.seq LIMIT ${limit}
+  )
+  RETURNING *`;
+
+const CLAIM_DUE = claim('m.next_attempt_at <= ?2', '?3');
+const CLAIM_ONE = claim('m.next_attempt_at <= ?2 AND m.id = ?3', '1');
+const CLAIM_PROBE = claim('(m.not_before IS NULL OR m.not_before <= ?2)', '1');
 
 export interface AttemptRecord {
   trigger: string;
@@ -153,59 +164,64 @@ export async function recordAttempt(
   opsReachable: boolean,
 ): Promise<void> {
   const status: DeliveryStatus = attempt.outcome === 'delivered' ? 'delivered' : attempt.outcome === 'dead' ? 'dead' : 'pending';
-  const reachability = opsReachable
-    ? [
-        db.run(sql`UPDATE outbox_messages SET next_attempt_at = max(${now}, coalesce(not_before, 0)), updated_at = ${now}
-          WHERE status = 'pending' AND next_attempt_at > ${now} AND id != ${message.id}
-            AND EXISTS (SELECT 1 FROM emitter_state WHERE key = ${OPS_REACHABLE} AND value = '0')`),
-        db.run(sql`INSERT INTO emitter_state (key, value) VALUES (${OPS_REACHABLE}, '1')
-          ON CONFLICT (key) DO UPDATE SET value = '1' WHERE value != '1'`),
-      ]
-    : [
-        db.run(sql`INSERT INTO emitter_state (key, value) VALUES (${OPS_REACHABLE}, '0')
-          ON CONFLICT (key) DO UPDATE SET value = '0' WHERE value != '0'`),
-      ];
-  await db.batch([
-    reachability[0]!,
-    ...reachability.slice(1),
-    db.insert(deliveryAttempts).values({
-      messageId: message.id,
-      attemptNo: message.attempts + 1,
-      trigger: attempt.trigger,
-      startedAt: attempt.startedAt,
-      durationMs: attempt.durationMs,
-      statusCode: attempt.statusCode,
-      error: attempt.error,
-      responseBody: attempt.responseBody,
-      outcome: attempt.outcome,
-      nextAttemptAt: attempt.nextAttemptAt,
-    }),
-    db
-      .update(outboxMessages)
-      .set({
-        status,
-        attempts: sql`${outboxMessages.attempts} + 1`,
-        scheduleIndex: attempt.scheduleIndex,
-        nextAttemptAt: attempt.nextAttemptAt ?? now,
-        notBefore: attempt.notBefore,
-        leaseUntil: null,
-        lastStatus: attempt.statusCode,
-        lastError: attempt.error ?? (attempt.outcome === 'delivered' ? null : attempt.responseBody?.slice(0, 300) ?? null),
-        deliveredAt: attempt.outcome === 'delivered' ? now : null,
-        updatedAt: now,
-      })
-      .where(eq(outboxMessages.id, message.id)),
-  ]);
+  const lastError = attempt.error ?? (attempt.outcome === 'delivered' ? null : (attempt.responseBody?.slice(0, 300) ?? null));
+  await db.$client.batch(
+    [
+      ...(opsReachable
+        ? [
+            { sql: PULL_BACKLOG_IF_RECOVERED, args: [now, message.id, OPS_REACHABLE] },
+            { sql: SET_STATE_IF_CHANGED, args: [OPS_REACHABLE, '1'] },
+          ]
+        : [{ sql: SET_STATE_IF_CHANGED, args: [OPS_REACHABLE, '0'] }]),
+      {
+        sql: INSERT_ATTEMPT,
+        args: [
+          message.id,
+          message.attempts + 1,
+          attempt.trigger,
+          attempt.startedAt,
+          attempt.durationMs,
+          attempt.statusCode,
+          attempt.error,
+          attempt.responseBody,
+          attempt.outcome,
+          attempt.nextAttemptAt,
+        ],
+      },
+      {
+        sql: UPDATE_AFTER_ATTEMPT,
+        args: [
+          status,
+          attempt.scheduleIndex,
+          attempt.nextAttemptAt ?? now,
+          attempt.notBefore,
+          attempt.statusCode,
+          lastError,
+          attempt.outcome === 'delivered' ? now : null,
+          now,
+          message.id,
+        ],
+      },
+    ],
+    'write',
+  );
 }
 
-/** Makes every waiting pending message due now (Ops is back); returns how many. */
-export async function pullBacklogForward(db: EmitterDb, now: number): Promise<number> {
-  const result = await db
-    .update(outboxMessages)
-    .set({ nextAttemptAt: sql`max(${now}, coalesce(${outboxMessages.notBefore}, 0))`, updatedAt: now })
-    .where(and(eq(outboxMessages.status, 'pending'), sql`${outboxMessages.nextAttemptAt} > ${now}`));
-  return result.rowsAffected;
-}
+/** When Ops was marked unreachable, every other waiting message becomes due (respecting Retry-After). */
+const PULL_BACKLOG_IF_RECOVERED = `UPDATE outbox_messages SET next_attempt_at = max(?1, coalesce(not_before, 0)), updated_at = ?1
+  WHERE status = 'pending' AND next_attempt_at > ?1 AND id != ?2
+    AND EXISTS (SELECT 1 FROM emitter_state WHERE key = ?3 AND value = '0')`;
+
+const SET_STATE_IF_CHANGED = `INSERT INTO emitter_state (key, value) VALUES (?1, ?2)
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value != excluded.value`;
+
+const INSERT_ATTEMPT = `INSERT INTO delivery_attempts
+  (message_id, attempt_no, trigger, started_at, duration_ms, status_code, error, response_body, outcome, next_attempt_at)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`;
+
+const UPDATE_AFTER_ATTEMPT = `UPDATE outbox_messages SET status = ?1, attempts = attempts + 1, schedule_index = ?2,
+  next_attempt_at = ?3, not_before = ?4, lease_until = NULL, last_status = ?5, last_error = ?6, delivered_at = ?7,
+  updated_at = ?8 WHERE id = ?9`;
 
 /** Reads a value of the emitter's shared state. */
 export async function getState(db: EmitterDb, key: string): Promise<string | undefined> {
