@@ -21,6 +21,8 @@ export interface WorkerdConfigInput {
   database: { unixSocket: string } | { network: true };
   /** Give the worker outbound network access (loopback and private ranges included). */
   outbound: boolean;
+  /** V8 flags for workerd (used to bound the young generation; see the launcher). */
+  v8Flags?: string[];
 }
 
 const q = (s: string) => JSON.stringify(s);
@@ -50,6 +52,7 @@ const config :Workerd.Config = (
   sockets = [
     (name = "http", address = ${q(`${host}:${input.port}`)}, http = (), service = "main")
   ],
+  v8Flags = [${(input.v8Flags ?? []).map(q).join(', ')}],
 );
 
 const worker :Workerd.Worker = (
