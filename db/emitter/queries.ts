@@ -28,23 +28,33 @@ export interface NewMessage {
 }
 
 /**
- * Inserts unless the (event, session, domain) key exists; returns the stored message and whether
- * it is new. Hot path (every portal call): constant SQL over the client, one round trip.
+ * Inserts unless the (event, session, domain) key exists, and in the same transaction leases the
+ * new message for immediate delivery when it is first in line for its session (`leaseMs`).
+ * Returns the stored message, whether it is new, and whether this call holds its lease.
+ * Hot path (every portal call): constant SQL over the client, one round trip.
  */
-export async function acceptMessage(db: EmitterDb, message: NewMessage, now: number): Promise<{ message: OutboxMessage; created: boolean }> {
-  const [, read] = await db.$client.batch(
+export async function acceptMessage(
+  db: EmitterDb,
+  message: NewMessage,
+  now: number,
+  leaseMs: number,
+): Promise<{ message: OutboxMessage; created: boolean; claimed: boolean }> {
+  const [, claim, read] = await db.$client.batch(
     [
       {
         sql: ACCEPT_MESSAGE,
         args: [message.id, message.eventType, message.sessionId, message.domain, message.payload, message.status, now],
       },
+      // Claims only a row this call just inserted: a repeat finds it already leased or not due.
+      { sql: CLAIM_NEW, args: [now + leaseMs, now, message.id] },
       { sql: MESSAGE_BY_KEY, args: [message.eventType, message.sessionId, message.domain] },
     ],
     'write',
   );
   const row = read!.rows[0] as unknown as RawMessageRow | undefined;
   if (!row) throw new Error('acceptMessage: no row after insert');
-  return { message: fromRaw(row), created: row.id === message.id };
+  const created = row.id === message.id;
+  return { message: fromRaw(row), created, claimed: created && claim!.rows.length === 1 };
 }
 
 const ACCEPT_MESSAGE = `INSERT INTO outbox_messages
@@ -134,6 +144,7 @@ const claim = (pick: string, limit: string) => `UPDATE outbox_messages SET lease
 const CLAIM_DUE = claim('m.next_attempt_at <= ?2', '?3');
 const CLAIM_ONE = claim('m.next_attempt_at <= ?2 AND m.id = ?3', '1');
 const CLAIM_PROBE = claim('(m.not_before IS NULL OR m.not_before <= ?2)', '1');
+const CLAIM_NEW = claim('m.next_attempt_at <= ?2 AND m.id = ?3 AND m.attempts = 0', '1');
 
 export interface AttemptRecord {
   trigger: string;

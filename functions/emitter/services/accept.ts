@@ -21,13 +21,17 @@ export function payloadOf(event: OnboardingEvent, now: number): string {
   });
 }
 
-/** Stores `event` once per (event, session_id, domain); a repeat returns the stored message. */
+/**
+ * Stores `event` once per (event, session_id, domain); a repeat returns the stored message.
+ * `claimed` says this call also holds the new message's delivery lease (it was first in line).
+ */
 export async function acceptEvent(
   db: EmitterDb,
   event: OnboardingEvent,
   enabled: boolean,
   now: number,
-): Promise<{ message: OutboxMessage; created: boolean }> {
+  leaseMs: number,
+): Promise<{ message: OutboxMessage; created: boolean; claimed: boolean }> {
   return acceptMessage(
     db,
     {
@@ -39,5 +43,6 @@ export async function acceptEvent(
       status: enabled ? 'pending' : 'skipped',
     },
     now,
+    leaseMs,
   );
 }
