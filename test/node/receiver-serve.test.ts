@@ -8,10 +8,14 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { AddressInfo } from 'node:net';
 import Database from 'libsql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent, type EventBody } from '../support/factories';
+import { listenHrana } from '../../scripts/serve/hrana-http';
+import { HranaEndpoint } from '../../scripts/serve/hrana-server';
 import { runServe, startServe, type ServeProcess } from '../../scripts/serve/spawn';
+import { openSqlite } from '../../scripts/serve/sqlite';
 
 const SECRET = `e2e-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 let dir: string;
@@ -159,6 +163,30 @@ describe('receiver under workerd (black box)', () => {
     }
     expect(status).toBe(201);
     expect(proc.lines.some((l) => l.includes('workerd exited unexpectedly'))).toBe(true);
+  });
+
+  it('talks to a remote libSQL server when DATABASE_URL is http:// (here a loopback one)', async () => {
+    // A stand-in for sqld: the same Hrana endpoint, on a loopback TCP port with its own token.
+    const file = join(dir, 'remote.db');
+    const sqlite = openSqlite(file, 'NORMAL');
+    const endpoint = new HranaEndpoint(sqlite, { authToken: 'remote-token-0123456789' });
+    const server = await listenHrana(endpoint, { port: 0 });
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const proc = await serveReceiver(join(dir, 'unused.db'), {
+        DATABASE_URL: `http://127.0.0.1:${port}`,
+        DATABASE_AUTH_TOKEN: 'remote-token-0123456789',
+      });
+      const event = makeEvent();
+      expect((await deliver(proc.url, event)).status).toBe(201);
+      expect((await deliver(proc.url, event)).status).toBe(200);
+      await proc.stop();
+      expect(sqlite.prepare(`SELECT count(*) AS n FROM tickets WHERE session_id = '${event.session_id}'`).all()).toEqual([{ n: 1 }]);
+    } finally {
+      server.close();
+      endpoint.close();
+      sqlite.close();
+    }
   });
 
   it('refuses to start with a short secret, naming the variable but not its value', async () => {
