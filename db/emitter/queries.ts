@@ -2,7 +2,8 @@
  * Emitter database queries: accepting into the outbox, claiming due messages under a lease
  * (respecting per-session order), recording attempts, and the operator views.
  */
-import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { allOf, pageOf } from '../keyset-page';
 import type { EmitterDb } from './client';
 import {
   deliveryAttempts,
@@ -267,17 +268,18 @@ export interface DeliveryFilter {
 
 /** Messages newest first, with keyset pagination on `seq`. */
 export async function listMessages(db: EmitterDb, filter: DeliveryFilter): Promise<{ items: OutboxMessage[]; hasMore: boolean }> {
-  const conditions = [
-    filter.status && eq(outboxMessages.status, filter.status),
-    filter.before !== undefined && lt(outboxMessages.seq, filter.before),
-  ].filter((c): c is SQL => Boolean(c));
   const rows = await db
     .select()
     .from(outboxMessages)
-    .where(conditions.length ? and(...conditions) : undefined)
+    .where(
+      allOf([
+        filter.status && eq(outboxMessages.status, filter.status),
+        filter.before !== undefined && lt(outboxMessages.seq, filter.before),
+      ]),
+    )
     .orderBy(desc(outboxMessages.seq))
     .limit(filter.limit + 1);
-  return { items: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+  return pageOf(rows, filter.limit);
 }
 
 /** One message with every attempt, oldest first. */

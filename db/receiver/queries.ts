@@ -3,7 +3,8 @@
  * that inserts the event unless its key exists, opens or links a ticket, and reads back the row
  * that won, so concurrent identical deliveries all see the same event and ticket.
  */
-import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { asc, desc, eq, lt } from 'drizzle-orm';
+import { allOf, pageOf } from '../keyset-page';
 import type { ReceiverDb } from './client';
 import { tickets, webhookEvents, type Ticket, type WebhookEvent } from './schema';
 
@@ -100,19 +101,20 @@ export interface TicketFilter {
 
 /** Tickets newest first, filtered; fetches one extra row to tell whether a next page exists. */
 export async function listTickets(db: ReceiverDb, filter: TicketFilter): Promise<{ items: Ticket[]; hasMore: boolean }> {
-  const conditions = [
-    filter.status && eq(tickets.status, filter.status),
-    filter.domain && eq(tickets.domain, filter.domain),
-    filter.sessionId && eq(tickets.sessionId, filter.sessionId),
-    filter.before !== undefined && lt(tickets.id, filter.before),
-  ].filter((c): c is SQL => Boolean(c));
   const rows = await db
     .select()
     .from(tickets)
-    .where(conditions.length ? and(...conditions) : undefined)
+    .where(
+      allOf([
+        filter.status && eq(tickets.status, filter.status),
+        filter.domain && eq(tickets.domain, filter.domain),
+        filter.sessionId && eq(tickets.sessionId, filter.sessionId),
+        filter.before !== undefined && lt(tickets.id, filter.before),
+      ]),
+    )
     .orderBy(desc(tickets.id))
     .limit(filter.limit + 1);
-  return { items: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+  return pageOf(rows, filter.limit);
 }
 
 /** One ticket with its timeline (events in arrival order), or null. */

@@ -1,7 +1,6 @@
 /** Measurement helpers for the benchmark: load runs, process memory, row counts. */
 import { readFileSync, readdirSync } from 'node:fs';
 import autocannon from 'autocannon';
-import Database from 'libsql';
 
 export interface LoadResult {
   rps: number;
@@ -95,16 +94,6 @@ export function sampleRss(pid: number, everyMs = 200): { stop(): number } {
       return Math.round(peakKb / 1024);
     },
   };
-}
-
-/** Runs one read-only query on a SQLite file. */
-export function queryFile<T>(file: string, sql: string): T[] {
-  const db = new Database(file, { readonly: true } as never);
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
 }
 
 /** The q-quantile of `values` (nearest rank). */

@@ -13,7 +13,8 @@ import { buildFunctions } from '../serve/build';
 import { ROOT } from '../serve/functions';
 import { freePort, startServe, type ServeProcess } from '../serve/spawn';
 import { renderWorkerdConfig } from '../serve/workerd-config';
-import { load, quantile, queryFile, sampleRss, type LoadResult } from './measure';
+import { queryFile } from '../serve/sqlite';
+import { load, quantile, sampleRss, type LoadResult } from './measure';
 import { createRequire } from 'node:module';
 
 const SECRET = `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`;

@@ -42,3 +42,13 @@ export function openSqlite(path: string, synchronous: SynchronousLevel): SqliteD
   db.exec('PRAGMA busy_timeout = 5000');
   return db;
 }
+
+/** Runs one query on a SQLite file and closes it (tests and the benchmark read results this way). */
+export function queryFile<T>(path: string, sql: string): T[] {
+  const db = new Database(path);
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}

@@ -2,37 +2,21 @@
  * Black-box tests of the whole link: both functions served by `npm run serve` under workerd on
  * ephemeral loopback ports, each with its own temporary SQLite file.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'libsql';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { followUp, makeEvent, type EventBody } from '../support/factories';
-import { freePort, runServe, startServe, type ServeProcess } from '../../scripts/serve/spawn';
+import { serveFixture } from '../support/serve-fixture';
+import { freePort, runServe, type ServeProcess } from '../../scripts/serve/spawn';
 
 const SECRET = `link-${crypto.randomUUID()}-${crypto.randomUUID()}`;
-let dir: string;
-const running: ServeProcess[] = [];
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ops-webhook-link-'));
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((p) => p.kill9()));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function serve(name: 'receiver' | 'emitter', env: Record<string, string>): Promise<ServeProcess> {
-  const proc = await startServe(name, { LOG_LEVEL: 'warn', ...env });
-  running.push(proc);
-  return proc;
-}
+const fx = serveFixture('link');
+const serve = fx.serve;
+const query = <T>(name: string, sql: string) => fx.query<T>(name, sql);
 
 function receiverEnv(file: string, port?: number): Record<string, string> {
   return {
     WEBHOOK_SECRET: SECRET,
     WEBHOOK_REQUIRE_SIGNATURE: 'true',
-    DATABASE_URL: `file:${join(dir, file)}`,
+    DATABASE_URL: `file:${fx.file(file)}`,
     ...(port ? { PORT: String(port) } : {}),
   };
 }
@@ -45,7 +29,7 @@ function emitterEnv(file: string, opsPort: number, extra: Record<string, string>
     OPS_WEBHOOK_TIMEOUT_MS: '2000',
     PROBE_INTERVAL_MS: '500',
     SWEEP_INTERVAL_MS: '200',
-    DATABASE_URL: `file:${join(dir, file)}`,
+    DATABASE_URL: `file:${fx.file(file)}`,
     ...extra,
   };
 }
@@ -59,14 +43,6 @@ async function emit(emitter: ServeProcess, event: EventBody): Promise<{ status: 
   return { status: res.status, id: ((await res.json()) as { id: string }).id };
 }
 
-function query<T>(file: string, sql: string): T[] {
-  const db = new Database(join(dir, file));
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -3,36 +3,22 @@
  * loopback port with a temporary SQLite file, driven over real HTTP.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import Database from 'libsql';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { serveFixture } from '../support/serve-fixture';
 import { makeEvent, type EventBody } from '../support/factories';
 import { listenHrana } from '../../scripts/serve/hrana-http';
 import { HranaEndpoint } from '../../scripts/serve/hrana-server';
-import { runServe, startServe, type ServeProcess } from '../../scripts/serve/spawn';
+import { runServe, type ServeProcess } from '../../scripts/serve/spawn';
 import { openSqlite } from '../../scripts/serve/sqlite';
 
 const SECRET = `e2e-${crypto.randomUUID()}-${crypto.randomUUID()}`;
-let dir: string;
-const running: ServeProcess[] = [];
+const fx = serveFixture('e2e');
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ops-webhook-e2e-'));
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((p) => p.kill9()));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function serveReceiver(dbFile: string, extra: Record<string, string> = {}): Promise<ServeProcess> {
-  const proc = await startServe('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'warn', ...extra });
-  running.push(proc);
-  return proc;
+function serveReceiver(dbName: string, extra: Record<string, string> = {}): Promise<ServeProcess> {
+  return fx.serve('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file(dbName)}`, ...extra });
 }
 
 function deliver(url: string, event: EventBody, secret = SECRET): Promise<Response> {
@@ -43,18 +29,11 @@ function deliver(url: string, event: EventBody, secret = SECRET): Promise<Respon
   });
 }
 
-function rows(dbFile: string, sql: string): unknown[] {
-  const db = new Database(dbFile);
-  try {
-    return db.prepare(sql).all();
-  } finally {
-    db.close();
-  }
-}
+const rows = (dbName: string, sql: string) => fx.query<unknown>(dbName, sql);
 
 describe('receiver under workerd (black box)', () => {
   it('passes the operator checks of scripts/verify-webhook.sh', async () => {
-    const proc = await serveReceiver(join(dir, 'verify.db'));
+    const proc = await serveReceiver('verify.db');
     const { stdout } = await promisify(execFile)('bash', ['scripts/verify-webhook.sh', proc.url, '-'], {
       env: { ...process.env, WEBHOOK_SECRET: SECRET },
     });
@@ -63,7 +42,7 @@ describe('receiver under workerd (black box)', () => {
   });
 
   it('fails verify-webhook.sh with a non-zero exit against a wrong secret', async () => {
-    const proc = await serveReceiver(join(dir, 'verify-bad.db'));
+    const proc = await serveReceiver('verify-bad.db');
     const result = await promisify(execFile)('bash', ['scripts/verify-webhook.sh', proc.url, `${SECRET}-wrong`]).then(
       () => 0,
       (err: { code: number }) => err.code,
@@ -72,7 +51,7 @@ describe('receiver under workerd (black box)', () => {
   });
 
   it('turns 50 concurrent identical deliveries into one event and one ticket', async () => {
-    const file = join(dir, 'concurrent.db');
+    const file = 'concurrent.db';
     const proc = await serveReceiver(file);
     const event = makeEvent();
     const answers = await Promise.all(Array.from({ length: 50 }, () => deliver(proc.url, event)));
@@ -86,7 +65,7 @@ describe('receiver under workerd (black box)', () => {
   });
 
   it('loses no answered event when killed with SIGKILL under load, and the file stays intact', async () => {
-    const file = join(dir, 'kill9.db');
+    const file = 'kill9.db';
     const proc = await serveReceiver(file);
     const acknowledged: string[] = [];
     let stop = false;
@@ -120,7 +99,7 @@ describe('receiver under workerd (black box)', () => {
   });
 
   it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
-    const file = join(dir, 'drain.db');
+    const file = 'drain.db';
     const proc = await serveReceiver(file);
     const { port } = new URL(proc.url);
     const body = JSON.stringify(makeEvent());
@@ -149,10 +128,10 @@ describe('receiver under workerd (black box)', () => {
   });
 
   it('restarts workerd when it crashes and keeps serving', async () => {
-    const probe = await serveReceiver(join(dir, 'crash.db'));
+    const probe = await serveReceiver('crash.db');
     const port = new URL(probe.url).port;
     await probe.stop();
-    const proc = await serveReceiver(join(dir, 'crash.db'), { PORT: port });
+    const proc = await serveReceiver('crash.db', { PORT: port });
     const pid = Number(/"pid":(\d+)/.exec(proc.lines.find((l) => l.includes('"listening"'))!)![1]);
     process.kill(pid, 'SIGKILL');
     const deadline = Date.now() + 20_000;
@@ -167,13 +146,13 @@ describe('receiver under workerd (black box)', () => {
 
   it('talks to a remote libSQL server when DATABASE_URL is http:// (here a loopback one)', async () => {
     // A stand-in for sqld: the same Hrana endpoint, on a loopback TCP port with its own token.
-    const file = join(dir, 'remote.db');
+    const file = 'remote.db';
     const sqlite = openSqlite(file, 'NORMAL');
     const endpoint = new HranaEndpoint(sqlite, { authToken: 'remote-token-0123456789' });
     const server = await listenHrana(endpoint, { port: 0 });
     try {
       const port = (server.address() as AddressInfo).port;
-      const proc = await serveReceiver(join(dir, 'unused.db'), {
+      const proc = await serveReceiver('unused.db', {
         DATABASE_URL: `http://127.0.0.1:${port}`,
         DATABASE_AUTH_TOKEN: 'remote-token-0123456789',
       });
@@ -190,7 +169,7 @@ describe('receiver under workerd (black box)', () => {
   });
 
   it('refuses to start with a short secret, naming the variable but not its value', async () => {
-    const { code, output } = await runServe('receiver', { WEBHOOK_SECRET: 'too-short-value', DATABASE_URL: `file:${join(dir, 'x.db')}` });
+    const { code, output } = await runServe('receiver', { WEBHOOK_SECRET: 'too-short-value', DATABASE_URL: `file:${fx.file('x.db')}` });
     expect(code).toBe(2);
     expect(output).toContain('WEBHOOK_SECRET');
     expect(output).not.toContain('too-short-value');
@@ -199,7 +178,7 @@ describe('receiver under workerd (black box)', () => {
   it('refuses to start with the seed placeholder secret', async () => {
     const { code, output } = await runServe('receiver', {
       WEBHOOK_SECRET: 'ligbox-ops-dev-secret',
-      DATABASE_URL: `file:${join(dir, 'x.db')}`,
+      DATABASE_URL: `file:${fx.file('x.db')}`,
     });
     expect(code).toBe(2);
     expect(output).toContain('WEBHOOK_SECRET');

@@ -10,22 +10,20 @@ import { DELIVERY_STATUSES, type DeliveryAttempt, type OutboxMessage } from '../
 import { withDatabase } from '../../shared/database-errors';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
 import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../shared/json-request';
+import { isoTime, nextCursor, PAGE_QUERY } from '../../shared/page-query';
 import { deliveryDeps } from '../services/deps';
 import { deliverIfFirstInLine } from '../services/sweep';
 import type { EmitterApp } from '../types';
 
 const LIST_QUERY = z.object({
   status: z.enum(DELIVERY_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.coerce.number().int().positive().optional(),
+  ...PAGE_QUERY,
 });
 
 const BULK_BODY = z.object({
   status: z.enum(['dead', 'delivered', 'skipped']),
   since: z.iso.datetime({ offset: true }).optional(),
 });
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function messageJson(m: OutboxMessage) {
   return {
@@ -36,11 +34,11 @@ function messageJson(m: OutboxMessage) {
     session_id: m.sessionId,
     status: m.status,
     attempts: m.attempts,
-    next_attempt_at: m.status === 'pending' ? iso(m.nextAttemptAt) : null,
+    next_attempt_at: m.status === 'pending' ? isoTime(m.nextAttemptAt) : null,
     last_status: m.lastStatus,
     last_error: m.lastError,
-    created_at: iso(m.createdAt),
-    delivered_at: iso(m.deliveredAt),
+    created_at: isoTime(m.createdAt),
+    delivered_at: isoTime(m.deliveredAt),
   };
 }
 
@@ -48,13 +46,13 @@ function attemptJson(a: DeliveryAttempt) {
   return {
     attempt: a.attemptNo,
     trigger: a.trigger,
-    started_at: iso(a.startedAt),
+    started_at: isoTime(a.startedAt),
     duration_ms: a.durationMs,
     status_code: a.statusCode,
     error: a.error,
     response_body: a.responseBody,
     outcome: a.outcome,
-    next_attempt_at: iso(a.nextAttemptAt),
+    next_attempt_at: isoTime(a.nextAttemptAt),
   };
 }
 
@@ -69,8 +67,7 @@ deliveries.get('/', async function listDeliveries(c) {
   if (!query.success) throw validationFailed(issuesOf(query.error));
   const { status, limit, cursor } = query.data;
   const page = await withDatabase(() => listMessages(emitterDb(c.env), { status, limit, before: cursor }));
-  const last = page.items[page.items.length - 1];
-  return c.json({ deliveries: page.items.map(messageJson), next_cursor: page.hasMore && last ? last.seq : null });
+  return c.json({ deliveries: page.items.map(messageJson), next_cursor: nextCursor(page, (m) => m.seq) });
 });
 
 deliveries.post('/redeliver', async function redeliverInBulk(c) {

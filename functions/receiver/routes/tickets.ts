@@ -8,6 +8,7 @@ import { withDatabase } from '../../shared/database-errors';
 import { normaliseDomain } from '../../shared/event-catalog';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
 import { validationFailed } from '../../shared/json-request';
+import { isoTime, nextCursor, PAGE_QUERY } from '../../shared/page-query';
 import { authenticateHeaders, authenticateSignature } from '../services/authenticate';
 import type { ReceiverApp } from '../types';
 
@@ -15,8 +16,7 @@ const LIST_QUERY = z.object({
   status: z.enum(['open', 'closed']).optional(),
   domain: z.string().min(1).max(253).transform(normaliseDomain).optional(),
   session_id: z.string().min(1).max(128).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.coerce.number().int().positive().optional(),
+  ...PAGE_QUERY,
 });
 
 const ID = z.coerce.number().int().positive();
@@ -30,8 +30,8 @@ function ticketJson(t: Ticket) {
     domain: t.domain,
     session_id: t.sessionId,
     opened_by_event_id: t.openedByEventId,
-    created_at: new Date(t.createdAt).toISOString(),
-    updated_at: new Date(t.updatedAt).toISOString(),
+    created_at: isoTime(t.createdAt),
+    updated_at: isoTime(t.updatedAt),
   };
 }
 
@@ -42,8 +42,8 @@ function eventJson(e: WebhookEvent) {
     domain: e.domain,
     session_id: e.sessionId,
     webhook_id: e.webhookId,
-    occurred_at: e.occurredAt === null ? null : new Date(e.occurredAt).toISOString(),
-    received_at: new Date(e.receivedAt).toISOString(),
+    occurred_at: isoTime(e.occurredAt),
+    received_at: isoTime(e.receivedAt),
     data: JSON.parse(e.data) as unknown,
   };
 }
@@ -77,8 +77,7 @@ ticketsRoute.get('/', async function listTicketsHandler(c) {
       limit: q.limit,
     }),
   );
-  const last = page.items[page.items.length - 1];
-  return c.json({ tickets: page.items.map(ticketJson), next_cursor: page.hasMore && last ? last.id : null });
+  return c.json({ tickets: page.items.map(ticketJson), next_cursor: nextCursor(page, (t) => t.id) });
 });
 
 ticketsRoute.get('/:id', async function getTicketHandler(c) {
