@@ -13,12 +13,24 @@ const PLACEHOLDER_SECRETS = new Set(['ligbox-ops-dev-secret', 'change-me', 'chan
 
 const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
-/** A shared secret: long enough, and not a known placeholder. */
+/** Bytes of key in a `whsec_` secret, or -1 when its base64 does not decode. */
+function whsecKeyBytes(secret: string): number {
+  try {
+    return atob(secret.slice('whsec_'.length)).length;
+  } catch {
+    return -1;
+  }
+}
+
+/** A shared secret: long enough, not a known placeholder, and a valid key if in `whsec_` form. */
 export const SECRET = z
   .string({ error: 'is required' })
   .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`)
   .refine((s) => !PLACEHOLDER_SECRETS.has(s.toLowerCase()) && !/change[-_]?me/i.test(s), {
     message: 'is a placeholder; generate one with `openssl rand -base64 32`',
+  })
+  .refine((s) => !s.startsWith('whsec_') || whsecKeyBytes(s) >= 24, {
+    message: 'starts with whsec_ but is not base64 of at least 24 bytes (the Standard Webhooks form)',
   });
 
 const optionalSecret = z.preprocess((v) => (v === '' ? undefined : v), SECRET.optional());

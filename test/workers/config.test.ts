@@ -1,0 +1,29 @@
+/** Configuration validation: what refuses to start, and with which message. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, EMITTER_CONFIG, loadConfig, RECEIVER_CONFIG } from '../../functions/shared/config';
+
+describe('configuration', () => {
+  it('refuses short, placeholder and malformed whsec_ secrets, naming the variable only', () => {
+    const bad = ['short', 'ligbox-ops-dev-secret', 'please-change-me-please-change-me-00', 'whsec_!!!!not-base64-at-all-but-long-enough!!!'];
+    for (const secret of bad) {
+      let error: unknown;
+      try {
+        loadConfig(RECEIVER_CONFIG, { WEBHOOK_SECRET: secret });
+      } catch (err) {
+        error = err;
+      }
+      expect(error, secret).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain('WEBHOOK_SECRET');
+      expect((error as Error).message).not.toContain(secret);
+    }
+    const key = `whsec_${btoa('k'.repeat(32))}`;
+    expect(loadConfig(RECEIVER_CONFIG, { WEBHOOK_SECRET: key }).WEBHOOK_SECRET).toBe(key);
+  });
+
+  it('parses the retry schedule and rejects a malformed one', () => {
+    const base = { OPS_WEBHOOK_URL: 'http://127.0.0.1:8080/api/v1/webhooks/onboard', OPS_WEBHOOK_SECRET: 'x'.repeat(40) };
+    expect(loadConfig(EMITTER_CONFIG, { ...base, OPS_WEBHOOK_RETRY_SCHEDULE: '500ms,2s,1m' }).OPS_WEBHOOK_RETRY_SCHEDULE).toEqual([500, 2000, 60000]);
+    expect(() => loadConfig(EMITTER_CONFIG, { ...base, OPS_WEBHOOK_RETRY_SCHEDULE: 'soon' })).toThrow(ConfigError);
+    expect(() => loadConfig(EMITTER_CONFIG, { ...base, OPS_WEBHOOK_URL: 'ftp://x' })).toThrow(/OPS_WEBHOOK_URL/);
+  });
+});
