@@ -39,6 +39,11 @@ describe('receiver under workerd (black box)', () => {
     });
     expect(stdout).toContain('all checks passed');
     expect(stdout).not.toContain(SECRET);
+    // The 401 it provoked is logged with its reason and the caller's address, and no secret.
+    const rejected = proc.lines.find((l) => l.includes('"status":401'));
+    expect(rejected).toContain('"reason":"missing_secret"');
+    expect(rejected).toContain('"client_ip":"127.0.0.1"');
+    expect(proc.lines.join('\n')).not.toContain(SECRET);
   });
 
   it('fails verify-webhook.sh with a non-zero exit against a wrong secret', async () => {

@@ -123,7 +123,7 @@ describe('receiver authentication', () => {
       [401, 'bad_signature'],
       [401, 'bad_secret'],
     ]);
-    expect(entries[0]).toMatchObject({ client_ip: '127.0.0.9', method: 'POST', path: ONBOARD });
+    expect(entries[0]).toMatchObject({ forwarded_for: '127.0.0.9', method: 'POST', path: ONBOARD });
     const text = lines.join('\n');
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(headers['webhook-signature'].slice(3));

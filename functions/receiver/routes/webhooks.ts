@@ -28,7 +28,11 @@ webhooks.post('/onboard', async function receiveOnboardEvent(c) {
   const webhookId = c.req.header('webhook-id') ?? null;
   Object.assign(c.var.log, { webhook_id: webhookId ?? undefined });
   const fail = (reason: AuthFailure) => {
-    Object.assign(c.var.log, { reason, client_ip: clientIp(headers) });
+    Object.assign(c.var.log, {
+      reason,
+      client_ip: peerAddress(c.req.raw),
+      forwarded_for: headers.get('x-forwarded-for')?.slice(0, 200) ?? undefined,
+    });
     return unauthorized(reason);
   };
 
@@ -61,12 +65,15 @@ webhooks.post('/onboard', async function receiveOnboardEvent(c) {
 
 webhooks.all('/onboard', methodNotAllowed(['POST']));
 
-/** The caller's address as far as the front proxy (if any) tells it; informational, for 401 logs. */
-function clientIp(headers: Headers): string | undefined {
-  return (
-    headers.get('cf-connecting-ip') ??
-    headers.get('x-real-ip') ??
-    headers.get('x-forwarded-for')?.split(',')[0]?.trim() ??
-    undefined
-  );
+/**
+ * The caller's address: workerd puts the connection's peer in `request.cf.clientIp`
+ * ("ip" or "ip:port"); proxy headers are logged apart, as `forwarded_for`, since anyone can send them.
+ */
+function peerAddress(request: Request): string | undefined {
+  const cf = (request as { cf?: { clientIp?: unknown } }).cf;
+  const address = typeof cf?.clientIp === 'string' ? cf.clientIp : undefined;
+  if (address === undefined) return undefined;
+  if (address.startsWith('[')) return address.slice(1, address.indexOf(']'));
+  // One colon: IPv4 with a port. More: a bare IPv6 address.
+  return address.split(':').length === 2 ? address.split(':')[0] : address;
 }
