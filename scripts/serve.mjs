@@ -7,7 +7,7 @@
  * an esbuild child process and about 100 MB of memory per serve process. The bundle is rebuilt
  * here when it is missing or older than its sources (`npm run build` also builds it).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -22,10 +22,15 @@ function newest(path) {
   return readdirSync(path).reduce((max, entry) => Math.max(max, newest(join(path, entry))), stat.mtimeMs);
 }
 
-/** Bundles the launcher (npm packages stay external and load from node_modules). */
+/**
+ * Bundles the launcher (npm packages stay external and load from node_modules). Each file is
+ * written under a temporary name and renamed, so serve processes starting side by side never
+ * import a half-written bundle.
+ */
 async function buildLauncher() {
   const { build } = await import('esbuild');
-  await build({
+  const result = await build({
+    write: false,
     entryPoints: [join(ROOT, 'scripts/serve.ts')],
     outfile: BUNDLE,
     bundle: true,
@@ -37,6 +42,12 @@ async function buildLauncher() {
     logLevel: 'warning',
     banner: { js: '// Generated from scripts/serve.ts by scripts/serve.mjs; do not edit.' },
   });
+  mkdirSync(dirname(BUNDLE), { recursive: true });
+  for (const file of result.outputFiles) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
 }
 
 const stale = !existsSync(BUNDLE) || SOURCES.some((s) => newest(join(ROOT, s)) > statSync(BUNDLE).mtimeMs);
