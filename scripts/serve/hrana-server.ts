@@ -221,7 +221,7 @@ export class HranaEndpoint {
       this.#release(holder);
       return;
     }
-    for (const member of group) {
+    for (const [index, member] of group.entries()) {
       const ctx: RunContext = { grouped: true, virtualTx: false };
       const stream: Stream = { id: 'member', baton: '', sqls: new Map() };
       const { results } = this.#run(stream, member.requests, ctx);
@@ -230,7 +230,13 @@ export class HranaEndpoint {
         const lost = new Error('the transaction was rolled back by the database');
         for (const done of answered.splice(0)) done.resolve(unavailable(lost));
         member.resolve(unavailable(lost));
-        this.#db.exec('BEGIN IMMEDIATE');
+        try {
+          this.#db.exec('BEGIN IMMEDIATE');
+        } catch (err) {
+          for (const rest of group.slice(index + 1)) rest.resolve(unavailable(err));
+          this.#release(holder);
+          return;
+        }
         continue;
       }
       answered.push({ resolve: member.resolve, answer: { status: 200, body: { baton: null, base_url: null, results } } });
