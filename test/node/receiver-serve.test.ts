@@ -151,8 +151,7 @@ describe('receiver under workerd (black box)', () => {
 
   it('talks to a remote libSQL server when DATABASE_URL is http:// (here a loopback one)', async () => {
     // A stand-in for sqld: the same Hrana endpoint, on a loopback TCP port with its own token.
-    const file = 'remote.db';
-    const sqlite = openSqlite(file, 'NORMAL');
+    const sqlite = openSqlite(fx.file('remote.db'), 'NORMAL');
     const endpoint = new HranaEndpoint(sqlite, { authToken: 'remote-token-0123456789' });
     const server = await listenHrana(endpoint, { port: 0 });
     try {
