@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { EMITTER_CONFIG, loadConfig } from '../shared/config';
-import { secretsEqual } from '../shared/constant-time';
+import { matchesSecret } from '../shared/constant-time';
 import { apiError, errorHandler, notFoundHandler } from '../shared/http-errors';
 import { createLogger } from '../shared/logger';
 import { requestContext } from '../shared/request-context';
@@ -27,7 +27,7 @@ app.use('/v1/*', async function requireApiToken(c, next) {
   const token = c.var.config.EMITTER_API_TOKEN;
   if (token) {
     const given = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-    if (!given || !(await secretsEqual(given, token))) {
+    if (!given || !(await matchesSecret(given, token))) {
       c.var.log.reason = given ? 'bad_token' : 'missing_token';
       throw apiError(401, 'unauthorized', 'a valid Authorization: Bearer token is required', {
         headers: { 'www-authenticate': 'Bearer' },

@@ -9,9 +9,6 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
 export const SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
 
-/** The replay window the reference library enforces: ±5 minutes. */
-export const SIGNATURE_TOLERANCE_SECONDS = 300;
-
 const encoder = new TextEncoder();
 
 function webhookFor(secret: string): Webhook {
@@ -35,7 +32,8 @@ export function signatureHeaders(secret: string, msgId: string, body: string, no
 export type VerifyResult = { ok: true } | { ok: false; reason: 'bad_signature' | 'stale_timestamp' };
 
 /**
- * Verifies the signature headers over the raw body against each secret in turn. A timestamp
+ * Verifies the signature headers over the raw body against each secret in turn (the library
+ * enforces the ±5 minute replay window). A timestamp
  * outside the window fails as `stale_timestamp` whatever the key; otherwise `bad_signature`
  * unless some secret matches.
  */

@@ -40,6 +40,11 @@ function uniqueEvent(prefix: string): string {
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const AUTH = { ...JSON_HEADERS, 'x-webhook-secret': SECRET };
 
+/** POSTs `amount` events, each for a new session named `prefix-…`, at `connections` in flight. */
+function loadUnique(url: string, prefix: string, amount: number, headers = JSON_HEADERS, connections = CONNECTIONS) {
+  return load({ url, method: 'POST', headers, body: () => uniqueEvent(prefix), amount, connections });
+}
+
 /** The ceiling: a worker that only answers "ok", under the same workerd binary and config generator. */
 async function ceiling(): Promise<LoadResult> {
   const work = mkdtempSync(join(dir, 'ceiling-'));
@@ -89,14 +94,7 @@ async function baseline(): Promise<{ result: LoadResult; rows: number; rssMb: nu
     }),
   );
   const rss = sampleRss(child.pid!);
-  const result = await load({
-    url: `${url}/api/v1/webhooks/onboard`,
-    method: 'POST',
-    headers: AUTH,
-    body: () => uniqueEvent('base'),
-    amount: 6000,
-    connections: CONNECTIONS,
-  });
+  const result = await loadUnique(`${url}/api/v1/webhooks/onboard`, 'base', 6000, AUTH);
   const rssMb = rss.stop();
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));
@@ -136,14 +134,7 @@ async function main(): Promise<void> {
   say('3-5/7 receiver under workerd: unique, duplicate, rejected');
   const recv = await receiver('receiver.db');
   const recvRss = sampleRss(recv.child.pid!);
-  const unique = await load({
-    url: `${recv.url}/api/v1/webhooks/onboard`,
-    method: 'POST',
-    headers: AUTH,
-    body: () => uniqueEvent('uniq'),
-    amount: 15000,
-    connections: CONNECTIONS,
-  });
+  const unique = await loadUnique(`${recv.url}/api/v1/webhooks/onboard`, 'uniq', 15000, AUTH);
   const dupBody = uniqueEvent('dup');
   const duplicate = await load({ url: `${recv.url}/api/v1/webhooks/onboard`, method: 'POST', headers: AUTH, body: dupBody, durationSeconds: 5 });
   const rejected = await load({
@@ -164,14 +155,7 @@ async function main(): Promise<void> {
   const emit = await emitter('emitter-live.db', Number(new URL(ops.url).port));
   const emitRss = sampleRss(emit.child.pid!);
   const opsRss = sampleRss(ops.child.pid!);
-  const accept = await load({
-    url: `${emit.url}/v1/events`,
-    method: 'POST',
-    headers: JSON_HEADERS,
-    body: () => uniqueEvent('acc'),
-    amount: 10000,
-    connections: CONNECTIONS,
-  });
+  const accept = await loadUnique(`${emit.url}/v1/events`, 'acc', 10000);
   while ((await emitterBacklog(emit)) > 0) await sleep(100);
   // End to end, portal → committed at Ops, at a steady 10 events/s (far above the seed's 50 a day)…
   for (let i = 0; i < 200; i++) {
@@ -181,14 +165,7 @@ async function main(): Promise<void> {
   }
   while ((await emitterBacklog(emit)) > 0) await sleep(100);
   // …and flat out with 4 portal workers in flight.
-  const paced = await load({
-    url: `${emit.url}/v1/events`,
-    method: 'POST',
-    headers: JSON_HEADERS,
-    body: () => uniqueEvent('e2e'),
-    amount: 400,
-    connections: 4,
-  });
+  const paced = await loadUnique(`${emit.url}/v1/events`, 'e2e', 400, JSON_HEADERS, 4);
   while ((await emitterBacklog(emit)) > 0) await sleep(100);
   const emitterRssMb = emitRss.stop();
   const opsRssMb = opsRss.stop();
@@ -206,14 +183,7 @@ async function main(): Promise<void> {
   const opsPort = await freePort();
   const drainEmitter = await emitter('emitter-drain.db', opsPort);
   const drainRss = sampleRss(drainEmitter.child.pid!);
-  const backlogAccept = await load({
-    url: `${drainEmitter.url}/v1/events`,
-    method: 'POST',
-    headers: JSON_HEADERS,
-    body: () => uniqueEvent('drain'),
-    amount: 5000,
-    connections: CONNECTIONS,
-  });
+  const backlogAccept = await loadUnique(`${drainEmitter.url}/v1/events`, 'drain', 5000);
   // Let the seed's fast tries (1 s, 3 s, 9 s) run out, so the backlog sits on the slow schedule.
   await sleep(15_000);
   const opsBack = await receiver('ops-drain.db', { PORT: String(opsPort) });

@@ -92,7 +92,7 @@ deliveries.post('/:id/redeliver', async function redeliverOne(c) {
   if (count === 0) throw apiError(404, 'not_found', `no delivery ${id}`);
   Object.assign(c.var.log, { message_id: id });
   c.executionCtx.waitUntil(
-    deliverIfFirstInLine(deliveryDeps(c.env, c.var.config, c.var.logger), id, 'manual').catch((err: Error) =>
+    deliverIfFirstInLine(deliveryDeps(c.env, c.var.config, c.var.logger), id).catch((err: Error) =>
       c.var.logger.warn('manual redelivery failed; the sweep will retry', { message_id: id, error: err.message }),
     ),
   );

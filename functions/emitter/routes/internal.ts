@@ -3,7 +3,7 @@
  * (which has no cron). Answers 404 unless the caller holds the per-start sweep token.
  */
 import { Hono } from 'hono';
-import { secretsEqual } from '../../shared/constant-time';
+import { matchesSecret } from '../../shared/constant-time';
 import { notFoundHandler } from '../../shared/http-errors';
 import { deliveryDeps } from '../services/deps';
 import { sweep } from '../services/sweep';
@@ -16,7 +16,7 @@ export const internal = new Hono<EmitterApp>();
 internal.post('/sweep', async function runSweep(c) {
   const expected = c.var.config.EMITTER_SWEEP_TOKEN;
   const given = c.req.header(SWEEP_TOKEN_HEADER);
-  if (!expected || !given || !(await secretsEqual(given, expected))) return notFoundHandler(c);
+  if (!expected || !given || !(await matchesSecret(given, expected))) return notFoundHandler(c);
   const summary = await sweep(deliveryDeps(c.env, c.var.config, c.var.logger));
   if (summary.delivered + summary.retrying + summary.dead > 0) c.var.log.sweep = summary;
   else c.var.log.quiet = true;

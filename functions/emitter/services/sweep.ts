@@ -55,8 +55,8 @@ export async function sweep(deps: DeliveryDeps, budgetMs = 5000): Promise<SweepS
   return summary;
 }
 
-/** Delivers one message now if it is first in line for its session (after acceptance or a redeliver). */
-export async function deliverIfFirstInLine(deps: DeliveryDeps, id: string, trigger: 'accept' | 'manual'): Promise<void> {
+/** Delivers one requeued message now if it is first in line for its session (a manual redeliver). */
+export async function deliverIfFirstInLine(deps: DeliveryDeps, id: string): Promise<void> {
   const [message] = await claimMessages(deps.db, { kind: 'one', id }, deps.now(), leaseMs(deps.config));
-  if (message) await deliverMessage(deps, message, trigger);
+  if (message) await deliverMessage(deps, message, 'manual');
 }

@@ -4,7 +4,7 @@
  * Split in two steps because the header check needs no body and the signature needs the raw one.
  */
 import type { ReceiverConfig } from '../../shared/config';
-import { secretsEqual } from '../../shared/constant-time';
+import { matchesSecret } from '../../shared/constant-time';
 import { SIGNATURE_HEADERS, verifySignature } from '../../shared/signing';
 
 export type AuthFailure = 'missing_secret' | 'bad_secret' | 'missing_signature' | 'bad_signature' | 'stale_timestamp';
@@ -25,11 +25,8 @@ export function acceptedSecrets(config: ReceiverConfig): string[] {
 export async function authenticateHeaders(headers: Headers, config: ReceiverConfig): Promise<PreAuth> {
   const signed = SIGNATURE_HEADERS.some((h) => headers.has(h));
   const secret = headers.get(SECRET_HEADER);
-  if (secret !== null) {
-    let match = false;
-    // Compare against every accepted secret, so timing does not tell which one matched.
-    for (const accepted of acceptedSecrets(config)) match = (await secretsEqual(secret, accepted)) || match;
-    if (!match) return { ok: false, reason: 'bad_secret' };
+  if (secret !== null && !(await matchesSecret(secret, ...acceptedSecrets(config)))) {
+    return { ok: false, reason: 'bad_secret' };
   }
   if (config.WEBHOOK_REQUIRE_SIGNATURE && !signed) return { ok: false, reason: 'missing_signature' };
   if (secret === null && !signed) return { ok: false, reason: 'missing_secret' };
