@@ -2,9 +2,9 @@
  * Emitter database queries: accepting into the outbox, claiming due messages under a lease
  * (respecting per-session order), recording attempts, and the operator views.
  */
-import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, sql } from 'drizzle-orm';
 import { allOf, pageOf } from '../keyset-page';
-import type { EmitterDb } from './client';
+import type { Db } from '../connection';
 import {
   deliveryAttempts,
   emitterState,
@@ -35,7 +35,7 @@ export interface NewMessage {
  * Hot path (every portal call): constant SQL over the client, one round trip.
  */
 export async function acceptMessage(
-  db: EmitterDb,
+  db: Db,
   message: NewMessage,
   now: number,
   leaseMs: number,
@@ -52,10 +52,10 @@ export async function acceptMessage(
     ],
     'write',
   );
-  const row = read!.rows[0] as unknown as RawMessageRow | undefined;
+  const row = read!.rows[0];
   if (!row) throw new Error('acceptMessage: no row after insert');
   const created = row.id === message.id;
-  return { message: fromRaw(row), created, claimed: created && claim!.rows.length === 1 };
+  return { message: messageFromRow(row), created, claimed: created && claim!.rows.length === 1 };
 }
 
 const ACCEPT_MESSAGE = `INSERT INTO outbox_messages
@@ -64,46 +64,12 @@ const ACCEPT_MESSAGE = `INSERT INTO outbox_messages
 
 const MESSAGE_BY_KEY = 'SELECT * FROM outbox_messages WHERE event_type = ?1 AND session_id = ?2 AND domain = ?3';
 
-interface RawMessageRow {
-  seq: number;
-  id: string;
-  event_type: string;
-  session_id: string;
-  domain: string;
-  payload: string;
-  status: DeliveryStatus;
-  attempts: number;
-  schedule_index: number;
-  next_attempt_at: number;
-  not_before: number | null;
-  lease_until: number | null;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-  delivered_at: number | null;
-}
+/** Property name → column name of the outbox table, read from the schema (so it cannot drift). */
+const MESSAGE_COLUMNS = Object.entries(getTableColumns(outboxMessages)).map(([key, column]) => [key, column.name] as const);
 
-function fromRaw(r: RawMessageRow): OutboxMessage {
-  return {
-    seq: r.seq,
-    id: r.id,
-    eventType: r.event_type,
-    sessionId: r.session_id,
-    domain: r.domain,
-    payload: r.payload,
-    status: r.status,
-    attempts: r.attempts,
-    scheduleIndex: r.schedule_index,
-    nextAttemptAt: r.next_attempt_at,
-    notBefore: r.not_before,
-    leaseUntil: r.lease_until,
-    lastStatus: r.last_status,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    deliveredAt: r.delivered_at,
-  };
+/** A row of `SELECT *` / `RETURNING *` from the hand-written SQL, as drizzle's select would type it. */
+function messageFromRow(row: Record<string, unknown>): OutboxMessage {
+  return Object.fromEntries(MESSAGE_COLUMNS.map(([key, name]) => [key, row[name]])) as OutboxMessage;
 }
 
 /** Which pending messages a claim may take. */
@@ -118,7 +84,7 @@ export type ClaimScope =
  * (no earlier pending message of the same session and domain), so events of one session go out
  * in acceptance order. Returns the claimed rows.
  */
-export async function claimMessages(db: EmitterDb, scope: ClaimScope, now: number, leaseMs: number): Promise<OutboxMessage[]> {
+export async function claimMessages(db: Db, scope: ClaimScope, now: number, leaseMs: number): Promise<OutboxMessage[]> {
   const [sql, args] =
     scope.kind === 'due'
       ? [CLAIM_DUE, [now + leaseMs, now, scope.limit]]
@@ -126,7 +92,7 @@ export async function claimMessages(db: EmitterDb, scope: ClaimScope, now: numbe
         ? [CLAIM_ONE, [now + leaseMs, now, scope.id]]
         : [CLAIM_PROBE, [now + leaseMs, now]];
   const result = await db.$client.execute({ sql, args });
-  return (result.rows as unknown as RawMessageRow[]).map(fromRaw).sort((a, b) => a.seq - b.seq);
+  return result.rows.map(messageFromRow).sort((a, b) => a.seq - b.seq);
 }
 
 /** Leases up to `limit` messages picked by `pick` (?1 = lease end, ?2 = now). */
@@ -169,7 +135,7 @@ export interface AttemptRecord {
  * from unreachable to reachable, the whole waiting backlog is made due at once (prompt drain).
  */
 export async function recordAttempt(
-  db: EmitterDb,
+  db: Db,
   message: OutboxMessage,
   attempt: AttemptRecord,
   now: number,
@@ -236,18 +202,18 @@ const UPDATE_AFTER_ATTEMPT = `UPDATE outbox_messages SET status = ?1, attempts =
   updated_at = ?8 WHERE id = ?9`;
 
 /** Reads a value of the emitter's shared state. */
-export async function getState(db: EmitterDb, key: string): Promise<string | undefined> {
+export async function getState(db: Db, key: string): Promise<string | undefined> {
   const rows = await db.select().from(emitterState).where(eq(emitterState.key, key));
   return rows[0]?.value;
 }
 
 /** Writes a value of the emitter's shared state. */
-export async function setState(db: EmitterDb, key: string, value: string): Promise<void> {
+export async function setState(db: Db, key: string, value: string): Promise<void> {
   await db.insert(emitterState).values({ key, value }).onConflictDoUpdate({ target: emitterState.key, set: { value } });
 }
 
 /** Pending count, due count and the oldest pending message's acceptance time. */
-export async function backlogStats(db: EmitterDb, now: number) {
+export async function backlogStats(db: Db, now: number) {
   const [row] = await db
     .select({
       pending: sql<number>`count(*)`,
@@ -267,7 +233,7 @@ export interface DeliveryFilter {
 }
 
 /** Messages newest first, with keyset pagination on `seq`. */
-export async function listMessages(db: EmitterDb, filter: DeliveryFilter): Promise<{ items: OutboxMessage[]; hasMore: boolean }> {
+export async function listMessages(db: Db, filter: DeliveryFilter): Promise<{ items: OutboxMessage[]; hasMore: boolean }> {
   const rows = await db
     .select()
     .from(outboxMessages)
@@ -283,7 +249,7 @@ export async function listMessages(db: EmitterDb, filter: DeliveryFilter): Promi
 }
 
 /** One message with every attempt, oldest first. */
-export async function getMessageWithAttempts(db: EmitterDb, id: string): Promise<{ message: OutboxMessage; attempts: DeliveryAttempt[] } | null> {
+export async function getMessageWithAttempts(db: Db, id: string): Promise<{ message: OutboxMessage; attempts: DeliveryAttempt[] } | null> {
   const [messages, attempts] = await db.batch([
     db.select().from(outboxMessages).where(eq(outboxMessages.id, id)),
     db.select().from(deliveryAttempts).where(eq(deliveryAttempts.messageId, id)).orderBy(asc(deliveryAttempts.id)),
@@ -297,7 +263,7 @@ export async function getMessageWithAttempts(db: EmitterDb, id: string): Promise
  * again too (the receiver answers it as a duplicate): a manual redeliver always sends.
  */
 export async function requeueMessages(
-  db: EmitterDb,
+  db: Db,
   where: { id: string } | { statuses: DeliveryStatus[]; since?: number },
   now: number,
 ): Promise<number> {

@@ -5,7 +5,7 @@
  */
 import { asc, desc, eq, lt } from 'drizzle-orm';
 import { allOf, pageOf } from '../keyset-page';
-import type { ReceiverDb } from './client';
+import type { Db } from '../connection';
 import { tickets, webhookEvents, type Ticket, type WebhookEvent } from './schema';
 
 export interface NewEvent {
@@ -17,7 +17,8 @@ export interface NewEvent {
   data: string;
 }
 
-export type TicketAction =
+/** What an event does on the desk: open a ticket, or join its session's open ticket (see the ticket policy). */
+export type TicketPlan =
   | { action: 'open'; priority: 'normal' | 'high'; subject: string }
   | { action: 'link' };
 
@@ -37,9 +38,9 @@ export interface RecordOutcome {
  * and constant texts hit the server's prepared-statement cache every time.
  */
 export async function recordEvent(
-  db: ReceiverDb,
+  db: Db,
   event: NewEvent,
-  plan: TicketAction,
+  plan: TicketPlan,
   intakeId: string,
   now: number,
 ): Promise<RecordOutcome> {
@@ -100,7 +101,7 @@ export interface TicketFilter {
 }
 
 /** Tickets newest first, filtered; fetches one extra row to tell whether a next page exists. */
-export async function listTickets(db: ReceiverDb, filter: TicketFilter): Promise<{ items: Ticket[]; hasMore: boolean }> {
+export async function listTickets(db: Db, filter: TicketFilter): Promise<{ items: Ticket[]; hasMore: boolean }> {
   const rows = await db
     .select()
     .from(tickets)
@@ -119,7 +120,7 @@ export async function listTickets(db: ReceiverDb, filter: TicketFilter): Promise
 
 /** One ticket with its timeline (events in arrival order), or null. */
 export async function getTicketWithEvents(
-  db: ReceiverDb,
+  db: Db,
   id: number,
 ): Promise<{ ticket: Ticket; events: WebhookEvent[] } | null> {
   const [ticketRows, events] = await db.batch([

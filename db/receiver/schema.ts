@@ -47,7 +47,7 @@ export const webhookEvents = sqliteTable(
     ticketId: integer('ticket_id').references(() => tickets.id),
   },
   (t) => [
-    // The seed's idempotency key: at most one row per (event, session_id, domain).
+    // The idempotency key: at most one row per (event, session_id, domain).
     uniqueIndex('webhook_events_dedup_key_unique').on(t.eventType, t.sessionId, t.domain),
     uniqueIndex('webhook_events_webhook_id_unique').on(t.webhookId),
     uniqueIndex('webhook_events_intake_id_unique').on(t.intakeId),

@@ -3,10 +3,10 @@
  * them and opens desk tickets. Served by workerd through `npm run serve -- receiver`.
  */
 import { Hono } from 'hono';
-import { RECEIVER_CONFIG } from '../shared/config';
 import { errorHandler, notFoundHandler } from '../shared/http-errors';
-import { requestContext } from '../shared/request-context';
 import { createLogger } from '../shared/logger';
+import { requestContext } from '../shared/request-context';
+import { RECEIVER_CONFIG } from './config';
 import { health } from './routes/health';
 import { ticketsRoute } from './routes/tickets';
 import { webhooks } from './routes/webhooks';

@@ -1,17 +1,11 @@
-/** Types of the receiver function: its bindings and the Hono app environment. */
-import type { ReceiverConfig } from '../shared/config';
-import type { DatabaseEnv } from '../shared/database';
+/** The receiver's Hono environment: its bindings and what middleware puts in `c.var`. */
 import type { RequestVariables } from '../shared/request-context';
-
-/** Bindings and variables workerd (or Miniflare) hands the receiver. */
-export interface ReceiverBindings extends DatabaseEnv {
-  WEBHOOK_SECRET: string;
-  WEBHOOK_SECRET_PREVIOUS?: string;
-  WEBHOOK_REQUIRE_SIGNATURE?: string;
-  LOG_LEVEL?: string;
-}
+import type { ReceiverBindings, ReceiverConfig } from './config';
 
 export interface ReceiverApp {
   Bindings: ReceiverBindings;
-  Variables: RequestVariables<ReceiverConfig>;
+  Variables: RequestVariables<ReceiverConfig> & {
+    /** The raw request body, read once by the authentication middleware (empty for a route without one). */
+    rawBody: string;
+  };
 }

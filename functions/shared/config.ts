@@ -11,7 +11,7 @@ export const MIN_SECRET_LENGTH = 32;
 /** Values that were published as examples and must never guard a real deployment. */
 const PLACEHOLDER_SECRETS = new Set(['ligbox-ops-dev-secret', 'change-me', 'changeme', 'secret']);
 
-const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+export const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
 /** Bytes of key in a `whsec_` secret, or -1 when its base64 does not decode. */
 function whsecKeyBytes(secret: string): number {
@@ -33,7 +33,7 @@ export const SECRET = z
     message: 'starts with whsec_ but is not base64 of at least 24 bytes (the Standard Webhooks form)',
   });
 
-const optionalSecret = z.preprocess((v) => (v === '' ? undefined : v), SECRET.optional());
+export const optionalSecret = z.preprocess((v) => (v === '' ? undefined : v), SECRET.optional());
 
 /** "true"/"false"/"1"/"0"/"yes"/"no" as a boolean, with a default. */
 export function flag(defaultValue: boolean) {
@@ -55,26 +55,24 @@ export function integer(defaultValue: number, min: number, max: number) {
 
 export const LOG_LEVEL = z.enum(['debug', 'info', 'warn', 'error']).default('info');
 
-/** Where the worker's database lives; `file:` URLs are served to the worker by the serve process. */
-export const DATABASE = {
-  DATABASE_URL: z
-    .string()
-    .default('file:.data/ops.db')
-    .refine((u) => /^(file:|https?:\/\/|libsql:\/\/)/.test(u), {
-      message: 'must start with file:, http://, https:// or libsql://',
-    }),
-  DATABASE_AUTH_TOKEN: optionalText,
-};
+/**
+ * Where a worker's database lives (`defaultUrl` when unset); `file:` URLs are served to the
+ * worker by the host, `http(s)://` and `libsql://` name a libSQL server.
+ */
+export function databaseSettings(defaultUrl: string) {
+  return {
+    DATABASE_URL: z
+      .string()
+      .default(defaultUrl)
+      .refine((u) => /^(file:|https?:\/\/|libsql:\/\/)/.test(u), {
+        message: 'must start with file:, http://, https:// or libsql://',
+      }),
+    DATABASE_AUTH_TOKEN: optionalText,
+  };
+}
 
-export const RECEIVER_CONFIG = z.object({
-  WEBHOOK_SECRET: SECRET,
-  WEBHOOK_SECRET_PREVIOUS: optionalSecret,
-  WEBHOOK_REQUIRE_SIGNATURE: flag(false),
-  LOG_LEVEL,
-  ...DATABASE,
-});
-
-export type ReceiverConfig = z.infer<typeof RECEIVER_CONFIG>;
+/** The text bindings workerd hands a worker for a settings schema: every setting, as text, maybe unset. */
+export type SettingBindings<S extends z.ZodObject> = { [K in keyof S['shape']]?: string };
 
 /** Thrown when the environment does not satisfy a config schema. */
 export class ConfigError extends Error {
@@ -115,43 +113,3 @@ export function parseDuration(text: string): number {
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
   return Math.round(Number(match[1]) * unit);
 }
-
-/** The default retry schedule: the seed's fast tries, then a slow durable one (about 45 h in all). */
-export const DEFAULT_RETRY_SCHEDULE = '1s,3s,9s,1m,5m,30m,2h,6h,12h,24h';
-
-const RETRY_SCHEDULE = z
-  .string()
-  .default(DEFAULT_RETRY_SCHEDULE)
-  .transform((text, ctx) => {
-    try {
-      const delays = text.split(',').map(parseDuration);
-      if (delays.length === 0 || delays.length > 50) throw new Error('must list 1 to 50 delays');
-      return delays;
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of delays (${(err as Error).message})` });
-      return z.NEVER;
-    }
-  });
-
-export const EMITTER_CONFIG = z.object({
-  OPS_WEBHOOK_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    .refine((u) => !/\/\/[^/]*@/.test(u), { message: 'must not carry credentials in the URL' }),
-  OPS_WEBHOOK_SECRET: SECRET,
-  OPS_WEBHOOK_ENABLED: flag(true),
-  OPS_WEBHOOK_TIMEOUT_MS: integer(5000, 100, 120_000),
-  OPS_WEBHOOK_RETRY_SCHEDULE: RETRY_SCHEDULE,
-  /** How many deliveries a sweep runs at once. */
-  DELIVERY_CONCURRENCY: integer(16, 1, 256),
-  /** While a backlog waits on its slow schedule, how often the oldest message is tried early. */
-  PROBE_INTERVAL_MS: integer(30_000, 100, 3_600_000),
-  /** Bearer token for /v1/*; required when the emitter listens beyond loopback. */
-  EMITTER_API_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
-  /** Per-start token the serve launcher uses to trigger sweeps (set by the launcher, not by hand). */
-  EMITTER_SWEEP_TOKEN: optionalText,
-  LOG_LEVEL,
-  ...DATABASE,
-  DATABASE_URL: DATABASE.DATABASE_URL.default('file:.data/emitter.db'),
-});
-
-export type EmitterConfig = z.infer<typeof EMITTER_CONFIG>;

@@ -4,8 +4,9 @@
  * untrusted JSON into a normalised event or a list of field-level problems.
  */
 import { z } from 'zod';
+import { fieldIssues, type FieldIssue } from './field-issues';
 
-/** Every event type the portal may send (seed phases B and D). */
+/** Every event type the portal may send: the account first, then the onboarding milestones. */
 export const EVENT_TYPES = [
   'account.created',
   'domain.validated',
@@ -67,20 +68,7 @@ export interface OnboardingEvent {
   data: Record<string, unknown>;
 }
 
-/** One field-level problem, with a dotted path such as `data.admin_email`. */
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
-
 export type ParseResult = { ok: true; event: OnboardingEvent } | { ok: false; issues: FieldIssue[] };
-
-function toIssues(error: z.ZodError, prefix: string[] = []): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path.map(String)].join('.') || '(body)',
-    message: issue.message,
-  }));
-}
 
 /**
  * Validates an untrusted envelope. `headerSessionId` is the `X-Onboarding-Session` header, which
@@ -102,9 +90,9 @@ export function parseOnboardingEvent(input: unknown, headerSessionId?: string | 
     }
   }
   const envelope = ENVELOPE.safeParse(body);
-  if (!envelope.success) return { ok: false, issues: toIssues(envelope.error) };
+  if (!envelope.success) return { ok: false, issues: fieldIssues(envelope.error) };
   const data = EVENT_DATA_SCHEMAS[envelope.data.event].safeParse(envelope.data.data);
-  if (!data.success) return { ok: false, issues: toIssues(data.error, ['data']) };
+  if (!data.success) return { ok: false, issues: fieldIssues(data.error, ['data']) };
   const event: OnboardingEvent = { ...envelope.data, data: data.data as Record<string, unknown> };
   if (event.occurred_at === undefined) delete event.occurred_at;
   return { ok: true, event };

@@ -1,5 +1,6 @@
 /** The checks every JSON endpoint makes, in the project's error shape: 415, 413, 400 and 422. */
-import type { FieldIssue } from './event-catalog';
+import type { z } from 'zod';
+import { fieldIssues, type FieldIssue } from './field-issues';
 import { apiError } from './http-errors';
 import { readBodyWithLimit } from './read-body';
 
@@ -29,7 +30,8 @@ export function parseJson(raw: string): unknown {
   }
 }
 
-/** 422 `validation_failed` listing every field path. */
-export function validationFailed(issues: FieldIssue[]) {
+/** 422 `validation_failed` listing every field path (from field issues or a zod error). */
+export function validationFailed(problems: FieldIssue[] | z.ZodError) {
+  const issues = Array.isArray(problems) ? problems : fieldIssues(problems);
   return apiError(422, 'validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { details: issues });
 }

@@ -2,20 +2,20 @@
  * `npm run bench`: measures both functions on this machine, side by side in one run, on
  * 127.0.0.1 with ephemeral ports and temporary databases, and compares them with a ceiling
  * (a trivial worker under the same workerd) and a baseline (the same receiver in plain Node).
- * Prints one table, checks the targets of issue #4, and writes bench/results/latest.json.
+ * Prints one table, checks the performance targets, and writes bench/results/latest.json.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildFunctions } from '../serve/build';
-import { ROOT } from '../serve/functions';
-import { freePort, startServe, type ServeProcess } from '../serve/spawn';
-import { renderWorkerdConfig } from '../serve/workerd-config';
-import { queryFile } from '../serve/sqlite';
+import { buildFunctions } from '../../host/build';
+import { ROOT } from '../../host/project.mjs';
+import { freePort, startServe, type ServeProcess } from '../../test/support/spawn';
+import { readCompatibility, renderWorkerdConfig } from '../../host/workerd/config';
+import { spawnWorkerd } from '../../host/workerd/supervisor';
+import { queryFile } from '../../test/support/sqlite-read';
 import { load, quantile, sampleRss, type LoadResult } from './measure';
-import { createRequire } from 'node:module';
 
 const SECRET = `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const CONNECTIONS = 32;
@@ -56,22 +56,16 @@ async function ceiling(): Promise<LoadResult> {
       bundle: join(work, 'hello.js'),
       host: '127.0.0.1',
       port: 0,
-      compatibilityDate: '2026-04-26',
-      compatibilityFlags: ['nodejs_compat'],
+      compatibilityDate: readCompatibility().date,
+      compatibilityFlags: readCompatibility().flags,
       text: {},
       fromEnvironment: [],
       database: { unixSocket: join(work, 'unused.sock') },
       outbound: false,
     }),
   );
-  const binary = (createRequire(import.meta.url)('workerd') as { default: string }).default;
-  const child = spawn(binary, ['serve', join(work, 'workerd.capnp'), '--control-fd=3'], { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] });
-  const port = await new Promise<number>((resolve) =>
-    createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on('line', (line) => {
-      const m = JSON.parse(line) as { event?: string; port?: number };
-      if (m.event === 'listen') resolve(m.port!);
-    }),
-  );
+  let child!: ChildProcess;
+  const port = await new Promise<number>((resolve) => (child = spawnWorkerd(join(work, 'workerd.capnp'), {}, resolve)));
   try {
     return await load({ url: `http://127.0.0.1:${port}/`, durationSeconds: 5, connections: CONNECTIONS });
   } finally {
@@ -157,7 +151,7 @@ async function main(): Promise<void> {
   const opsRss = sampleRss(ops.child.pid!);
   const accept = await loadUnique(`${emit.url}/v1/events`, 'acc', 10000);
   while ((await emitterBacklog(emit)) > 0) await sleep(100);
-  // End to end, portal → committed at Ops, at a steady 10 events/s (far above the seed's 50 a day)…
+  // End to end, portal → committed at Ops, at a steady 10 events/s (far above the 10-50 onboardings a day it serves)…
   for (let i = 0; i < 200; i++) {
     const sent = Date.now();
     await fetch(`${emit.url}/v1/events`, { method: 'POST', headers: JSON_HEADERS, body: uniqueEvent('pace') });
@@ -184,7 +178,7 @@ async function main(): Promise<void> {
   const drainEmitter = await emitter('emitter-drain.db', opsPort);
   const drainRss = sampleRss(drainEmitter.child.pid!);
   const backlogAccept = await loadUnique(`${drainEmitter.url}/v1/events`, 'drain', 5000);
-  // Let the seed's fast tries (1 s, 3 s, 9 s) run out, so the backlog sits on the slow schedule.
+  // Let the fast tries (1 s, 3 s, 9 s) run out, so the backlog sits on the slow schedule.
   await sleep(15_000);
   const opsBack = await receiver('ops-drain.db', { PORT: String(opsPort) });
   const backAt = Date.now();

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { followUp, makeEvent, type EventBody } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
-import { freePort, runServe, type ServeProcess } from '../../scripts/serve/spawn';
+import { freePort, runServe, type ServeProcess } from '../support/spawn';
 
 const SECRET = `link-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const fx = serveFixture('link');

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, LibsqlError, type Client } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listenHrana } from '../../scripts/serve/hrana-http';
-import { HranaEndpoint } from '../../scripts/serve/hrana-server';
-import { openSqlite, type SqliteDb } from '../../scripts/serve/sqlite';
+import { listenHrana } from '../../host/hrana/http';
+import { HranaEndpoint } from '../../host/hrana/endpoint';
+import { openSqlite, type SqliteDb } from '../../host/sqlite';
 
 const TOKEN = 'conformance-token-0123456789abcdef';
 let dir: string;
@@ -24,8 +24,8 @@ let url: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hrana-'));
   sqlite = openSqlite(join(dir, 'test.db'), 'NORMAL');
-  endpoint = new HranaEndpoint(sqlite, { authToken: TOKEN, streamIdleMs: 500 });
-  server = await listenHrana(endpoint, { port: 0 });
+  endpoint = new HranaEndpoint(sqlite, { streamIdleMs: 500 });
+  server = await listenHrana(endpoint, { port: 0 }, TOKEN);
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   client = createClient({ url, authToken: TOKEN, intMode: 'bigint' });
   await client.execute('CREATE TABLE kv (k TEXT PRIMARY KEY, v)');

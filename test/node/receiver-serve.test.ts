@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { serveFixture } from '../support/serve-fixture';
 import { makeEvent, type EventBody } from '../support/factories';
-import { listenHrana } from '../../scripts/serve/hrana-http';
-import { HranaEndpoint } from '../../scripts/serve/hrana-server';
-import { runServe, type ServeProcess } from '../../scripts/serve/spawn';
-import { openSqlite } from '../../scripts/serve/sqlite';
+import { listenHrana } from '../../host/hrana/http';
+import { HranaEndpoint } from '../../host/hrana/endpoint';
+import { runServe, type ServeProcess } from '../support/spawn';
+import { openSqlite } from '../../host/sqlite';
 
 const SECRET = `e2e-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const fx = serveFixture('e2e');
@@ -152,8 +152,8 @@ describe('receiver under workerd (black box)', () => {
   it('talks to a remote libSQL server when DATABASE_URL is http:// (here a loopback one)', async () => {
     // A stand-in for sqld: the same Hrana endpoint, on a loopback TCP port with its own token.
     const sqlite = openSqlite(fx.file('remote.db'), 'NORMAL');
-    const endpoint = new HranaEndpoint(sqlite, { authToken: 'remote-token-0123456789' });
-    const server = await listenHrana(endpoint, { port: 0 });
+    const endpoint = new HranaEndpoint(sqlite);
+    const server = await listenHrana(endpoint, { port: 0 }, 'remote-token-0123456789');
     try {
       const port = (server.address() as AddressInfo).port;
       const proc = await serveReceiver('unused.db', {

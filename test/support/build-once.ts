@@ -1,10 +1,8 @@
-/** Builds the worker bundles and the launcher once, before the black-box tests start serve processes. */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { buildFunctions } from '../../scripts/serve/build';
-import { ROOT } from '../../scripts/serve/functions';
+/** Builds the worker bundles and the host bundle once, before the black-box tests start serve processes. */
+import { buildHostBundle } from '../../host/bundle.mjs';
+import { buildFunctions } from '../../host/build';
 
 export default async function setup(): Promise<void> {
   await buildFunctions(['receiver', 'emitter']);
-  execFileSync(process.execPath, [join(ROOT, 'scripts/serve.mjs'), '--build'], { stdio: 'inherit' });
+  await buildHostBundle();
 }

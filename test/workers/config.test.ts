@@ -1,6 +1,8 @@
 /** Configuration validation: what refuses to start, and with which message. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, EMITTER_CONFIG, loadConfig, RECEIVER_CONFIG } from '../../functions/shared/config';
+import { EMITTER_CONFIG } from '../../functions/emitter/config';
+import { RECEIVER_CONFIG } from '../../functions/receiver/config';
+import { ConfigError, loadConfig } from '../../functions/shared/config';
 
 describe('configuration', () => {
   it('refuses short, placeholder and malformed whsec_ secrets, naming the variable only', () => {

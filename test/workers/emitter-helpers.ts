@@ -3,8 +3,8 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import emitter from '../../functions/emitter/index';
 import { deliveryDeps } from '../../functions/emitter/services/deps';
 import { sweep, type SweepSummary } from '../../functions/emitter/services/sweep';
-import type { EmitterBindings } from '../../functions/emitter/types';
-import { EMITTER_CONFIG, loadConfig } from '../../functions/shared/config';
+import { EMITTER_CONFIG, type EmitterBindings } from '../../functions/emitter/config';
+import { loadConfig } from '../../functions/shared/config';
 import { createLogger } from '../../functions/shared/logger';
 import type { RecordedDelivery } from '../support/fake-ops';
 

@@ -2,11 +2,11 @@
 import { env } from 'cloudflare:test';
 import { Webhook } from 'standardwebhooks';
 import app from '../../functions/receiver/index';
-import type { ReceiverBindings } from '../../functions/receiver/types';
+import type { ReceiverBindings } from '../../functions/receiver/config';
 import type { EventBody } from '../support/factories';
 
 export const ENV = env as unknown as ReceiverBindings;
-export const SECRET = ENV.WEBHOOK_SECRET;
+export const SECRET: string = ENV.WEBHOOK_SECRET!;
 export const ONBOARD = '/api/v1/webhooks/onboard';
 
 /** Calls the receiver app in-process with `bindings` (default: the test env). */

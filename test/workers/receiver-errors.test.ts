@@ -1,7 +1,7 @@
 /** Every client error answers the project's JSON error shape and writes nothing. */
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { receiverDb } from '../../db/receiver/client';
+import { openDatabase } from '../../db/connection';
 import { webhookEvents } from '../../db/receiver/schema';
 import { makeEvent } from '../support/factories';
 import { brokenDatabaseEnv, call, deliver, ENV, ONBOARD, SECRET } from './helpers';
@@ -11,7 +11,7 @@ interface ErrorBody {
 }
 
 async function eventsOf(sessionId: string): Promise<number> {
-  const [row] = await receiverDb(ENV)
+  const [row] = await openDatabase(ENV)
     .select({ n: sql<number>`count(*)` })
     .from(webhookEvents)
     .where(eq(webhookEvents.sessionId, sessionId));

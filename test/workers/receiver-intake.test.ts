@@ -1,7 +1,7 @@
 /** Intake behaviour of POST /api/v1/webhooks/onboard: create, deduplicate, tickets and timeline. */
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { receiverDb } from '../../db/receiver/client';
+import { openDatabase } from '../../db/connection';
 import { tickets, webhookEvents } from '../../db/receiver/schema';
 import { followUp, makeEvent } from '../support/factories';
 import { authedGet, deliver, ENV } from './helpers';
@@ -14,7 +14,7 @@ interface Accepted {
 }
 
 async function countRows(sessionId: string) {
-  const db = receiverDb(ENV);
+  const db = openDatabase(ENV);
   const [events] = await db.select({ n: sql<number>`count(*)` }).from(webhookEvents).where(eq(webhookEvents.sessionId, sessionId));
   const [opened] = await db.select({ n: sql<number>`count(*)` }).from(tickets).where(eq(tickets.sessionId, sessionId));
   return { events: events!.n, tickets: opened!.n };

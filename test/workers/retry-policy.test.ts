@@ -1,7 +1,8 @@
 /** The retry policy as a pure function: outcomes, schedule, jitter and Retry-After. */
 import { describe, expect, it } from 'vitest';
 import { decide, parseRetryAfter, withJitter } from '../../functions/emitter/services/retry-policy';
-import { DEFAULT_RETRY_SCHEDULE, parseDuration } from '../../functions/shared/config';
+import { DEFAULT_RETRY_SCHEDULE } from '../../functions/emitter/config';
+import { parseDuration } from '../../functions/shared/config';
 
 const SCHEDULE = DEFAULT_RETRY_SCHEDULE.split(',').map(parseDuration);
 const NOW = Date.parse('2026-11-29T12:00:00Z');

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { hranaFetchHandler } from '../../scripts/serve/hrana-http';
-import { HranaEndpoint } from '../../scripts/serve/hrana-server';
-import { applyMigrations, openSqlite } from '../../scripts/serve/sqlite';
+import { hranaFetchHandler } from '../../host/hrana/http';
+import { HranaEndpoint } from '../../host/hrana/endpoint';
+import { applyMigrations, openSqlite } from '../../host/sqlite';
 import { createFakeOps } from '../support/fake-ops';
 import { TEST_BINDINGS } from '../support/test-env';
 

@@ -4,14 +4,12 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { emitterDb } from '../../../db/emitter/client';
 import { getMessageWithAttempts, listMessages, requeueMessages } from '../../../db/emitter/queries';
 import { DELIVERY_STATUSES, type DeliveryAttempt, type OutboxMessage } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
 import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../shared/json-request';
 import { isoTime, nextCursor, PAGE_QUERY } from '../../shared/page-query';
-import { deliveryDeps } from '../services/deps';
 import { deliverIfFirstInLine } from '../services/sweep';
 import type { EmitterApp } from '../types';
 
@@ -56,43 +54,39 @@ function attemptJson(a: DeliveryAttempt) {
   };
 }
 
-function issuesOf(error: z.ZodError) {
-  return error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-}
-
 export const deliveries = new Hono<EmitterApp>();
 
 deliveries.get('/', async function listDeliveries(c) {
   const query = LIST_QUERY.safeParse(c.req.query());
-  if (!query.success) throw validationFailed(issuesOf(query.error));
+  if (!query.success) throw validationFailed(query.error);
   const { status, limit, cursor } = query.data;
-  const page = await withDatabase(() => listMessages(emitterDb(c.env), { status, limit, before: cursor }));
+  const page = await withDatabase(() => listMessages(c.var.deps.db, { status, limit, before: cursor }));
   return c.json({ deliveries: page.items.map(messageJson), next_cursor: nextCursor(page, (m) => m.seq) });
 });
 
 deliveries.post('/redeliver', async function redeliverInBulk(c) {
   assertJsonContentType(c.req.raw);
   const body = BULK_BODY.safeParse(parseJson(await readBodyText(c.req.raw)));
-  if (!body.success) throw validationFailed(issuesOf(body.error));
+  if (!body.success) throw validationFailed(body.error);
   const since = body.data.since ? Date.parse(body.data.since) : undefined;
-  const count = await withDatabase(() => requeueMessages(emitterDb(c.env), { statuses: [body.data.status], since }, Date.now()));
+  const count = await withDatabase(() => requeueMessages(c.var.deps.db, { statuses: [body.data.status], since }, c.var.deps.now()));
   c.var.logger.info('bulk redeliver', { status: body.data.status, since: body.data.since, count });
   return c.json({ status: 'requeued', count }, 202);
 });
 
 deliveries.get('/:id', async function getDelivery(c) {
-  const found = await withDatabase(() => getMessageWithAttempts(emitterDb(c.env), c.req.param('id')));
+  const found = await withDatabase(() => getMessageWithAttempts(c.var.deps.db, c.req.param('id')));
   if (!found) throw apiError(404, 'not_found', `no delivery ${c.req.param('id')}`);
   return c.json({ delivery: messageJson(found.message), attempts: found.attempts.map(attemptJson) });
 });
 
 deliveries.post('/:id/redeliver', async function redeliverOne(c) {
   const id = c.req.param('id');
-  const count = await withDatabase(() => requeueMessages(emitterDb(c.env), { id }, Date.now()));
+  const count = await withDatabase(() => requeueMessages(c.var.deps.db, { id }, c.var.deps.now()));
   if (count === 0) throw apiError(404, 'not_found', `no delivery ${id}`);
   Object.assign(c.var.log, { message_id: id });
   c.executionCtx.waitUntil(
-    deliverIfFirstInLine(deliveryDeps(c.env, c.var.config, c.var.logger), id).catch((err: Error) =>
+    deliverIfFirstInLine(c.var.deps, id).catch((err: Error) =>
       c.var.logger.warn('manual redelivery failed; the sweep will retry', { message_id: id, error: err.message }),
     ),
   );

@@ -1,13 +1,11 @@
 /** POST /v1/events: the portal's call. Validate, store in the outbox, answer 202; delivery runs after. */
 import { Hono } from 'hono';
-import { emitterDb } from '../../../db/emitter/client';
-import { deliverMessage, leaseMs } from '../services/deliver';
 import { withDatabase } from '../../shared/database-errors';
 import { parseOnboardingEvent } from '../../shared/event-catalog';
 import { methodNotAllowed } from '../../shared/http-errors';
 import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../shared/json-request';
 import { acceptEvent } from '../services/accept';
-import { deliveryDeps } from '../services/deps';
+import { deliverMessage, leaseMs } from '../services/deliver';
 import type { EmitterApp } from '../types';
 
 export const events = new Hono<EmitterApp>();
@@ -19,9 +17,9 @@ events.post('/', async function acceptPortalEvent(c) {
   const event = parsed.event;
   Object.assign(c.var.log, { event: event.event, domain: event.domain, session_id: event.session_id });
 
-  const config = c.var.config;
+  const { deps } = c.var;
   const { message, created, claimed } = await withDatabase(() =>
-    acceptEvent(emitterDb(c.env), event, config.OPS_WEBHOOK_ENABLED, Date.now(), leaseMs(config)),
+    acceptEvent(deps.db, event, deps.config.OPS_WEBHOOK_ENABLED, deps.now(), leaseMs(deps.config)),
   );
   Object.assign(c.var.log, { message_id: message.id, duplicate: !created, delivery: message.status });
   // The event is committed (and leased to this request if first in line): deliver it right away
@@ -29,7 +27,7 @@ events.post('/', async function acceptPortalEvent(c) {
   // at the next start and the sweep delivers it.
   if (claimed) {
     c.executionCtx.waitUntil(
-      deliverMessage(deliveryDeps(c.env, config, c.var.logger), message, 'accept').catch((err: Error) =>
+      deliverMessage(deps, message, 'accept').catch((err: Error) =>
         c.var.logger.warn('immediate delivery failed; the sweep will retry', { message_id: message.id, error: err.message }),
       ),
     );

@@ -1,6 +1,6 @@
 /** GET /healthz: database round trip plus the backlog (size, due now, dead, oldest pending age). */
 import { Hono } from 'hono';
-import { emitterDb } from '../../../db/emitter/client';
+import { openDatabase } from '../../../db/connection';
 import { backlogStats } from '../../../db/emitter/queries';
 import { errorResponse } from '../../shared/http-errors';
 import type { EmitterApp } from '../types';
@@ -10,7 +10,7 @@ export const health = new Hono<EmitterApp>();
 health.get('/', async function healthCheck(c) {
   const now = Date.now();
   try {
-    const stats = await backlogStats(emitterDb(c.env), now);
+    const stats = await backlogStats(openDatabase(c.env), now);
     return c.json({
       status: 'ok',
       database: 'ok',

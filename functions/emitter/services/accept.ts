@@ -1,5 +1,5 @@
 /** Accepting an event from the portal: validated upstream, stored in the outbox before the 202. */
-import type { EmitterDb } from '../../../db/emitter/client';
+import type { Db } from '../../../db/connection';
 import { acceptMessage } from '../../../db/emitter/queries';
 import type { OutboxMessage } from '../../../db/emitter/schema';
 import type { OnboardingEvent } from '../../shared/event-catalog';
@@ -26,7 +26,7 @@ export function payloadOf(event: OnboardingEvent, now: number): string {
  * `claimed` says this call also holds the new message's delivery lease (it was first in line).
  */
 export async function acceptEvent(
-  db: EmitterDb,
+  db: Db,
   event: OnboardingEvent,
   enabled: boolean,
   now: number,

@@ -3,20 +3,20 @@
  * answer (see retry-policy), and the attempt record, written in one batch with the message's
  * new state.
  */
-import type { EmitterDb } from '../../../db/emitter/client';
+import type { Db } from '../../../db/connection';
 import { recordAttempt } from '../../../db/emitter/queries';
 import type { OutboxMessage } from '../../../db/emitter/schema';
-import type { EmitterConfig } from '../../shared/config';
 import type { Logger } from '../../shared/logger';
 import { signatureHeaders } from '../../shared/signing';
 import { USER_AGENT } from '../../shared/version';
-import { decide, type AttemptResult } from './retry-policy';
+import type { EmitterConfig } from '../config';
+import { decide, decideProbe, type AttemptResult } from './retry-policy';
 
 /** How much of Ops' answer is kept per attempt. */
 export const RESPONSE_EXCERPT_BYTES = 2048;
 
 export interface DeliveryDeps {
-  db: EmitterDb;
+  db: Db;
   config: EmitterConfig;
   logger: Logger;
   fetch: (request: Request) => Promise<Response>;
@@ -89,14 +89,12 @@ export async function deliverMessage(deps: DeliveryDeps, message: OutboxMessage,
     };
   }
   const finishedAt = deps.now();
-  let decision = decide(result, message.scheduleIndex, config.OPS_WEBHOOK_RETRY_SCHEDULE, finishedAt, deps.random);
-  let nextAttemptAt = decision.outcome === 'retry' ? finishedAt + decision.delayMs : null;
-  if (trigger === 'probe' && (decision.outcome === 'retry' || decision.outcome === 'exhausted')) {
-    // A failed probe is an extra try: the message keeps its place in the schedule, so probing
-    // during a long outage can never exhaust it.
-    decision = { outcome: 'retry', delayMs: 0, scheduleIndex: message.scheduleIndex, reason: decision.reason, retryAfterMs: decision.outcome === 'retry' ? decision.retryAfterMs : undefined };
-    nextAttemptAt = Math.max(message.nextAttemptAt, decision.retryAfterMs ? finishedAt + decision.retryAfterMs : 0);
-  }
+  const schedule = config.OPS_WEBHOOK_RETRY_SCHEDULE;
+  const decision =
+    trigger === 'probe'
+      ? decideProbe(result, message, schedule, finishedAt, deps.random)
+      : decide(result, message.scheduleIndex, schedule, finishedAt, deps.random);
+  const nextAttemptAt = decision.outcome === 'retry' ? finishedAt + decision.delayMs : null;
   const status = result.kind === 'response' ? result.status : null;
   const outcome = decision.outcome === 'exhausted' ? 'dead' : decision.outcome;
   // Ops "answered sanely" unless it was unreachable, timed out, or said it is overloaded or broken.

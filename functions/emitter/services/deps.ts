@@ -1,15 +1,16 @@
-/** Builds the dependencies the delivery services take, from a worker's bindings. */
-import { emitterDb } from '../../../db/emitter/client';
-import type { EmitterConfig } from '../../shared/config';
+/** Builds the dependencies the delivery services take, from a worker's bindings: the one place that does. */
+import type { MiddlewareHandler } from 'hono';
+import { openDatabase } from '../../../db/connection';
 import type { Logger } from '../../shared/logger';
-import type { EmitterBindings } from '../types';
+import type { EmitterBindings, EmitterConfig } from '../config';
+import type { EmitterApp } from '../types';
 import type { DeliveryDeps } from './deliver';
 
 /** Real clock, real randomness, and the `OPS` binding (tests) or the global fetch for outbound calls. */
 export function deliveryDeps(env: EmitterBindings, config: EmitterConfig, logger: Logger): DeliveryDeps {
   const ops = env.OPS;
   return {
-    db: emitterDb(env),
+    db: openDatabase(env),
     config,
     logger,
     fetch: ops ? (request) => ops.fetch(request) : (request) => fetch(request),
@@ -17,3 +18,9 @@ export function deliveryDeps(env: EmitterBindings, config: EmitterConfig, logger
     random: () => Math.random(),
   };
 }
+
+/** Middleware: puts this request's delivery dependencies in `c.var.deps`. */
+export const withDeliveryDeps: MiddlewareHandler<EmitterApp> = async function withDeliveryDeps(c, next) {
+  c.set('deps', deliveryDeps(c.env, c.var.config, c.var.logger));
+  await next();
+};

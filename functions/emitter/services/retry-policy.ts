@@ -11,7 +11,7 @@ const PERMANENT_STATUSES = new Set([400, 413, 415, 422]);
 /** The longest `Retry-After` honoured (a day), so a bad header cannot park a message forever. */
 const MAX_RETRY_AFTER_MS = 86_400_000;
 
-/** Delays at or above this get ±20 % jitter, so a backlog does not retry in lock-step; the seed's fast tries stay exact. */
+/** Delays at or above this get ±20 % jitter, so a backlog does not retry in lock-step; the fast tries (1 s, 3 s, 9 s) stay exact. */
 const JITTER_FROM_MS = 60_000;
 const JITTER = 0.2;
 
@@ -64,4 +64,25 @@ export function decide(
   const decision: Decision = { outcome: 'retry', delayMs, scheduleIndex: scheduleIndex + 1, reason };
   if (floorMs > 0) decision.retryAfterMs = floorMs;
   return decision;
+}
+
+/**
+ * The outcome of a recovery probe: an extra try outside the schedule. Success delivers as usual;
+ * a failure keeps the message's place in the schedule and its next attempt time (later only if
+ * Ops asked with Retry-After), so probing during a long outage can never exhaust a message.
+ */
+export function decideProbe(
+  result: AttemptResult,
+  message: { scheduleIndex: number; nextAttemptAt: number },
+  schedule: number[],
+  now: number,
+  random: () => number = Math.random,
+): Decision {
+  const decision = decide(result, message.scheduleIndex, schedule, now, random);
+  if (decision.outcome !== 'retry' && decision.outcome !== 'exhausted') return decision;
+  const retryAfterMs = decision.outcome === 'retry' ? decision.retryAfterMs : undefined;
+  const nextAttemptAt = Math.max(message.nextAttemptAt, retryAfterMs ? now + retryAfterMs : 0);
+  const kept: Decision = { outcome: 'retry', delayMs: nextAttemptAt - now, scheduleIndex: message.scheduleIndex, reason: decision.reason };
+  if (retryAfterMs) kept.retryAfterMs = retryAfterMs;
+  return kept;
 }

@@ -1,7 +1,7 @@
 /** GET /api/v1/tickets (filtered, paginated) and GET /api/v1/tickets/:id (with its timeline). */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { receiverDb } from '../../../db/receiver/client';
+import { openDatabase } from '../../../db/connection';
 import { getTicketWithEvents, listTickets } from '../../../db/receiver/queries';
 import type { Ticket, WebhookEvent } from '../../../db/receiver/schema';
 import { withDatabase } from '../../shared/database-errors';
@@ -9,7 +9,7 @@ import { normaliseDomain } from '../../shared/event-catalog';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
 import { validationFailed } from '../../shared/json-request';
 import { isoTime, nextCursor, PAGE_QUERY } from '../../shared/page-query';
-import { authenticateHeaders, authenticateSignature } from '../services/authenticate';
+import { authenticate } from '../middleware/authenticate';
 import type { ReceiverApp } from '../types';
 
 const LIST_QUERY = z.object({
@@ -50,26 +50,15 @@ function eventJson(e: WebhookEvent) {
 
 export const ticketsRoute = new Hono<ReceiverApp>();
 
-ticketsRoute.use(async function requireAuth(c, next) {
-  // WEBHOOK_REQUIRE_SIGNATURE governs deliveries; the desk's read API takes the secret header too.
-  const pre = await authenticateHeaders(c.req.raw.headers, { ...c.var.config, WEBHOOK_REQUIRE_SIGNATURE: false });
-  // A signed GET is signed over its empty body.
-  const verified = pre.ok && pre.signed ? authenticateSignature(c.req.raw.headers, '', c.var.config) : pre;
-  if (!verified.ok) {
-    c.var.log.reason = verified.reason;
-    throw apiError(401, 'unauthorized', 'authentication failed', { headers: { 'www-authenticate': 'X-Webhook-Secret' } });
-  }
-  await next();
-});
+// The desk's read API takes the secret header too, or a signature over the empty body.
+ticketsRoute.use(authenticate({ body: 'none', honourRequireSignature: false }));
 
 ticketsRoute.get('/', async function listTicketsHandler(c) {
   const query = LIST_QUERY.safeParse(c.req.query());
-  if (!query.success) {
-    throw validationFailed(query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  }
+  if (!query.success) throw validationFailed(query.error);
   const q = query.data;
   const page = await withDatabase(() =>
-    listTickets(receiverDb(c.env), {
+    listTickets(openDatabase(c.env), {
       status: q.status,
       domain: q.domain,
       sessionId: q.session_id,
@@ -83,7 +72,7 @@ ticketsRoute.get('/', async function listTicketsHandler(c) {
 ticketsRoute.get('/:id', async function getTicketHandler(c) {
   const id = ID.safeParse(c.req.param('id'));
   if (!id.success) throw apiError(404, 'not_found', 'no such ticket');
-  const found = await withDatabase(() => getTicketWithEvents(receiverDb(c.env), id.data));
+  const found = await withDatabase(() => getTicketWithEvents(openDatabase(c.env), id.data));
   if (!found) throw apiError(404, 'not_found', `ticket ${id.data} does not exist`);
   return c.json({ ticket: ticketJson(found.ticket), events: found.events.map(eventJson) });
 });

@@ -1,11 +1,11 @@
 /**
  * Who may call the receiver: a caller holding the shared secret (`X-Webhook-Secret`, current
  * or previous during rotation), or one that signed the request the Standard Webhooks way.
- * Split in two steps because the header check needs no body and the signature needs the raw one.
+ * Two steps, because the header check needs no body and the signature needs the raw one.
  */
-import type { ReceiverConfig } from '../../shared/config';
 import { matchesSecret } from '../../shared/constant-time';
 import { SIGNATURE_HEADERS, verifySignature } from '../../shared/signing';
+import type { ReceiverConfig } from '../config';
 
 export type AuthFailure = 'missing_secret' | 'bad_secret' | 'missing_signature' | 'bad_signature' | 'stale_timestamp';
 
@@ -20,15 +20,15 @@ export function acceptedSecrets(config: ReceiverConfig): string[] {
 
 /**
  * Step 1, before the body is read: a secret header, if sent, must match; a request with neither
- * a secret nor signature headers fails; with `WEBHOOK_REQUIRE_SIGNATURE` the signature is mandatory.
+ * a secret nor signature headers fails; with `requireSignature` the signature is mandatory.
  */
-export async function authenticateHeaders(headers: Headers, config: ReceiverConfig): Promise<PreAuth> {
+export async function authenticateHeaders(headers: Headers, config: ReceiverConfig, requireSignature: boolean): Promise<PreAuth> {
   const signed = SIGNATURE_HEADERS.some((h) => headers.has(h));
   const secret = headers.get(SECRET_HEADER);
   if (secret !== null && !(await matchesSecret(secret, ...acceptedSecrets(config)))) {
     return { ok: false, reason: 'bad_secret' };
   }
-  if (config.WEBHOOK_REQUIRE_SIGNATURE && !signed) return { ok: false, reason: 'missing_signature' };
+  if (requireSignature && !signed) return { ok: false, reason: 'missing_signature' };
   if (secret === null && !signed) return { ok: false, reason: 'missing_secret' };
   return { ok: true, signed };
 }

@@ -2,14 +2,14 @@
  * Records a validated onboarding event: applies the ticket policy and writes everything in one
  * atomic, idempotent database batch.
  */
-import type { ReceiverDb } from '../../../db/receiver/client';
+import type { Db } from '../../../db/connection';
 import { recordEvent, type RecordOutcome } from '../../../db/receiver/queries';
 import type { OnboardingEvent } from '../../shared/event-catalog';
 import { planTicket } from './ticket-policy';
 
 /** Stores `event` (delivered as `webhookId`, if signed) and returns the event and ticket ids. */
 export async function intakeEvent(
-  db: ReceiverDb,
+  db: Db,
   event: OnboardingEvent,
   webhookId: string | null,
   now = Date.now(),

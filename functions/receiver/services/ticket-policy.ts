@@ -2,11 +2,8 @@
  * What each event type does on the desk, as one table: open a ticket (with which priority and
  * subject) or join the session's open ticket as a timeline entry.
  */
+import type { TicketPlan } from '../../../db/receiver/queries';
 import type { EventType, OnboardingEvent } from '../../shared/event-catalog';
-
-export type TicketPlan =
-  | { action: 'open'; priority: 'normal' | 'high'; subject: string }
-  | { action: 'link' };
 
 type PolicyRule =
   | { action: 'open'; priority: 'normal' | 'high'; subject: (e: OnboardingEvent) => string }
@@ -14,7 +11,7 @@ type PolicyRule =
 
 const MAX_SUBJECT = 200;
 
-/** Subject format from the seed: `[event] domain — detail` (U+2014 em dash). */
+/** Subject format the desk sorts by: `[event] domain — detail` (U+2014 em dash). */
 function subject(e: OnboardingEvent, detail: unknown): string {
   const text = `[${e.event}] ${e.domain} \u2014 ${String(detail).replace(/\s+/g, ' ').trim()}`;
   return text.length > MAX_SUBJECT ? `${text.slice(0, MAX_SUBJECT - 1)}\u2026` : text;

@@ -1,5 +1,5 @@
 /**
- * The serve process's side of the database: opening the SQLite file with libSQL, the pragmas
+ * The host's side of the database: opening the SQLite file with libSQL, the pragmas
  * it runs with, and applying drizzle-kit migrations before the worker starts.
  */
 import { mkdirSync } from 'node:fs';
@@ -41,14 +41,4 @@ export function openSqlite(path: string, synchronous: SynchronousLevel): SqliteD
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA busy_timeout = 5000');
   return db;
-}
-
-/** Runs one query on a SQLite file and closes it (tests and the benchmark read results this way). */
-export function queryFile<T>(path: string, sql: string): T[] {
-  const db = new Database(path);
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
 }

@@ -1,33 +1,20 @@
 /**
- * Bundles each function with `wrangler deploy --dry-run` into dist/<name>/index.js, skipping a
- * function whose bundle is newer than every source file it could include.
+ * Builds what the host runs: each function bundled with `wrangler deploy --dry-run` into
+ * dist/<name>/index.js (skipped while it is newer than every source it could include), and the
+ * host's own bundle (host/bundle.mjs).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { functionSpec, ROOT } from './functions';
+import { buildHostBundle } from './bundle.mjs';
+import { functionSpec } from './functions';
+import { isStale, ROOT } from './project.mjs';
 
-const SOURCES = ['functions', 'db', 'wrangler.toml', 'package-lock.json'];
-
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
+/** What a function bundle may include (relative to the root). */
+const FUNCTION_SOURCES = ['functions', 'db', 'wrangler.toml', 'package-lock.json'];
 
 /** Path of the built bundle for `name`. */
 export function bundlePath(name: string): string {
   return join(ROOT, 'dist', name, 'index.js');
-}
-
-function isFresh(name: string): boolean {
-  const bundle = bundlePath(name);
-  if (!existsSync(bundle)) return false;
-  const built = statSync(bundle).mtimeMs;
-  return SOURCES.every((s) => newestMtime(join(ROOT, s)) <= built);
 }
 
 function runWrangler(args: string[]): Promise<void> {
@@ -47,13 +34,19 @@ function runWrangler(args: string[]): Promise<void> {
   });
 }
 
-/** Builds `names` (sequentially: wrangler is memory-hungry), unless fresh or `force`. */
+/** Builds `names` (one after another: wrangler is memory-hungry), unless fresh or `force`. */
 export async function buildFunctions(names: string[], force = false): Promise<void> {
   for (const name of names) {
     const spec = functionSpec(name);
-    if (!force && isFresh(name)) continue;
+    if (!force && !isStale(bundlePath(name), FUNCTION_SOURCES)) continue;
     const args = ['deploy', '--dry-run', '--outdir', join('dist', name)];
     if (spec.wranglerEnv) args.push('--env', spec.wranglerEnv);
     await runWrangler(args);
   }
+}
+
+/** `npm run build`: every function named (all by default) and the host bundle, from scratch. */
+export async function buildAll(names: string[]): Promise<void> {
+  await buildFunctions(names, true);
+  await buildHostBundle();
 }

@@ -1,9 +1,11 @@
 /**
  * Renders the workerd configuration (Cap'n Proto text) for one function: the worker module, an
  * HTTP socket on HOST:PORT, and its bindings. Secrets are bound with `fromEnvironment`, so the
- * file on disk never holds them; workerd reads them from the environment the launcher gives it.
+ * file on disk never holds them; workerd reads them from the environment the host gives it.
  */
-import { relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ROOT } from '../project.mjs';
 
 export interface WorkerdConfigInput {
   /** Directory the config file is written to (module paths are made relative to it). */
@@ -21,7 +23,7 @@ export interface WorkerdConfigInput {
   database: { unixSocket: string } | { network: true };
   /** Give the worker outbound network access (loopback and private ranges included). */
   outbound: boolean;
-  /** V8 flags for workerd (used to bound the young generation; see the launcher). */
+  /** V8 flags for workerd (used to bound the young generation; see host/settings.ts). */
   v8Flags?: string[];
 }
 
@@ -67,4 +69,17 @@ const worker :Workerd.Worker = (
   globalOutbound = "internet",
 );
 `;
+}
+
+/**
+ * compatibility_date and compatibility_flags from wrangler.toml's top level, so workerd here and
+ * a Cloudflare deployment run the same runtime semantics. Only these two keys are read; both are
+ * plain one-line values in that file.
+ */
+export function readCompatibility(): { date: string; flags: string[] } {
+  const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+  const flags = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1];
+  if (!date) throw new Error('wrangler.toml has no compatibility_date');
+  return { date, flags: flags ? [...flags.matchAll(/"([^"]+)"/g)].map((m) => m[1]!) : [] };
 }

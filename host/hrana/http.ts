@@ -1,22 +1,39 @@
 /**
- * HTTP front of the {@link HranaEndpoint}: a Node server for the serve process (on a private
- * unix socket) and a fetch-style handler for Miniflare service bindings in tests.
+ * HTTP front of the {@link HranaEndpoint}: bearer-token authentication, routing and body limits,
+ * as a Node server for the host (on a private unix socket, or loopback TCP in tests) and as a
+ * fetch-style handler for Miniflare service bindings in tests.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { chmodSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { HranaEndpoint } from './hrana-server';
+import type { HranaEndpoint } from './endpoint';
+import type { PipelineAnswer } from './protocol';
 
 /** Largest pipeline body accepted, in bytes. */
 const MAX_PIPELINE_BYTES = 16 * 1024 * 1024;
 
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Checks `Authorization: Bearer <token>` against `token` (every request passes when there is none). */
+function bearerCheck(token: string | undefined): (header: string | null | undefined) => boolean {
+  if (token === undefined) return () => true;
+  const expected = digest(token);
+  return (header) => {
+    const match = /^Bearer (.+)$/.exec(header ?? '');
+    return match !== null && timingSafeEqual(digest(match[1]!), expected);
+  };
+}
+
 async function route(
   endpoint: HranaEndpoint,
+  authorized: boolean,
   method: string,
   path: string,
-  authorization: string | null | undefined,
   readBody: () => Promise<string>,
-): Promise<{ status: number; body: unknown }> {
-  if (!endpoint.authorized(authorization)) return { status: 401, body: { message: 'unauthorized', code: 'UNAUTHORIZED' } };
+): Promise<PipelineAnswer> {
+  if (!authorized) return { status: 401, body: { message: 'unauthorized', code: 'UNAUTHORIZED' } };
   if (path === '/v2' && method === 'GET') return { status: 200, body: {} };
   if (path !== '/v2/pipeline') return { status: 404, body: { message: `no route ${path}`, code: 'NOT_FOUND' } };
   if (method !== 'POST') return { status: 405, body: { message: 'use POST', code: 'METHOD_NOT_ALLOWED' } };
@@ -47,10 +64,15 @@ function readNodeBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Starts a Node HTTP server for `endpoint` on a unix socket (mode 0600) or a loopback TCP port. */
-export async function listenHrana(endpoint: HranaEndpoint, where: { socketPath: string } | { port: number }): Promise<Server> {
+/**
+ * Starts a Node HTTP server for `endpoint` on a unix socket (mode 0600) or a loopback TCP port.
+ * With `token`, every request must carry it as a bearer token.
+ */
+export async function listenHrana(endpoint: HranaEndpoint, where: { socketPath: string } | { port: number }, token?: string): Promise<Server> {
+  const authorized = bearerCheck(token);
   const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
-    route(endpoint, req.method ?? 'GET', (req.url ?? '/').split('?')[0]!, req.headers.authorization, () => readNodeBody(req))
+    const path = (req.url ?? '/').split('?')[0]!;
+    route(endpoint, authorized(req.headers.authorization), req.method ?? 'GET', path, () => readNodeBody(req))
       .then(({ status, body }) => {
         const text = JSON.stringify(body);
         res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -70,11 +92,12 @@ export async function listenHrana(endpoint: HranaEndpoint, where: { socketPath: 
   return server;
 }
 
-/** A fetch-style handler (Request → Response), for a Miniflare service binding. */
-export function hranaFetchHandler(endpoint: HranaEndpoint) {
+/** A fetch-style handler (Request → Response) for `endpoint`, for a Miniflare service binding. */
+export function hranaFetchHandler(endpoint: HranaEndpoint, token?: string) {
+  const authorized = bearerCheck(token);
   return async function hranaFetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const { status, body } = await route(endpoint, request.method, url.pathname, request.headers.get('authorization'), () =>
+    const { status, body } = await route(endpoint, authorized(request.headers.get('authorization')), request.method, url.pathname, () =>
       request.text(),
     );
     return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

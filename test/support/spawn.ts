@@ -1,12 +1,13 @@
 /**
- * Starts `npm run serve -- <function>` (the same command, without npm's wrapper) as a real
- * process on 127.0.0.1 with an ephemeral port, and tells tests and the benchmark where it listens.
+ * Starts the host (`node host/serve.mjs <function>`, what `npm run serve` and systemd run) as a
+ * real process on 127.0.0.1 with an ephemeral port, and tells tests and the benchmark where it listens.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url)); // the project root
+import { ROOT } from '../../host/project.mjs';
+
+const ENTRY = 'host/serve.mjs';
 
 export interface ServeProcess {
   url: string;
@@ -23,7 +24,7 @@ export interface ServeProcess {
 
 /** Spawns the serve launcher with `env` added to a clean environment and waits until it listens. */
 export async function startServe(name: string, env: Record<string, string>, timeoutMs = 90_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['scripts/serve.mjs', name], {
+  const child = spawn(process.execPath, [ENTRY, name], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,7 +75,7 @@ export async function startServe(name: string, env: Record<string, string>, time
 
 /** Runs the launcher to completion (for start-up failures) and returns its exit code and output. */
 export async function runServe(name: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['scripts/serve.mjs', name], {
+  const child = spawn(process.execPath, [ENTRY, name], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,12 +1,13 @@
 /**
- * Opens the libSQL database for a worker. workerd cannot open files, so the worker always talks
- * the libSQL remote protocol (Hrana over HTTP) with the official web client: either to the serve
- * process, which answers it from a local SQLite file through the `LIBSQL` service binding, or
- * to a real libSQL server (sqld/Turso) named by `DATABASE_URL`.
+ * The libSQL client of a worker. workerd cannot open files, so the worker always talks the
+ * libSQL remote protocol (Hrana over HTTP) with the official web client: either to its host,
+ * which answers it from a local SQLite file through the `LIBSQL` service binding, or to a real
+ * libSQL server (sqld/Turso) named by `DATABASE_URL`.
  */
 import { createClient, type Client } from '@libsql/client/web';
 import { sql } from 'drizzle-orm';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
+import { drizzle } from 'drizzle-orm/libsql/web';
 
 /** The part of a service binding the client uses (structural, so Node code can type-check this module too). */
 export interface FetchBinding {
@@ -14,20 +15,15 @@ export interface FetchBinding {
 }
 
 /** The bindings a worker needs to reach its database. */
-export interface DatabaseEnv {
-  /** `file:` (served by the serve process), `http(s)://` or `libsql://`. */
+export interface DatabaseBindings {
+  /** `file:` (served by the host), `http(s)://` or `libsql://`. */
   DATABASE_URL?: string;
   DATABASE_AUTH_TOKEN?: string;
-  /** Service binding every database request goes through (the serve process's socket, or the network). */
+  /** Service binding every database request goes through (the host's socket, or the network). */
   LIBSQL?: FetchBinding;
-  /**
-   * A ready client, used instead of the above. Only the benchmark's plain-Node baseline sets it
-   * (a `file:` client from `@libsql/client`); workerd never has one.
-   */
-  DB_CLIENT?: Client;
 }
 
-/** Placeholder origin for the serve process's endpoint; the binding decides where bytes go. */
+/** Placeholder origin for the host's endpoint; the binding decides where bytes go. */
 const EMBEDDED_ORIGIN = 'http://libsql.internal';
 
 /**
@@ -36,8 +32,7 @@ const EMBEDDED_ORIGIN = 'http://libsql.internal';
  * request's I/O (seen as "Worker's code had hung" under 50 concurrent deliveries). Creating one
  * is cheap: no connection is opened until the first statement.
  */
-export function databaseClient(env: DatabaseEnv): Client {
-  if (env.DB_CLIENT) return env.DB_CLIENT;
+function databaseClient(env: DatabaseBindings): Client {
   const configured = env.DATABASE_URL ?? 'file:';
   const binding = env.LIBSQL;
   return createClient({
@@ -48,7 +43,15 @@ export function databaseClient(env: DatabaseEnv): Client {
   });
 }
 
+/** drizzle over the libSQL client; `$client` is the client itself, for hand-written hot-path batches. */
+export type Db = LibSQLDatabase & { $client: Client };
+
+/** A drizzle instance for one request (see {@link databaseClient} for why nothing is shared across requests). */
+export function openDatabase(env: DatabaseBindings): Db {
+  return drizzle({ client: databaseClient(env) });
+}
+
 /** A trivial round trip, for health checks. */
-export async function pingDatabase(db: LibSQLDatabase): Promise<void> {
+export async function pingDatabase(db: Db): Promise<void> {
   await db.run(sql`SELECT 1`);
 }

@@ -1,0 +1,61 @@
+/**
+ * The emitter's settings: the one statement of them. The worker validates its bindings with
+ * this schema, the host checks the environment with it before workerd starts and passes exactly
+ * these variables through, and `npm start` forwards them from `.dev.vars`. Adding a setting is
+ * one entry here (and its row in the README's configuration table).
+ */
+import { z } from 'zod';
+import type { DatabaseBindings, FetchBinding } from '../../db/connection';
+import { databaseSettings, flag, integer, LOG_LEVEL, optionalText, parseDuration, SECRET, type SettingBindings } from '../shared/config';
+
+/** The default retry schedule: three fast tries (1 s, 3 s, 9 s), then a slow durable one (about 45 h in all). */
+export const DEFAULT_RETRY_SCHEDULE = '1s,3s,9s,1m,5m,30m,2h,6h,12h,24h';
+
+/** Header carrying the per-start token with which the host triggers sweeps (POST /__internal/sweep). */
+export const SWEEP_TOKEN_HEADER = 'x-sweep-token';
+
+const RETRY_SCHEDULE = z
+  .string()
+  .default(DEFAULT_RETRY_SCHEDULE)
+  .transform((text, ctx) => {
+    try {
+      const delays = text.split(',').map(parseDuration);
+      if (delays.length === 0 || delays.length > 50) throw new Error('must list 1 to 50 delays');
+      return delays;
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of delays (${(err as Error).message})` });
+      return z.NEVER;
+    }
+  });
+
+export const EMITTER_CONFIG = z.object({
+  /** The receiver's webhook endpoint. */
+  OPS_WEBHOOK_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .refine((u) => !/\/\/[^/]*@/.test(u), { message: 'must not carry credentials in the URL' }),
+  /** The receiver's WEBHOOK_SECRET: sent as X-Webhook-Secret and used to sign. */
+  OPS_WEBHOOK_SECRET: SECRET,
+  /** false: accept and record as skipped, deliver nothing. */
+  OPS_WEBHOOK_ENABLED: flag(true),
+  OPS_WEBHOOK_TIMEOUT_MS: integer(5000, 100, 120_000),
+  OPS_WEBHOOK_RETRY_SCHEDULE: RETRY_SCHEDULE,
+  /** How many deliveries a sweep runs at once. */
+  DELIVERY_CONCURRENCY: integer(16, 1, 256),
+  /** While a backlog waits on its slow schedule, how often the oldest message is tried early. */
+  PROBE_INTERVAL_MS: integer(30_000, 100, 3_600_000),
+  /** Bearer token for /v1/*; required when the emitter listens beyond loopback. */
+  EMITTER_API_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
+  /** Per-start token the host uses to trigger sweeps (set by the host, not by hand). */
+  EMITTER_SWEEP_TOKEN: optionalText,
+  LOG_LEVEL,
+  ...databaseSettings('file:.data/emitter.db'),
+});
+
+export type EmitterConfig = z.infer<typeof EMITTER_CONFIG>;
+
+/** What workerd (or Miniflare) hands the emitter: its settings as text, the database binding, and in tests a fake Ops. */
+export type EmitterBindings = SettingBindings<typeof EMITTER_CONFIG> &
+  DatabaseBindings & {
+    /** Outbound HTTP for deliveries; defaults to the global fetch (tests bind a fake Ops here). */
+    OPS?: FetchBinding;
+  };

@@ -1,0 +1,25 @@
+/**
+ * The receiver's settings: the one statement of them. The worker validates its bindings with
+ * this schema, the host checks the environment with it before workerd starts and passes exactly
+ * these variables through, and `npm start` forwards them from `.dev.vars`. Adding a setting is
+ * one entry here (and its row in the README's configuration table).
+ */
+import { z } from 'zod';
+import type { DatabaseBindings } from '../../db/connection';
+import { databaseSettings, flag, LOG_LEVEL, optionalSecret, SECRET, type SettingBindings } from '../shared/config';
+
+export const RECEIVER_CONFIG = z.object({
+  /** Shared secret the emitter sends (`X-Webhook-Secret`) and signs with. */
+  WEBHOOK_SECRET: SECRET,
+  /** The secret being rotated out, still accepted. */
+  WEBHOOK_SECRET_PREVIOUS: optionalSecret,
+  /** Accept deliveries only with a valid Standard Webhooks signature. */
+  WEBHOOK_REQUIRE_SIGNATURE: flag(false),
+  LOG_LEVEL,
+  ...databaseSettings('file:.data/ops.db'),
+});
+
+export type ReceiverConfig = z.infer<typeof RECEIVER_CONFIG>;
+
+/** What workerd (or Miniflare) hands the receiver: its settings as text, and the database binding. */
+export type ReceiverBindings = SettingBindings<typeof RECEIVER_CONFIG> & DatabaseBindings;

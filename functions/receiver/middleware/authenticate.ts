@@ -1,0 +1,64 @@
+/**
+ * Authentication middleware of the receiver's routes. It checks the secret header before any
+ * body is read, reads the raw body once (bounded) when the route takes one, verifies a Standard
+ * Webhooks signature over exactly those bytes, and hands the body on as `c.var.rawBody`, so the
+ * handler reads straight down: parse, validate, act, answer.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { apiError } from '../../shared/http-errors';
+import { assertJsonContentType, readBodyText } from '../../shared/json-request';
+import { authenticateHeaders, authenticateSignature, type AuthFailure } from '../services/authenticate';
+import type { ReceiverApp } from '../types';
+
+export interface AuthenticateOptions {
+  /** `json`: the route takes a JSON body (415 otherwise), read here; `none`: signed over the empty body. */
+  body: 'json' | 'none';
+  /** Whether WEBHOOK_REQUIRE_SIGNATURE applies: it governs deliveries, not the read API. */
+  honourRequireSignature: boolean;
+}
+
+export function authenticate(options: AuthenticateOptions): MiddlewareHandler<ReceiverApp> {
+  return async function authenticateRequest(c, next) {
+    const config = c.var.config;
+    const headers = c.req.raw.headers;
+    c.var.log.webhook_id = headers.get('webhook-id') ?? undefined;
+    const pre = await authenticateHeaders(headers, config, options.honourRequireSignature && config.WEBHOOK_REQUIRE_SIGNATURE);
+    if (!pre.ok) throw unauthorized(c.req.raw, c.var.log, pre.reason);
+    let rawBody = '';
+    if (options.body === 'json') {
+      assertJsonContentType(c.req.raw);
+      rawBody = await readBodyText(c.req.raw);
+    }
+    if (pre.signed) {
+      const verified = authenticateSignature(headers, rawBody, config);
+      if (!verified.ok) throw unauthorized(c.req.raw, c.var.log, verified.reason);
+    }
+    c.set('rawBody', rawBody);
+    await next();
+  };
+}
+
+/** 401, with the reason and the caller's address on the access-log line (never what it sent as a secret). */
+function unauthorized(request: Request, log: Record<string, unknown>, reason: AuthFailure) {
+  Object.assign(log, {
+    reason,
+    client_ip: peerAddress(request),
+    forwarded_for: request.headers.get('x-forwarded-for')?.slice(0, 200) ?? undefined,
+  });
+  const message =
+    reason === 'stale_timestamp' ? 'webhook-timestamp is outside the accepted window of 5 minutes' : 'authentication failed';
+  return apiError(401, 'unauthorized', message, { headers: { 'www-authenticate': 'X-Webhook-Secret' } });
+}
+
+/**
+ * The caller's address: workerd puts the connection's peer in `request.cf.clientIp`
+ * ("ip" or "ip:port"); proxy headers are logged apart, as `forwarded_for`, since anyone can send them.
+ */
+function peerAddress(request: Request): string | undefined {
+  const cf = (request as { cf?: { clientIp?: unknown } }).cf;
+  const address = typeof cf?.clientIp === 'string' ? cf.clientIp : undefined;
+  if (address === undefined) return undefined;
+  if (address.startsWith('[')) return address.slice(1, address.indexOf(']'));
+  // One colon: IPv4 with a port. More: a bare IPv6 address.
+  return address.split(':').length === 2 ? address.split(':')[0] : address;
+}

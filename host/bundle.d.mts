@@ -1,0 +1,4 @@
+/** Types of host/bundle.mjs. */
+export declare const HOST_BUNDLE: string;
+export declare function hostBundleStale(): boolean;
+export declare function buildHostBundle(): Promise<void>;

@@ -1,0 +1,156 @@
+/**
+ * The host: the Node process that serves one function (`node host/serve.mjs receiver|emitter`,
+ * what systemd runs). It validates the host's and the function's settings, migrates and serves
+ * the SQLite file over the libSQL protocol on a private unix socket, generates the workerd
+ * config, runs workerd on HOST:PORT (restarting it after a crash), drives the emitter's sweep,
+ * and on SIGTERM shuts everything down in order.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../functions/shared/config';
+import { createLogger, type Logger } from '../functions/shared/logger';
+import { buildFunctions, bundlePath } from './build';
+import { functionSpec, settingNames, type FunctionSpec } from './functions';
+import { HranaEndpoint } from './hrana/endpoint';
+import { listenHrana } from './hrana/http';
+import { ROOT } from './project.mjs';
+import { HOST_SETTINGS, isLoopback, type HostSettings } from './settings';
+import { applyMigrations, filePathOf, openSqlite, type SqliteDb } from './sqlite';
+import { SweepDriver } from './sweep-driver';
+import { readCompatibility, renderWorkerdConfig } from './workerd/config';
+import { WorkerdSupervisor } from './workerd/supervisor';
+
+type DatabaseSettings = { DATABASE_URL: string; DATABASE_AUTH_TOKEN?: string | undefined };
+
+/** The host's and the function's settings, or a ConfigError naming each bad variable (never its value). */
+function loadSettings(spec: FunctionSpec, env: NodeJS.ProcessEnv): { host: HostSettings; config: DatabaseSettings } {
+  const host = loadConfig(HOST_SETTINGS, env);
+  const config = loadConfig(spec.config, env);
+  const missing = isLoopback(host.HOST) ? [] : (spec.requiredBeyondLoopback ?? []).filter((k) => !env[k]);
+  if (missing.length) throw new ConfigError(`${missing.join(', ')} must be set when HOST (${host.HOST}) is not a loopback address`);
+  return { host, config };
+}
+
+/** The database as the worker will reach it, and how to close it when the host stops. */
+interface ServedDatabase {
+  /** The token the worker must present (the per-start one, or a remote server's). */
+  authToken: string | undefined;
+  /** Where the worker's `LIBSQL` binding points. */
+  binding: { unixSocket: string } | { network: true };
+  close(): Promise<void>;
+}
+
+/**
+ * Applies pending migrations; for a `file:` URL also opens the file and serves it over the libSQL
+ * protocol on a 0600 unix socket in `runtimeDir`, guarded by a token made for this start.
+ */
+async function serveDatabase(spec: FunctionSpec, config: DatabaseSettings, host: HostSettings, runtimeDir: string): Promise<ServedDatabase> {
+  await applyMigrations(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, join(ROOT, spec.migrations));
+  if (!config.DATABASE_URL.startsWith('file:')) {
+    return { authToken: config.DATABASE_AUTH_TOKEN, binding: { network: true }, close: async () => undefined };
+  }
+  const token = randomBytes(32).toString('base64url');
+  const socketPath = join(runtimeDir, 'libsql.sock');
+  const sqlite: SqliteDb = openSqlite(filePathOf(config.DATABASE_URL), host.SQLITE_SYNCHRONOUS);
+  spec.beforeStart?.(sqlite);
+  const endpoint = new HranaEndpoint(sqlite);
+  const server: Server = await listenHrana(endpoint, { socketPath }, token);
+  return {
+    authToken: token,
+    binding: { unixSocket: socketPath },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      endpoint.close();
+      sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      sqlite.close();
+    },
+  };
+}
+
+/** Serves function `name` until SIGTERM/SIGINT (or an unrecoverable workerd failure); resolves with the exit code. */
+export async function serve(name: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const spec = functionSpec(name);
+  // Lifecycle lines (listening, stopping, crashes) are few and always wanted, whatever LOG_LEVEL says.
+  const log: Logger = createLogger(env.LOG_LEVEL === 'debug' ? 'debug' : 'info', { service: `serve-${spec.name}` });
+  let settings: ReturnType<typeof loadSettings>;
+  try {
+    settings = loadSettings(spec, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    log.error('refusing to start', { error: err.message });
+    return 2;
+  }
+  const { host, config } = settings;
+
+  await buildFunctions([spec.name]);
+  const runtimeDir = mkdtempSync(join(tmpdir(), `ops-webhook-${spec.name}-`));
+  let database: ServedDatabase;
+  try {
+    database = await serveDatabase(spec, config, host, runtimeDir);
+  } catch (err) {
+    log.error('database setup failed', { error: (err as Error).message });
+    rmSync(runtimeDir, { recursive: true, force: true });
+    return 1;
+  }
+
+  // The function's settings reach workerd through its environment (fromEnvironment bindings), never the config file.
+  const workerEnv: Record<string, string> = {};
+  for (const key of settingNames(spec)) if (env[key]) workerEnv[key] = env[key];
+  delete workerEnv.DATABASE_URL;
+  if (database.authToken) workerEnv.DATABASE_AUTH_TOKEN = database.authToken;
+  else delete workerEnv.DATABASE_AUTH_TOKEN;
+  const sweepToken = spec.sweeps ? randomBytes(32).toString('base64url') : undefined;
+  if (sweepToken) workerEnv.EMITTER_SWEEP_TOKEN = sweepToken;
+
+  const compatibility = readCompatibility();
+  const configPath = join(runtimeDir, 'workerd.capnp');
+  const workerdConfig = renderWorkerdConfig({
+    configDir: runtimeDir,
+    bundle: bundlePath(spec.name),
+    host: host.HOST,
+    port: host.PORT ?? spec.defaultPort,
+    compatibilityDate: compatibility.date,
+    compatibilityFlags: compatibility.flags,
+    text: { DATABASE_URL: config.DATABASE_URL },
+    fromEnvironment: Object.keys(workerEnv),
+    database: database.binding,
+    outbound: spec.sweeps === true,
+    v8Flags: host.WORKERD_V8_FLAGS,
+  });
+  writeFileSync(configPath, workerdConfig, { mode: 0o600 });
+
+  const sweeper = sweepToken ? new SweepDriver(sweepToken, host.HOST, host.SWEEP_INTERVAL_MS, log) : undefined;
+  const supervisor = new WorkerdSupervisor({
+    name: spec.name,
+    configPath,
+    env: workerEnv,
+    host: host.HOST,
+    graceMs: host.SHUTDOWN_GRACE_MS,
+    log,
+    onListening: (port) => sweeper?.start(port),
+  });
+  const stop = () => {
+    sweeper?.stop();
+    supervisor.stop();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  const code = await supervisor.run();
+  process.off('SIGTERM', stop);
+  process.off('SIGINT', stop);
+
+  await database.close();
+  rmSync(runtimeDir, { recursive: true, force: true });
+  log.info('stopped', { code });
+  return code;
+}
+
+serve(process.argv[2] ?? '')
+  .then((code) => process.exit(code))
+  .catch((err: Error) => {
+    console.error(JSON.stringify({ ts: new Date().toISOString(), level: 'error', msg: 'serve failed', error: err.message }));
+    process.exit(1);
+  });

@@ -1,0 +1,4 @@
+/** Types of host/project.mjs. */
+export declare const ROOT: string;
+export declare function newestMtime(path: string): number;
+export declare function isStale(output: string, sources: string[]): boolean;

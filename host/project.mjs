@@ -1,0 +1,34 @@
+/**
+ * Where the project lives and whether a build output is older than its sources. Plain
+ * JavaScript because host/serve.mjs, the production entry, runs without a TypeScript loader;
+ * the TypeScript host and the tests import it too, so both questions have one answer.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root: the nearest folder above this module holding wrangler.toml (from source or from dist/). */
+export const ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'wrangler.toml'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the project root (no wrangler.toml above host/)');
+    dir = up;
+  }
+  return dir;
+})();
+
+/** Newest modification time under `path` (a file or a folder, recursively); 0 when it does not exist. */
+export function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((max, entry) => Math.max(max, newestMtime(join(path, entry))), stat.mtimeMs);
+}
+
+/** True when `output` is missing or older than any of `sources` (paths relative to the root). */
+export function isStale(output, sources) {
+  if (!existsSync(output)) return true;
+  const built = statSync(output).mtimeMs;
+  return sources.some((source) => newestMtime(join(ROOT, source)) > built);
+}

@@ -1,0 +1,95 @@
+/** Runs workerd: starts it, reports where it listens, restarts it after a crash, stops it on request. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+import type { Logger } from '../../functions/shared/logger';
+import { ROOT } from '../project.mjs';
+import { authority } from '../settings';
+
+const RESTART_WINDOW_MS = 60_000;
+const MAX_RESTARTS = 5;
+
+/** Path of the workerd binary the `workerd` npm package installed. */
+export function workerdBinary(): string {
+  return (createRequire(import.meta.url)('workerd') as { default: string }).default;
+}
+
+/**
+ * Spawns `workerd serve <config>` with its control channel on fd 3, and calls `onListen` with
+ * the port each time workerd reports its HTTP socket listening (port 0 becomes a real one there).
+ */
+export function spawnWorkerd(configPath: string, env: Record<string, string>, onListen: (port: number) => void): ChildProcess {
+  const child = spawn(workerdBinary(), ['serve', configPath, '--control-fd=3'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
+  });
+  createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on('line', (line) => {
+    try {
+      const message = JSON.parse(line) as { event?: string; socket?: string; port?: number };
+      if (message.event === 'listen' && message.socket === 'http' && message.port !== undefined) onListen(message.port);
+    } catch {
+      // Not a control message we know; ignore.
+    }
+  });
+  return child;
+}
+
+export interface SupervisorOptions {
+  name: string;
+  configPath: string;
+  /** workerd's environment: the secrets its config binds with `fromEnvironment`. */
+  env: Record<string, string>;
+  host: string;
+  graceMs: number;
+  log: Logger;
+  onListening: (port: number) => void;
+}
+
+export class WorkerdSupervisor {
+  #child: ChildProcess | undefined;
+  #stopping = false;
+  #restarts: number[] = [];
+  #resolve!: (code: number) => void;
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  /** Starts workerd; resolves with the exit code once it is stopped or given up on. */
+  run(): Promise<number> {
+    const done = new Promise<number>((resolve) => (this.#resolve = resolve));
+    this.#start();
+    return done;
+  }
+
+  /** SIGTERM to workerd (it stops accepting and finishes in-flight requests), SIGKILL after the grace period. */
+  stop(): void {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    const child = this.#child;
+    if (!child || child.exitCode !== null) return this.#resolve(0);
+    this.options.log.info('stopping', { grace_ms: this.options.graceMs });
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), this.options.graceMs).unref();
+  }
+
+  #start(): void {
+    const { name, configPath, env, host, log, onListening } = this.options;
+    const child = spawnWorkerd(configPath, env, (port) => {
+      log.info('listening', { function: name, url: `http://${authority(host, port)}`, pid: child.pid });
+      onListening(port);
+    });
+    this.#child = child;
+    child.on('exit', (code, signal) => {
+      if (this.#stopping) return this.#resolve(0);
+      const now = Date.now();
+      this.#restarts = this.#restarts.filter((t) => now - t < RESTART_WINDOW_MS);
+      log.error('workerd exited unexpectedly', { code, signal, restarts_in_window: this.#restarts.length });
+      if (this.#restarts.length >= MAX_RESTARTS) {
+        log.error('giving up: workerd keeps crashing', { max_restarts: MAX_RESTARTS, window_ms: RESTART_WINDOW_MS });
+        return this.#resolve(1);
+      }
+      this.#restarts.push(now);
+      setTimeout(() => !this.#stopping && this.#start(), 250 * 2 ** this.#restarts.length).unref();
+    });
+  }
+}
