@@ -179,7 +179,7 @@ describe('receiver under workerd (black box)', () => {
     expect(output).not.toContain('too-short-value');
   });
 
-  it('refuses to start with the seed placeholder secret', async () => {
+  it('refuses to start with the published dev placeholder secret', async () => {
     const { code, output } = await runServe('receiver', {
       WEBHOOK_SECRET: 'ligbox-ops-dev-secret',
       DATABASE_URL: `file:${fx.file('x.db')}`,

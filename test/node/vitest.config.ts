@@ -1,4 +1,4 @@
-/** Node-side tests: the libSQL endpoint, the serve launcher and black-box runs of both functions. */
+/** Node-side tests: the libSQL endpoint, the host and black-box runs of both functions. */
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

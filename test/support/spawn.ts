@@ -18,11 +18,11 @@ export interface ServeProcess {
   exited: Promise<number | string>;
   /** SIGTERM and wait for exit. */
   stop(): Promise<number | string>;
-  /** SIGKILL the launcher and workerd together (their process group), like a power cut of the service. */
+  /** SIGKILL the host and workerd together (their process group), like a power cut of the service. */
   kill9(): Promise<void>;
 }
 
-/** Spawns the serve launcher with `env` added to a clean environment and waits until it listens. */
+/** Spawns the host with `env` added to a clean environment and waits until it listens. */
 export async function startServe(name: string, env: Record<string, string>, timeoutMs = 90_000): Promise<ServeProcess> {
   const child = spawn(process.execPath, [ENTRY, name], {
     cwd: ROOT,
@@ -73,7 +73,7 @@ export async function startServe(name: string, env: Record<string, string>, time
   };
 }
 
-/** Runs the launcher to completion (for start-up failures) and returns its exit code and output. */
+/** Runs the host to completion (for start-up failures) and returns its exit code and output. */
 export async function runServe(name: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [ENTRY, name], {
     cwd: ROOT,

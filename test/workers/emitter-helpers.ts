@@ -43,7 +43,7 @@ export function emit(body: unknown, bindings: EmitterBindings = emitterEnv(), he
   );
 }
 
-/** One sweep, as the launcher or the cron would run it. */
+/** One sweep, as the host or the cron would run it. */
 export function runSweep(bindings: EmitterBindings = emitterEnv()): Promise<SweepSummary> {
   const config = loadConfig(EMITTER_CONFIG, bindings as unknown as Record<string, unknown>);
   return sweep(deliveryDeps(bindings, config, createLogger('error')));

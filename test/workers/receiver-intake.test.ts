@@ -30,7 +30,7 @@ describe('onboard intake', () => {
     expect(body.ticket_id).toBeGreaterThan(0);
   });
 
-  it('opens the ticket with the exact seed subject, em dash included', async () => {
+  it('opens the ticket with the exact desk subject, em dash included', async () => {
     const event = makeEvent({ data: { admin_email: 'admin@example.com' } });
     const { ticket_id } = (await (await deliver(event)).json()) as Accepted;
     const detail = (await (await authedGet(`/api/v1/tickets/${ticket_id}`)).json()) as { ticket: { subject: string; priority: string } };

@@ -9,7 +9,7 @@ const NOW = Date.parse('2026-11-29T12:00:00Z');
 const response = (status: number, retryAfter: string | null = null) => ({ kind: 'response' as const, status, retryAfter });
 
 describe('retry policy', () => {
-  it("starts with the seed's fast tries, exact: 1 s, 3 s, 9 s", () => {
+  it("starts with the fast tries, exact: 1 s, 3 s, 9 s", () => {
     expect([0, 1, 2].map((i) => decide(response(500), i, SCHEDULE, NOW))).toEqual([
       { outcome: 'retry', delayMs: 1000, scheduleIndex: 1, reason: 'HTTP 500' },
       { outcome: 'retry', delayMs: 3000, scheduleIndex: 2, reason: 'HTTP 500' },

@@ -1,7 +1,7 @@
 /**
  * Unit and route tests that run inside workerd through @cloudflare/vitest-pool-workers. The
  * worker's `LIBSQL` binding is a Node function in this process: the same libSQL endpoint the
- * serve launcher runs, over a fresh temporary SQLite file with the migrations applied.
+ * host runs, over a fresh temporary SQLite file with the migrations applied.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

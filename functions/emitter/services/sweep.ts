@@ -2,7 +2,7 @@
  * The outbox sweep: delivers every due message with bounded concurrency, and while a backlog
  * waits on its slow schedule, probes Ops with the oldest message at most every
  * PROBE_INTERVAL_MS so that a recovered Ops gets the backlog at once, not hours later.
- * Driven by the serve launcher every second (and by the cron trigger on Cloudflare).
+ * Driven by the host every second (and by the cron trigger on Cloudflare).
  */
 import { backlogStats, claimMessages, getState, LAST_PROBE_AT, OPS_REACHABLE, setState } from '../../../db/emitter/queries';
 import { deliverMessage, leaseMs, type DeliveryDeps } from './deliver';
