@@ -245,7 +245,7 @@ describe('emitter: access', () => {
     expect((await callEmitter('/healthz', {}, bindings)).status).toBe(200);
   });
 
-  it('hides the sweep endpoint from callers without the host's sweep token', async () => {
+  it("hides the sweep endpoint from callers without the host's sweep token", async () => {
     expect((await callEmitter('/__internal/sweep', { method: 'POST' })).status).toBe(404);
     const ok = await callEmitter('/__internal/sweep', { method: 'POST', headers: { 'x-sweep-token': 'sweep-token-for-tests' } });
     expect(ok.status).toBe(200);
