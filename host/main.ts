@@ -30,7 +30,7 @@ function loadSettings(spec: FunctionSpec, env: NodeJS.ProcessEnv): { host: HostS
   const host = loadConfig(HOST_SETTINGS, env);
   const config = loadConfig(spec.config, env);
   const missing = isLoopback(host.HOST) ? [] : (spec.requiredBeyondLoopback ?? []).filter((k) => !env[k]);
-  if (missing.length) throw new ConfigError(`${missing.join(', ')} must be set when HOST (${host.HOST}) is not a loopback address`);
+  if (missing.length) throw new ConfigError(missing.map((k) => `${k} must be set when HOST (${host.HOST}) is not a loopback address`));
   return { host, config };
 }
 
@@ -80,7 +80,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
     settings = loadSettings(spec, env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    log.error('refusing to start', { error: err.message });
+    log.error('refusing to start', { problems: err.problems });
     return 2;
   }
   const { host, config } = settings;

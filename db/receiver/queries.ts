@@ -22,11 +22,10 @@ export type TicketPlan =
   | { action: 'open'; priority: 'normal' | 'high'; subject: string }
   | { action: 'link' };
 
-export interface RecordOutcome {
-  eventId: number;
-  ticketId: number | null;
-  created: boolean;
-}
+export type RecordOutcome =
+  | { conflict: false; eventId: number; ticketId: number | null; created: boolean }
+  /** The webhook-id is already the id of another event (another business key): nothing was recorded. */
+  | { conflict: true };
 
 /**
  * Records one event idempotently. The unique indexes on (event_type, session_id, domain) and on
@@ -61,7 +60,13 @@ export async function recordEvent(
   const results = await db.$client.batch(statements, 'write');
   const row = results[results.length - 1]!.rows[0];
   if (row === undefined) throw new Error('recordEvent: no row after insert');
-  return { eventId: Number(row.id), ticketId: row.ticket_id === null ? null : Number(row.ticket_id), created: row.intake_id === intakeId };
+  if (!row.same_key) return { conflict: true };
+  return {
+    conflict: false,
+    eventId: Number(row.id),
+    ticketId: row.ticket_id === null ? null : Number(row.ticket_id),
+    created: row.intake_id === intakeId,
+  };
 }
 
 const EVENT_COLUMNS = 'event_type, session_id, domain, webhook_id, intake_id, occurred_at, received_at, data, ticket_id';
@@ -85,8 +90,8 @@ const ADOPT_SESSION_EVENTS = `UPDATE webhook_events
 const TOUCH_LINKED_TICKET = `UPDATE tickets SET updated_at = ?1
   WHERE id = (SELECT ticket_id FROM webhook_events WHERE intake_id = ?2)`;
 
-/** The row that won: a business-key match first, else a webhook-id match. */
-const READ_BACK = `SELECT id, ticket_id, intake_id FROM webhook_events
+/** The row that won: a business-key match first, else a webhook-id match (a conflict: `same_key` is 0). */
+const READ_BACK = `SELECT id, ticket_id, intake_id, (event_type = ?1 AND session_id = ?2 AND domain = ?3) AS same_key FROM webhook_events
   WHERE (event_type = ?1 AND session_id = ?2 AND domain = ?3) OR (?4 IS NOT NULL AND webhook_id = ?4)
   ORDER BY (event_type = ?1 AND session_id = ?2 AND domain = ?3) DESC LIMIT 1`;
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { DatabaseBindings } from '../../db/connection';
-import { databaseSettings, flag, LOG_LEVEL, optionalSecret, SECRET, type SettingBindings } from '../shared/config';
+import { databaseSettings, flag, LOG_LEVEL, MAX_BODY_BYTES, optionalSecret, SECRET, type SettingBindings } from '../shared/config';
 
 export const RECEIVER_CONFIG = z.object({
   /** Shared secret the emitter sends (`X-Webhook-Secret`) and signs with. */
@@ -15,6 +15,8 @@ export const RECEIVER_CONFIG = z.object({
   WEBHOOK_SECRET_PREVIOUS: optionalSecret,
   /** Accept deliveries only with a valid Standard Webhooks signature. */
   WEBHOOK_REQUIRE_SIGNATURE: flag(false),
+  /** Largest accepted body (413 past it); the emitter's MAX_BODY_BYTES should be the same. */
+  MAX_BODY_BYTES,
   LOG_LEVEL,
   ...databaseSettings('file:.data/ops.db'),
 });

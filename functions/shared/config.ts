@@ -56,6 +56,13 @@ export function integer(defaultValue: number, min: number, max: number) {
 export const LOG_LEVEL = z.enum(['debug', 'info', 'warn', 'error']).default('info');
 
 /**
+ * MAX_BODY_BYTES: the largest webhook body, in bytes. The receiver refuses larger ones (413); the
+ * emitter refuses at acceptance an event whose delivered body would be larger, so it never
+ * promises (202) what Ops would refuse. Both default to 64 KiB; keep them equal.
+ */
+export const MAX_BODY_BYTES = integer(64 * 1024, 1024, 16 * 1024 * 1024);
+
+/**
  * Where a worker's database lives (`defaultUrl` when unset); `file:` URLs are served to the
  * worker by the host, `http(s)://` and `libsql://` name a libSQL server.
  */
@@ -77,6 +84,13 @@ export type SettingBindings<S extends z.ZodObject> = { [K in keyof S['shape']]?:
 /** Thrown when the environment does not satisfy a config schema. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  /** One line per bad variable: its name and the rule it breaks. */
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.problems = problems;
+  }
 }
 
 /**
@@ -87,7 +101,7 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, u
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'} ${issue.message}`);
-  throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  throw new ConfigError(lines);
 }
 
 /**

@@ -16,10 +16,16 @@ function sqliteCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** True when `err` means the database could not be reached or was busy, not that SQL was wrong. */
+/**
+ * SQLite results that say the storage, not the statement, failed: busy or locked, an I/O error
+ * (any extended code), a full disk, a file that cannot be opened or written. A retry may succeed.
+ */
+const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/;
+
+/** True when `err` means the database could not be reached or could not take the write, not that SQL was wrong. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = sqliteCode(err);
-  return code === undefined || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === 'SQLITE_IOERR';
+  return code === undefined || UNAVAILABLE.test(code);
 }
 
 /** Runs `fn`; a database that is unreachable becomes a 503 `database_unavailable` with Retry-After. */

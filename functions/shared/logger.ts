@@ -1,7 +1,8 @@
 /**
  * Structured JSON log lines, one object per line on stdout. Fields whose names look like they
  * could carry credentials are dropped before writing, as a second line of defence: callers
- * should never pass them in the first place.
+ * should never pass them in the first place. Every string value is capped, so a caller that
+ * sends a 60 KB header or path cannot write a 60 KB log line.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -18,12 +19,28 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-/** Copies `fields` without undefined values and without credential-like keys. */
+/** Longest string value written, in UTF-16 units; the rest is replaced by a marker saying how much was cut. */
+export const MAX_LOG_VALUE = 200;
+
+/** `value` with every string in it (nested ones too) cut to {@link MAX_LOG_VALUE}. */
+function capped(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') {
+    if (value.length <= MAX_LOG_VALUE) return value;
+    // Never leave half of a surrogate pair at the cut.
+    const end = /[\uD800-\uDBFF]/.test(value[MAX_LOG_VALUE - 1]!) ? MAX_LOG_VALUE - 1 : MAX_LOG_VALUE;
+    return `${value.slice(0, end)}\u2026 (${value.length - end} more characters)`;
+  }
+  if (value === null || typeof value !== 'object' || depth >= 3) return value;
+  if (Array.isArray(value)) return value.map((item) => capped(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, capped(v, depth + 1)]));
+}
+
+/** Copies `fields` without undefined values and credential-like keys, with every string capped. */
 export function redact(fields: LogFields): LogFields {
   const out: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined || SENSITIVE_KEY.test(key)) continue;
-    out[key] = value;
+    out[key] = capped(value);
   }
   return out;
 }

@@ -3,7 +3,9 @@ import { apiError } from './http-errors';
 
 /**
  * Returns the body's bytes, or throws 413 as soon as more than `limit` bytes have arrived (or
- * when `Content-Length` already announces more), so an oversized body is never held whole.
+ * when `Content-Length` already announces more), so an oversized body is never held whole. A body
+ * that breaks off (the client vanished before sending what its Content-Length announced) is the
+ * client's failure: 400 `incomplete_body`, not a 500.
  */
 export async function readBodyWithLimit(req: Request, limit: number): Promise<Uint8Array> {
   const tooLarge = () => apiError(413, 'payload_too_large', `request body exceeds ${limit} bytes`);
@@ -14,14 +16,19 @@ export async function readBodyWithLimit(req: Request, limit: number): Promise<Ui
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw apiError(400, 'incomplete_body', 'the request body ended before the length it announced');
+    }
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    chunks.push(value);
+    chunks.push(chunk.value);
   }
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(size);

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
-import { configCache } from './config';
+import { ConfigError, configCache } from './config';
 import { errorResponse } from './http-errors';
 import { createLogger, type LogFields, type LogLevel, type Logger } from './logger';
 
@@ -37,7 +37,9 @@ export function requestContext<S extends z.ZodType<{ LOG_LEVEL: LogLevel }>>(
     try {
       config = configFor(c.env as object);
     } catch (err) {
-      createLogger('error', { service }).error('configuration rejected', { error: (err as Error).message });
+      createLogger('error', { service }).error('configuration rejected', {
+        problems: err instanceof ConfigError ? err.problems : [(err as Error).message],
+      });
       return errorResponse(500, 'misconfigured', 'the service is misconfigured; see its log');
     }
     const logger = createLogger(config.LOG_LEVEL, { service, request_id: requestId });

@@ -21,7 +21,7 @@ function bearerCheck(token: string | undefined): (header: string | null | undefi
   if (token === undefined) return () => true;
   const expected = digest(token);
   return (header) => {
-    const match = /^Bearer (.+)$/.exec(header ?? '');
+    const match = /^Bearer +(.+)$/i.exec(header ?? '');
     return match !== null && timingSafeEqual(digest(match[1]!), expected);
   };
 }

@@ -40,9 +40,10 @@ app.post('/api/v1/webhooks/onboard', async function receive(c) {
   const auth = await authenticateHeaders(c.req.raw.headers, config, false);
   if (!auth.ok) throw apiError(401, 'unauthorized', 'authentication failed');
   assertJsonContentType(c.req.raw);
-  const parsed = parseOnboardingEvent(parseJson(await readBodyText(c.req.raw)), c.req.header('x-onboarding-session'));
+  const parsed = parseOnboardingEvent(parseJson(await readBodyText(c.req.raw, config.MAX_BODY_BYTES)), c.req.header('x-onboarding-session'));
   if (!parsed.ok) throw validationFailed(parsed.issues);
   const outcome = await intakeEvent(db, parsed.event, c.req.header('webhook-id') ?? null);
+  if (outcome.conflict) throw apiError(409, 'webhook_id_conflict', 'webhook-id already used for another event');
   return c.json({ event_id: outcome.eventId, ticket_id: outcome.ticketId, duplicate: !outcome.created }, outcome.created ? 201 : 200);
 });
 

@@ -7,7 +7,8 @@ import type { EmitterApp } from '../types';
 export const requireApiToken: MiddlewareHandler<EmitterApp> = async function requireApiToken(c, next) {
   const token = c.var.config.EMITTER_API_TOKEN;
   if (token) {
-    const given = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+    // The scheme is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are Bearer too.
+    const given = /^Bearer +(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (!given || !(await matchesSecret(given, token))) {
       c.var.log.reason = given ? 'bad_token' : 'missing_token';
       throw apiError(401, 'unauthorized', 'a valid Authorization: Bearer token is required', {

@@ -66,7 +66,7 @@ deliveries.get('/', async function listDeliveries(c) {
 
 deliveries.post('/redeliver', async function redeliverInBulk(c) {
   assertJsonContentType(c.req.raw);
-  const body = BULK_BODY.safeParse(parseJson(await readBodyText(c.req.raw)));
+  const body = BULK_BODY.safeParse(parseJson(await readBodyText(c.req.raw, c.var.config.MAX_BODY_BYTES)));
   if (!body.success) throw validationFailed(body.error);
   const since = body.data.since ? Date.parse(body.data.since) : undefined;
   const count = await withDatabase(() => requeueMessages(c.var.deps.db, { statuses: [body.data.status], since }, c.var.deps.now()));

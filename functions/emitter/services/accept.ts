@@ -22,12 +22,24 @@ export function payloadOf(event: OnboardingEvent, now: number): string {
 }
 
 /**
+ * The body that would be delivered, if Ops can take it: its UTF-8 size is measured against
+ * `maxBytes` (the receiver's MAX_BODY_BYTES), since the emitter adds `occurred_at` and `data` to
+ * what the portal sent. An event that would be refused there is refused here, before any 202.
+ */
+export function deliverableBody(event: OnboardingEvent, now: number, maxBytes: number): { ok: true; body: string } | { ok: false; bytes: number } {
+  const body = payloadOf(event, now);
+  const bytes = new TextEncoder().encode(body).byteLength;
+  return bytes <= maxBytes ? { ok: true, body } : { ok: false, bytes };
+}
+
+/**
  * Stores `event` once per (event, session_id, domain); a repeat returns the stored message.
  * `claimed` says this call also holds the new message's delivery lease (it was first in line).
  */
 export async function acceptEvent(
   db: Db,
   event: OnboardingEvent,
+  payload: string,
   enabled: boolean,
   now: number,
   leaseMs: number,
@@ -39,7 +51,7 @@ export async function acceptEvent(
       eventType: event.event,
       sessionId: event.session_id,
       domain: event.domain,
-      payload: payloadOf(event, now),
+      payload,
       status: enabled ? 'pending' : 'skipped',
     },
     now,

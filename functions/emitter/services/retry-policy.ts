@@ -1,12 +1,12 @@
 /**
  * What an answer from Ops means for a message, and when to try again. Only 2xx delivers.
- * 400/413/415/422 will not change on a retry: dead at once, with the reason. Everything else
+ * 400/409/413/415/422 will not change on a retry: dead at once, with the reason. Everything else
  * (5xx, 429, 401/403, redirects, timeouts, network errors) follows the retry schedule, with
  * `Retry-After` honoured on 429 and 503.
  */
 
-/** Answers that mean the payload itself is refused: retrying cannot help. */
-const PERMANENT_STATUSES = new Set([400, 413, 415, 422]);
+/** Answers that mean the payload itself is refused (409: its webhook-id names another event): retrying cannot help. */
+const PERMANENT_STATUSES = new Set([400, 409, 413, 415, 422]);
 
 /** The longest `Retry-After` honoured (a day), so a bad header cannot park a message forever. */
 const MAX_RETRY_AFTER_MS = 86_400_000;

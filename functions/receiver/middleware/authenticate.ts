@@ -27,7 +27,7 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Re
     let rawBody = '';
     if (options.body === 'json') {
       assertJsonContentType(c.req.raw);
-      rawBody = await readBodyText(c.req.raw);
+      rawBody = await readBodyText(c.req.raw, config.MAX_BODY_BYTES);
     }
     if (pre.signed) {
       const verified = authenticateSignature(headers, rawBody, config);

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { openDatabase } from '../../../db/connection';
 import { withDatabase } from '../../shared/database-errors';
 import { parseOnboardingEvent } from '../../shared/event-catalog';
-import { methodNotAllowed } from '../../shared/http-errors';
+import { apiError, methodNotAllowed } from '../../shared/http-errors';
 import { parseJson, validationFailed } from '../../shared/json-request';
 import { authenticate } from '../middleware/authenticate';
 import { intakeEvent } from '../services/intake';
@@ -21,6 +21,10 @@ webhooks.post('/onboard', authenticate({ body: 'json', honourRequireSignature: t
   Object.assign(c.var.log, { event, domain, session_id });
 
   const outcome = await withDatabase(() => intakeEvent(openDatabase(c.env), parsed.event, c.req.header('webhook-id') ?? null));
+  if (outcome.conflict) {
+    // A webhook-id names one message; reusing it for another event is a sender bug, never a duplicate.
+    throw apiError(409, 'webhook_id_conflict', 'this webhook-id was already used for a different event; nothing was recorded');
+  }
   Object.assign(c.var.log, { event_id: outcome.eventId, ticket_id: outcome.ticketId, duplicate: !outcome.created });
   return c.json(
     {

@@ -9,12 +9,37 @@ type PolicyRule =
   | { action: 'open'; priority: 'normal' | 'high'; subject: (e: OnboardingEvent) => string }
   | { action: 'link' };
 
-const MAX_SUBJECT = 200;
+/** Longest subject, in characters (code points). */
+export const MAX_SUBJECT = 200;
+
+/**
+ * Characters that must not reach a subject: C0/C1 controls (a NUL cuts the text in SQLite's
+ * text functions and in the desk), and the bidirectional overrides that can make a subject read
+ * as something else. The event's data keeps them verbatim; only the derived subject is cleaned.
+ */
+const UNSAFE_IN_SUBJECT = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
+
+const GRAPHEMES = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined;
+
+/** `text` cut to at most `max` code points, ellipsis included, on a whole character (grapheme cluster). */
+export function cutOnCharacter(text: string, max: number): string {
+  if ([...text].length <= max) return text;
+  const pieces = GRAPHEMES ? Array.from(GRAPHEMES.segment(text), (s) => s.segment) : [...text];
+  let out = '';
+  let length = 0;
+  for (const piece of pieces) {
+    const size = [...piece].length;
+    if (length + size > max - 1) break;
+    out += piece;
+    length += size;
+  }
+  return `${out}\u2026`;
+}
 
 /** Subject format the desk sorts by: `[event] domain — detail` (U+2014 em dash). */
 function subject(e: OnboardingEvent, detail: unknown): string {
-  const text = `[${e.event}] ${e.domain} \u2014 ${String(detail).replace(/\s+/g, ' ').trim()}`;
-  return text.length > MAX_SUBJECT ? `${text.slice(0, MAX_SUBJECT - 1)}\u2026` : text;
+  const clean = String(detail).replace(UNSAFE_IN_SUBJECT, ' ').replace(/\s+/g, ' ').trim();
+  return cutOnCharacter(`[${e.event}] ${e.domain} \u2014 ${clean}`, MAX_SUBJECT);
 }
 
 /** The policy: only events a person must act on open tickets; the rest extend the timeline. */
