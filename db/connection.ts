@@ -51,6 +51,26 @@ export function openDatabase(env: DatabaseBindings): Db {
   return drizzle({ client: databaseClient(env) });
 }
 
+/** What the host reports of the storage under a `file:` database (host/storage.ts). */
+export interface StorageHealth {
+  file: 'ok' | 'missing' | 'replaced';
+  free_bytes: number;
+  min_free_bytes: number;
+  ok: boolean;
+}
+
+/**
+ * The storage report of the host serving a `file:` database, or undefined where there is none
+ * to ask (a remote libSQL server keeps its own storage; a test endpoint may not report it).
+ */
+export async function readStorageHealth(env: DatabaseBindings): Promise<StorageHealth | undefined> {
+  if (!(env.DATABASE_URL ?? 'file:').startsWith('file:') || !env.LIBSQL) return undefined;
+  const headers: Record<string, string> = env.DATABASE_AUTH_TOKEN ? { authorization: `Bearer ${env.DATABASE_AUTH_TOKEN}` } : {};
+  const res = await env.LIBSQL.fetch(new Request(`${EMBEDDED_ORIGIN}/health`, { headers }));
+  if (res.status !== 200) return undefined;
+  return (await res.json()) as StorageHealth;
+}
+
 /** A trivial round trip, for health checks. */
 export async function pingDatabase(db: Db): Promise<void> {
   await db.run(sql`SELECT 1`);

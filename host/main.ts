@@ -19,6 +19,7 @@ import { listenHrana } from './hrana/http';
 import { ROOT } from './project.mjs';
 import { HOST_SETTINGS, isLoopback, type HostSettings } from './settings';
 import { applyMigrations, filePathOf, openSqlite, type SqliteDb } from './sqlite';
+import { StorageWatch } from './storage';
 import { SweepDriver } from './sweep-driver';
 import { readCompatibility, renderWorkerdConfig } from './workerd/config';
 import { WorkerdSupervisor } from './workerd/supervisor';
@@ -54,10 +55,12 @@ async function serveDatabase(spec: FunctionSpec, config: DatabaseSettings, host:
   }
   const token = randomBytes(32).toString('base64url');
   const socketPath = join(runtimeDir, 'libsql.sock');
-  const sqlite: SqliteDb = openSqlite(filePathOf(config.DATABASE_URL), host.SQLITE_SYNCHRONOUS);
+  const path = filePathOf(config.DATABASE_URL);
+  const sqlite: SqliteDb = openSqlite(path, host.SQLITE_SYNCHRONOUS);
   spec.beforeStart?.(sqlite);
-  const endpoint = new HranaEndpoint(sqlite);
-  const server: Server = await listenHrana(endpoint, { socketPath }, token);
+  const storage = new StorageWatch(path, host.MIN_FREE_DISK_MB * 1024 * 1024);
+  const endpoint = new HranaEndpoint(sqlite, { refusal: () => storage.refusal() });
+  const server: Server = await listenHrana(endpoint, { socketPath }, { token, health: () => storage.status() });
   return {
     authToken: token,
     binding: { unixSocket: socketPath },

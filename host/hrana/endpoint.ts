@@ -31,6 +31,8 @@ export interface HranaEndpointOptions {
   statementCacheSize?: number;
   /** Group commit of self-contained pipelines (see group-commit.ts). Default on. */
   groupCommit?: boolean;
+  /** Asked before every pipeline: a reason to refuse it (503), e.g. the database file is gone. */
+  refusal?: () => string | undefined;
 }
 
 const MAX_SQL_IDS = 1000;
@@ -42,6 +44,7 @@ export class HranaEndpoint {
   readonly #statements: StatementRunner;
   readonly #streams = new Map<string, Stream>();
   readonly #group: GroupCommit | undefined;
+  readonly #refusal: () => string | undefined;
   #owner: Stream | undefined;
   #waiters: (() => void)[] = [];
 
@@ -49,6 +52,7 @@ export class HranaEndpoint {
     this.#db = db;
     this.#idleMs = options.streamIdleMs ?? 15_000;
     this.#statements = new StatementRunner(db, options.statementCacheSize ?? 256);
+    this.#refusal = options.refusal ?? (() => undefined);
     if (options.groupCommit ?? true) {
       const holder: Stream = { id: 'group', baton: '', sqls: new Map() };
       this.#group = new GroupCommit({
@@ -65,6 +69,8 @@ export class HranaEndpoint {
     if (body === null || typeof body !== 'object' || !Array.isArray((body as { requests?: unknown }).requests)) {
       return { status: 400, body: { message: 'pipeline body must have a requests array', code: 'HRANA_PROTO_ERROR' } };
     }
+    const refused = this.#refusal();
+    if (refused !== undefined) return { status: 503, body: { message: refused, code: 'SQLITE_CANTOPEN' } };
     const { baton, requests } = body as { baton?: string | null; requests: PipelineRequest[] };
     if (!baton && this.#group && groupable(requests)) return this.#group.submit(requests);
     let stream: Stream;

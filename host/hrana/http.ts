@@ -26,8 +26,16 @@ function bearerCheck(token: string | undefined): (header: string | null | undefi
   };
 }
 
+export interface HranaHttpOptions {
+  /** Bearer token every request must carry (none: every request passes). */
+  token?: string;
+  /** Answers `GET /health` on the same socket: the storage under the database (see host/storage.ts). */
+  health?: () => unknown;
+}
+
 async function route(
   endpoint: HranaEndpoint,
+  options: HranaHttpOptions,
   authorized: boolean,
   method: string,
   path: string,
@@ -35,6 +43,7 @@ async function route(
 ): Promise<PipelineAnswer> {
   if (!authorized) return { status: 401, body: { message: 'unauthorized', code: 'UNAUTHORIZED' } };
   if (path === '/v2' && method === 'GET') return { status: 200, body: {} };
+  if (path === '/health' && method === 'GET' && options.health) return { status: 200, body: options.health() };
   if (path !== '/v2/pipeline') return { status: 404, body: { message: `no route ${path}`, code: 'NOT_FOUND' } };
   if (method !== 'POST') return { status: 405, body: { message: 'use POST', code: 'METHOD_NOT_ALLOWED' } };
   let body: unknown;
@@ -64,15 +73,16 @@ function readNodeBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/**
- * Starts a Node HTTP server for `endpoint` on a unix socket (mode 0600) or a loopback TCP port.
- * With `token`, every request must carry it as a bearer token.
- */
-export async function listenHrana(endpoint: HranaEndpoint, where: { socketPath: string } | { port: number }, token?: string): Promise<Server> {
-  const authorized = bearerCheck(token);
+/** Starts a Node HTTP server for `endpoint` on a unix socket (mode 0600) or a loopback TCP port. */
+export async function listenHrana(
+  endpoint: HranaEndpoint,
+  where: { socketPath: string } | { port: number },
+  options: HranaHttpOptions = {},
+): Promise<Server> {
+  const authorized = bearerCheck(options.token);
   const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    route(endpoint, authorized(req.headers.authorization), req.method ?? 'GET', path, () => readNodeBody(req))
+    route(endpoint, options, authorized(req.headers.authorization), req.method ?? 'GET', path, () => readNodeBody(req))
       .then(({ status, body }) => {
         const text = JSON.stringify(body);
         res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -93,11 +103,11 @@ export async function listenHrana(endpoint: HranaEndpoint, where: { socketPath: 
 }
 
 /** A fetch-style handler (Request → Response) for `endpoint`, for a Miniflare service binding. */
-export function hranaFetchHandler(endpoint: HranaEndpoint, token?: string) {
-  const authorized = bearerCheck(token);
+export function hranaFetchHandler(endpoint: HranaEndpoint, options: HranaHttpOptions = {}) {
+  const authorized = bearerCheck(options.token);
   return async function hranaFetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const { status, body } = await route(endpoint, authorized(request.headers.get('authorization')), request.method, url.pathname, () =>
+    const { status, body } = await route(endpoint, options, authorized(request.headers.get('authorization')), request.method, url.pathname, () =>
       request.text(),
     );
     return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

@@ -9,9 +9,13 @@ import { authority } from '../settings';
 const RESTART_WINDOW_MS = 60_000;
 const MAX_RESTARTS = 5;
 
-/** Path of the workerd binary the `workerd` npm package installed. */
+/**
+ * Path of the workerd binary production runs: the `workerd-production` npm alias, a current
+ * release (it answers 400 to a malformed Content-Length where older ones answered 500). The
+ * `workerd` package itself stays at the version Miniflare and the in-workerd tests pin.
+ */
 export function workerdBinary(): string {
-  return (createRequire(import.meta.url)('workerd') as { default: string }).default;
+  return (createRequire(import.meta.url)('workerd-production') as { default: string }).default;
 }
 
 /**

@@ -25,7 +25,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hrana-'));
   sqlite = openSqlite(join(dir, 'test.db'), 'NORMAL');
   endpoint = new HranaEndpoint(sqlite, { streamIdleMs: 500 });
-  server = await listenHrana(endpoint, { port: 0 }, TOKEN);
+  server = await listenHrana(endpoint, { port: 0 }, { token: TOKEN });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   client = createClient({ url, authToken: TOKEN, intMode: 'bigint' });
   await client.execute('CREATE TABLE kv (k TEXT PRIMARY KEY, v)');

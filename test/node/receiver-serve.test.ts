@@ -153,7 +153,7 @@ describe('receiver under workerd (black box)', () => {
     // A stand-in for sqld: the same Hrana endpoint, on a loopback TCP port with its own token.
     const sqlite = openSqlite(fx.file('remote.db'), 'NORMAL');
     const endpoint = new HranaEndpoint(sqlite);
-    const server = await listenHrana(endpoint, { port: 0 }, 'remote-token-0123456789');
+    const server = await listenHrana(endpoint, { port: 0 }, { token: 'remote-token-0123456789' });
     try {
       const port = (server.address() as AddressInfo).port;
       const proc = await serveReceiver('unused.db', {

@@ -1,7 +1,11 @@
-/** GET /healthz: 200 when a database round trip succeeds, else 503. No authentication, no secrets. */
+/**
+ * GET /healthz: 200 when a database round trip succeeds and the storage under it can take writes,
+ * else 503 (with what failed). No authentication, no secrets.
+ */
 import { Hono } from 'hono';
 import { openDatabase, pingDatabase } from '../../../db/connection';
 import { errorResponse } from '../../shared/http-errors';
+import { storageHealth, unhealthyDatabase } from '../../shared/storage-health';
 import type { ReceiverApp } from '../types';
 
 export const health = new Hono<ReceiverApp>();
@@ -12,7 +16,10 @@ health.get('/', async function healthCheck(c) {
     await pingDatabase(openDatabase(c.env));
   } catch (err) {
     c.var.logger.warn('health check failed', { error: (err as Error).message });
-    return errorResponse(503, 'database_unavailable', 'database round trip failed');
+    return unhealthyDatabase(c.env);
   }
-  return c.json({ status: 'ok', database: 'ok', database_ms: Date.now() - started });
+  const databaseMs = Date.now() - started;
+  const { storage, problem } = await storageHealth(c.env);
+  if (problem) return errorResponse(503, 'storage_unavailable', problem, { details: { storage } });
+  return c.json({ status: 'ok', database: 'ok', database_ms: databaseMs, storage });
 });

@@ -36,9 +36,12 @@ export function cutOnCharacter(text: string, max: number): string {
   return `${out}\u2026`;
 }
 
+/** Half of a surrogate pair standing alone (JSON can carry one as a `\\ud800` escape): not a character. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /** Subject format the desk sorts by: `[event] domain — detail` (U+2014 em dash). */
 function subject(e: OnboardingEvent, detail: unknown): string {
-  const clean = String(detail).replace(UNSAFE_IN_SUBJECT, ' ').replace(/\s+/g, ' ').trim();
+  const clean = String(detail).replace(LONE_SURROGATE, '\uFFFD').replace(UNSAFE_IN_SUBJECT, ' ').replace(/\s+/g, ' ').trim();
   return cutOnCharacter(`[${e.event}] ${e.domain} \u2014 ${clean}`, MAX_SUBJECT);
 }
 

@@ -1,0 +1,26 @@
+/**
+ * The storage part of both functions' /healthz: a database that answers reads may still be
+ * unable to keep writes (its file deleted or replaced, its disk nearly full). The host knows;
+ * this asks it and says whether that is a reason to answer 503.
+ */
+import { readStorageHealth, type DatabaseBindings, type StorageHealth } from '../../db/connection';
+import { errorResponse } from './http-errors';
+
+export type StorageReport = StorageHealth | 'remote' | 'not_reported';
+
+/** The storage report, and the problem that makes the service unhealthy, if any. */
+export async function storageHealth(env: DatabaseBindings): Promise<{ storage: StorageReport; problem?: string }> {
+  if (!(env.DATABASE_URL ?? 'file:').startsWith('file:')) return { storage: 'remote' };
+  const storage = await readStorageHealth(env);
+  if (storage === undefined) return { storage: 'not_reported' };
+  if (storage.file !== 'ok') return { storage, problem: `the database file is ${storage.file}; writes are refused until a restart` };
+  if (!storage.ok) return { storage, problem: `free disk space is below ${storage.min_free_bytes} bytes` };
+  return { storage };
+}
+
+/** The 503 for an unhealthy database: the storage's problem when the host reports one (say, the file is gone), else the round trip's. */
+export async function unhealthyDatabase(env: DatabaseBindings): Promise<Response> {
+  const { storage, problem } = await storageHealth(env).catch(() => ({ storage: 'not_reported' as const, problem: undefined }));
+  if (problem) return errorResponse(503, 'storage_unavailable', problem, { details: { storage } });
+  return errorResponse(503, 'database_unavailable', 'database round trip failed');
+}

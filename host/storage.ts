@@ -1,0 +1,62 @@
+/**
+ * Whether the SQLite file the host serves can take writes: the free space of its file system
+ * (statfs), and whether the file at its path is still the file the host has open. A deleted or
+ * replaced file would otherwise keep taking "committed" writes into an unlinked inode, lost at
+ * the next start.
+ */
+import { statfsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface StorageStatus {
+  /** `ok`; `missing`: nothing at the path; `replaced`: another file is there now. */
+  file: 'ok' | 'missing' | 'replaced';
+  free_bytes: number;
+  min_free_bytes: number;
+  /** The file is in place and free space is above the minimum. */
+  ok: boolean;
+}
+
+/** How long one reading is reused: a statfs and a stat per pipeline would be wasted work under load. */
+const READING_TTL_MS = 250;
+
+export class StorageWatch {
+  readonly #path: string;
+  readonly #minFreeBytes: number;
+  readonly #identity: { dev: number; ino: number };
+  #reading: { at: number; status: StorageStatus } | undefined;
+
+  /** Call right after opening the file at `path`, so its identity is the one the host has open. */
+  constructor(path: string, minFreeBytes: number) {
+    this.#path = path;
+    this.#minFreeBytes = minFreeBytes;
+    const { dev, ino } = statSync(path);
+    this.#identity = { dev, ino };
+  }
+
+  status(now = Date.now()): StorageStatus {
+    if (this.#reading && now - this.#reading.at < READING_TTL_MS) return this.#reading.status;
+    let file: StorageStatus['file'] = 'ok';
+    try {
+      const { dev, ino } = statSync(this.#path);
+      if (dev !== this.#identity.dev || ino !== this.#identity.ino) file = 'replaced';
+    } catch {
+      file = 'missing';
+    }
+    let freeBytes = 0;
+    try {
+      const fs = statfsSync(dirname(this.#path));
+      freeBytes = fs.bavail * fs.bsize;
+    } catch {
+      // The folder is gone too: no space to speak of.
+    }
+    const status = { file, free_bytes: freeBytes, min_free_bytes: this.#minFreeBytes, ok: file === 'ok' && freeBytes >= this.#minFreeBytes };
+    this.#reading = { at: now, status };
+    return status;
+  }
+
+  /** Why writes must be refused now (the file is gone or replaced), or undefined. */
+  refusal(): string | undefined {
+    const { file } = this.status();
+    return file === 'ok' ? undefined : `the database file is ${file} at ${this.#path}; restart the service`;
+  }
+}
