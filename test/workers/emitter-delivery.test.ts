@@ -114,6 +114,17 @@ describe('emitter: retries', () => {
     expect(await received(event.session_id)).toHaveLength(1);
   });
 
+  it('marks a message dead at once when Ops answers 409 (its webhook-id names another event)', async () => {
+    const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['409'] } });
+    const { id } = await accept(event);
+    await runSweep();
+    await new Promise((r) => setTimeout(r, 150));
+    await runSweep();
+    const view = await delivery(id);
+    expect(view.delivery).toMatchObject({ status: 'dead', last_status: 409 });
+    expect(view.attempts).toHaveLength(1);
+  });
+
   it('honours Retry-After on 429 before the next attempt', async () => {
     const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['429:1'] } });
     const { id } = await accept(event);
