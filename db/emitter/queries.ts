@@ -2,8 +2,9 @@
  * Emitter database queries: accepting into the outbox, claiming due messages under a lease
  * (respecting per-session order), recording attempts, and the operator views.
  */
-import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lt, min, sql } from 'drizzle-orm';
 import { allOf, pageOf } from '../keyset-page';
+import { metricCounters } from '../metric-counters';
 import type { Db } from '../connection';
 import {
   deliveryAttempts,
@@ -282,3 +283,19 @@ export async function requeueMessages(
   return result.rowsAffected;
 }
 
+/** What /metrics reads, in one round trip: stored counters, messages by status, the oldest pending one, and whether Ops answers. */
+export async function metricsSnapshot(db: Db) {
+  const [counters, byStatus, oldest, state] = await db.batch([
+    db.select().from(metricCounters),
+    db.select({ status: outboxMessages.status, n: count() }).from(outboxMessages).groupBy(outboxMessages.status),
+    db.select({ createdAt: min(outboxMessages.createdAt) }).from(outboxMessages).where(eq(outboxMessages.status, 'pending')),
+    db.select().from(emitterState).where(eq(emitterState.key, OPS_REACHABLE)),
+  ]);
+  return {
+    counters,
+    byStatus,
+    oldestPendingAt: oldest[0]?.createdAt ?? null,
+    /** Unknown until the first attempt: believed reachable. */
+    opsReachable: state[0]?.value !== '0',
+  };
+}

@@ -73,3 +73,6 @@ export const emitterState = sqliteTable('emitter_state', {
 
 export type OutboxMessage = typeof outboxMessages.$inferSelect;
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
+
+/** Exact counters for /metrics (db/metric-counters.ts), in this database too. */
+export { metricCounters } from '../metric-counters';

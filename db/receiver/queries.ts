@@ -3,9 +3,10 @@
  * that inserts the event unless its key exists, opens or links a ticket, and reads back the row
  * that won, so concurrent identical deliveries all see the same event and ticket.
  */
-import { asc, desc, eq, lt } from 'drizzle-orm';
+import { asc, count, desc, eq, lt } from 'drizzle-orm';
 import { allOf, pageOf } from '../keyset-page';
 import type { Db } from '../connection';
+import { metricCounters } from '../metric-counters';
 import { tickets, webhookEvents, type Ticket, type WebhookEvent } from './schema';
 
 export interface NewEvent {
@@ -49,6 +50,8 @@ export async function recordEvent(
       sql: plan.action === 'link' ? INSERT_LINKED_EVENT : INSERT_EVENT,
       args: [...key, event.webhookId, intakeId, event.occurredAt, now, event.data],
     },
+    // A created delivery is counted by a trigger on the insert; a duplicate writes nothing else, so count it here.
+    { sql: COUNT_DUPLICATE, args: [...key, intakeId] },
     ...(plan.action === 'open'
       ? [
           { sql: OPEN_TICKET, args: [plan.subject, plan.priority, now, now, intakeId] },
@@ -89,6 +92,13 @@ const ADOPT_SESSION_EVENTS = `UPDATE webhook_events
 
 const TOUCH_LINKED_TICKET = `UPDATE tickets SET updated_at = ?1
   WHERE id = (SELECT ticket_id FROM webhook_events WHERE intake_id = ?2)`;
+
+/** Adds one to deliveries_total{outcome="duplicate"} when this delivery's insert lost to an event of the same key. */
+const COUNT_DUPLICATE = `INSERT INTO metric_counters (name, labels, value)
+  SELECT 'ops_webhook_receiver_deliveries_total', 'event="' || ?1 || '",outcome="duplicate"', 1
+  WHERE NOT EXISTS (SELECT 1 FROM webhook_events WHERE intake_id = ?4)
+    AND EXISTS (SELECT 1 FROM webhook_events WHERE event_type = ?1 AND session_id = ?2 AND domain = ?3)
+  ON CONFLICT (name, labels) DO UPDATE SET value = value + excluded.value`;
 
 /** The row that won: a business-key match first, else a webhook-id match (a conflict: `same_key` is 0). */
 const READ_BACK = `SELECT id, ticket_id, intake_id, (event_type = ?1 AND session_id = ?2 AND domain = ?3) AS same_key FROM webhook_events
@@ -136,3 +146,11 @@ export async function getTicketWithEvents(
   return ticket ? { ticket, events } : null;
 }
 
+/** What /metrics reads, in one round trip: every stored counter, and tickets by status and priority. */
+export async function metricsSnapshot(db: Db) {
+  const [counters, ticketCounts] = await db.batch([
+    db.select().from(metricCounters),
+    db.select({ status: tickets.status, priority: tickets.priority, n: count() }).from(tickets).groupBy(tickets.status, tickets.priority),
+  ]);
+  return { counters, ticketCounts };
+}

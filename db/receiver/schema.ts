@@ -58,3 +58,6 @@ export const webhookEvents = sqliteTable(
 
 export type Ticket = typeof tickets.$inferSelect;
 export type WebhookEvent = typeof webhookEvents.$inferSelect;
+
+/** Exact counters for /metrics (db/metric-counters.ts), in this database too. */
+export { metricCounters } from '../metric-counters';

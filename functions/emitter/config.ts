@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { DatabaseBindings, FetchBinding } from '../../db/connection';
-import { databaseSettings, flag, integer, LOG_LEVEL, MAX_BODY_BYTES, optionalText, parseDuration, SECRET, type SettingBindings } from '../shared/config';
+import { databaseSettings, flag, integer, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, optionalText, parseDuration, SECRET, type SettingBindings } from '../shared/config';
 
 /** The default retry schedule: three fast tries (1 s, 3 s, 9 s), then a slow durable one (about 45 h in all). */
 export const DEFAULT_RETRY_SCHEDULE = '1s,3s,9s,1m,5m,30m,2h,6h,12h,24h';
@@ -49,6 +49,7 @@ export const EMITTER_CONFIG = z.object({
   EMITTER_SWEEP_TOKEN: optionalText,
   /** Largest body Ops accepts (its MAX_BODY_BYTES): an event whose delivered body is larger is refused with 413. */
   MAX_BODY_BYTES,
+  METRICS_TOKEN,
   LOG_LEVEL,
   ...databaseSettings('file:.data/emitter.db'),
 });

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { DatabaseBindings } from '../../db/connection';
-import { databaseSettings, flag, LOG_LEVEL, MAX_BODY_BYTES, optionalSecret, SECRET, type SettingBindings } from '../shared/config';
+import { databaseSettings, flag, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, optionalSecret, SECRET, type SettingBindings } from '../shared/config';
 
 export const RECEIVER_CONFIG = z.object({
   /** Shared secret the emitter sends (`X-Webhook-Secret`) and signs with. */
@@ -17,6 +17,7 @@ export const RECEIVER_CONFIG = z.object({
   WEBHOOK_REQUIRE_SIGNATURE: flag(false),
   /** Largest accepted body (413 past it); the emitter's MAX_BODY_BYTES should be the same. */
   MAX_BODY_BYTES,
+  METRICS_TOKEN,
   LOG_LEVEL,
   ...databaseSettings('file:.data/ops.db'),
 });

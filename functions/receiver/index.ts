@@ -5,9 +5,11 @@
 import { Hono } from 'hono';
 import { errorHandler, notFoundHandler } from '../shared/http-errors';
 import { createLogger } from '../shared/logger';
+import { measureRequests } from '../shared/metrics/request-durations';
 import { requestContext } from '../shared/request-context';
 import { RECEIVER_CONFIG } from './config';
 import { health } from './routes/health';
+import { metrics } from './routes/metrics';
 import { ticketsRoute } from './routes/tickets';
 import { webhooks } from './routes/webhooks';
 import type { ReceiverApp } from './types';
@@ -15,10 +17,12 @@ import type { ReceiverApp } from './types';
 const app = new Hono<ReceiverApp>();
 
 app.use(requestContext(RECEIVER_CONFIG, 'receiver'));
+app.use(measureRequests);
 app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
 app.notFound(notFoundHandler);
 
 app.route('/healthz', health);
+app.route('/metrics', metrics);
 app.route('/api/v1/webhooks', webhooks);
 app.route('/api/v1/tickets', ticketsRoute);
 

@@ -62,6 +62,9 @@ export const LOG_LEVEL = z.enum(['debug', 'info', 'warn', 'error']).default('inf
  */
 export const MAX_BODY_BYTES = integer(64 * 1024, 1024, 16 * 1024 * 1024);
 
+/** METRICS_TOKEN: when set, GET /metrics requires it as a bearer token (the figures are counts, nothing personal). */
+export const METRICS_TOKEN = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional());
+
 /**
  * Where a worker's database lives (`defaultUrl` when unset); `file:` URLs are served to the
  * worker by the host, `http(s)://` and `libsql://` name a libSQL server.

@@ -9,12 +9,13 @@ import { parseOnboardingEvent } from '../../shared/event-catalog';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
 import { parseJson, validationFailed } from '../../shared/json-request';
 import { authenticate } from '../middleware/authenticate';
+import { countRejections } from '../middleware/count-rejections';
 import { intakeEvent } from '../services/intake';
 import type { ReceiverApp } from '../types';
 
 export const webhooks = new Hono<ReceiverApp>();
 
-webhooks.post('/onboard', authenticate({ body: 'json', honourRequireSignature: true }), async function receiveOnboardEvent(c) {
+webhooks.post('/onboard', countRejections, authenticate({ body: 'json', honourRequireSignature: true }), async function receiveOnboardEvent(c) {
   const parsed = parseOnboardingEvent(parseJson(c.var.rawBody), c.req.header('x-onboarding-session'));
   if (!parsed.ok) throw validationFailed(parsed.issues);
   const { event, domain, session_id } = parsed.event;

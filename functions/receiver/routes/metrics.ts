@@ -1,0 +1,45 @@
+/**
+ * GET /metrics: Prometheus exposition of the receiver. Deliveries and rejections are exact
+ * counters from the database (right across restarts and processes); tickets are counted at
+ * scrape time; request durations are this process's own.
+ */
+import { Hono } from 'hono';
+import { openDatabase } from '../../../db/connection';
+import { metricsSnapshot } from '../../../db/receiver/queries';
+import { withDatabase } from '../../shared/database-errors';
+import { methodNotAllowed } from '../../shared/http-errors';
+import { labelPairs } from '../../shared/metrics/exposition';
+import { requestDurationFamily } from '../../shared/metrics/request-durations';
+import { scrapeHandler, storedCounter } from '../../shared/metrics/scrape';
+import { flushRejections, REJECTIONS_METRIC } from '../services/rejections';
+import type { ReceiverApp } from '../types';
+
+const STATUSES = ['open', 'closed'] as const;
+const PRIORITIES = ['normal', 'high'] as const;
+
+export const metrics = new Hono<ReceiverApp>();
+
+metrics.get(
+  '/',
+  scrapeHandler<ReceiverApp>('receiver', async (c) => {
+    const db = openDatabase(c.env);
+    // This process's pending refusals go in first, so its own scrape is exact; if the database is down, they wait.
+    await flushRejections(db).catch(() => undefined);
+    const { counters, ticketCounts } = await withDatabase(() => metricsSnapshot(db));
+    const ticketsBy = (status: string, priority: string) => ticketCounts.find((t) => t.status === status && t.priority === priority)?.n ?? 0;
+    return [
+      storedCounter(counters, 'ops_webhook_receiver_deliveries_total', 'Accepted deliveries by event type; outcome is created (first time) or duplicate.'),
+      storedCounter(counters, REJECTIONS_METRIC, 'Refused deliveries, by the error code of the answer (unauthorized, validation_failed, …).'),
+      {
+        name: 'ops_webhook_receiver_tickets',
+        help: 'Desk tickets by status and priority, now.',
+        type: 'gauge',
+        samples: STATUSES.flatMap((status) =>
+          PRIORITIES.map((priority) => ({ name: 'ops_webhook_receiver_tickets', labels: labelPairs({ status, priority }), value: ticketsBy(status, priority) })),
+        ),
+      },
+      requestDurationFamily('ops_webhook_receiver_request_duration_seconds'),
+    ];
+  }),
+);
+metrics.all('/', methodNotAllowed(['GET']));

@@ -1,0 +1,65 @@
+/**
+ * GET /metrics for either function: an optional bearer token (METRICS_TOKEN), a one-second cache
+ * (a scrape's aggregate queries run at most once a second per process, however many scrapers),
+ * the build_info family, and the exposition content type.
+ */
+import type { Context, Handler } from 'hono';
+import { matchesSecret } from '../constant-time';
+import { apiError } from '../http-errors';
+import { VERSION } from '../version';
+import { EXPOSITION_CONTENT_TYPE, histogramSamples, labelPairs, renderExposition, type MetricFamily } from './exposition';
+
+const CACHE_MS = 1000;
+
+/** What the handler needs of a function's Hono environment. */
+interface ScrapeEnv {
+  Variables: { config: { METRICS_TOKEN?: string | undefined }; log: Record<string, unknown> };
+}
+
+/** `ops_webhook_build_info{version, function} 1`. */
+function buildInfo(fn: string): MetricFamily {
+  return {
+    name: 'ops_webhook_build_info',
+    help: 'Always 1; the labels say which version of which function answers.',
+    type: 'gauge',
+    samples: [{ name: 'ops_webhook_build_info', labels: labelPairs({ version: VERSION, function: fn }), value: 1 }],
+  };
+}
+
+/** A handler that answers the families `collect` returns for `fn`, with build_info first. */
+export function scrapeHandler<E extends ScrapeEnv>(fn: string, collect: (c: Context<E>) => Promise<MetricFamily[]>): Handler<E> {
+  let cached: { at: number; text: string } | undefined;
+  return async function scrapeMetrics(c) {
+    const token = c.var.config.METRICS_TOKEN;
+    if (token) {
+      const given = /^Bearer +(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+      if (!given || !(await matchesSecret(given, token))) {
+        throw apiError(401, 'unauthorized', 'a valid Authorization: Bearer token is required', { headers: { 'www-authenticate': 'Bearer' } });
+      }
+    }
+    const now = Date.now();
+    if (!cached || now - cached.at >= CACHE_MS) {
+      cached = { at: now, text: renderExposition([buildInfo(fn), ...(await collect(c))]) };
+    }
+    c.var.log.quiet = true;
+    return c.body(cached.text, 200, { 'content-type': EXPOSITION_CONTENT_TYPE });
+  };
+}
+
+type StoredRow = { name: string; labels: string; value: number };
+
+/** The counter family `name` from the stored rows of that name. */
+export function storedCounter(rows: StoredRow[], name: string, help: string): MetricFamily {
+  const own = rows.filter((r) => r.name === name).sort((a, b) => a.labels.localeCompare(b.labels));
+  return { name, help, type: 'counter', samples: own.map((r) => ({ name, labels: r.labels || undefined, value: r.value })) };
+}
+
+/**
+ * The histogram family `name` from stored rows: `name_bucket` rows labelled `le="<bound>"` (each
+ * stored cumulatively, so a bound with no row has seen nothing), `name_count` and `name_sum`.
+ */
+export function storedHistogram(rows: StoredRow[], name: string, bounds: readonly number[], help: string): MetricFamily {
+  const value = (sample: string, labels = '') => rows.find((r) => r.name === sample && r.labels === labels)?.value ?? 0;
+  const counts = bounds.map((le) => value(`${name}_bucket`, `le="${le}"`));
+  return { name, help, type: 'histogram', samples: histogramSamples(name, bounds, counts, { count: value(`${name}_count`), sum: value(`${name}_sum`) }) };
+}
