@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { ConfigError, loadConfig } from '../functions/shared/config';
 import { createLogger, type Logger } from '../functions/shared/logger';
 import { buildFunctions, bundlePath } from './build';
@@ -121,6 +122,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
     fromEnvironment: Object.keys(workerEnv),
     database: database.binding,
     outbound: spec.sweeps === true,
+    docsAssets: dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')),
     v8Flags: host.WORKERD_V8_FLAGS,
   });
   writeFileSync(configPath, workerdConfig, { mode: 0o600 });

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { DatabaseBindings, FetchBinding } from '../../db/connection';
+import type { DocsBindings } from '../shared/api-docs';
 import { databaseSettings, flag, integer, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, optionalText, parseDuration, SECRET, type SettingBindings } from '../shared/config';
 
 /** The default retry schedule: three fast tries (1 s, 3 s, 9 s), then a slow durable one (about 45 h in all). */
@@ -58,7 +59,8 @@ export type EmitterConfig = z.infer<typeof EMITTER_CONFIG>;
 
 /** What workerd (or Miniflare) hands the emitter: its settings as text, the database binding, and in tests a fake Ops. */
 export type EmitterBindings = SettingBindings<typeof EMITTER_CONFIG> &
-  DatabaseBindings & {
+  DatabaseBindings &
+  DocsBindings & {
     /** Outbound HTTP for deliveries; defaults to the global fetch (tests bind a fake Ops here). */
     OPS?: FetchBinding;
   };

@@ -5,11 +5,13 @@
  */
 import { Hono } from 'hono';
 import { loadConfig } from '../shared/config';
+import { apiDocs } from '../shared/api-docs';
 import { errorHandler, notFoundHandler } from '../shared/http-errors';
 import { createLogger } from '../shared/logger';
 import { measureRequests } from '../shared/metrics/request-durations';
 import { requestContext } from '../shared/request-context';
 import { EMITTER_CONFIG, type EmitterBindings } from './config';
+import { emitterDocument } from './openapi';
 import { requireApiToken } from './middleware/api-token';
 import { deliveries } from './routes/deliveries';
 import { events } from './routes/events';
@@ -34,6 +36,7 @@ app.route('/metrics', metrics);
 app.route('/v1/events', events);
 app.route('/v1/deliveries', deliveries);
 app.route('/__internal', internal);
+app.route('/', apiDocs(emitterDocument));
 
 export default {
   fetch: app.fetch,

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { DatabaseBindings } from '../../db/connection';
+import type { DocsBindings } from '../shared/api-docs';
 import { databaseSettings, flag, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, optionalSecret, SECRET, type SettingBindings } from '../shared/config';
 
 export const RECEIVER_CONFIG = z.object({
@@ -24,5 +25,5 @@ export const RECEIVER_CONFIG = z.object({
 
 export type ReceiverConfig = z.infer<typeof RECEIVER_CONFIG>;
 
-/** What workerd (or Miniflare) hands the receiver: its settings as text, and the database binding. */
-export type ReceiverBindings = SettingBindings<typeof RECEIVER_CONFIG> & DatabaseBindings;
+/** What workerd (or Miniflare) hands the receiver: its settings as text, the database binding, and Swagger UI's files. */
+export type ReceiverBindings = SettingBindings<typeof RECEIVER_CONFIG> & DatabaseBindings & DocsBindings;

@@ -3,11 +3,13 @@
  * them and opens desk tickets. Served by workerd through `npm run serve -- receiver`.
  */
 import { Hono } from 'hono';
+import { apiDocs } from '../shared/api-docs';
 import { errorHandler, notFoundHandler } from '../shared/http-errors';
 import { createLogger } from '../shared/logger';
 import { measureRequests } from '../shared/metrics/request-durations';
 import { requestContext } from '../shared/request-context';
 import { RECEIVER_CONFIG } from './config';
+import { receiverDocument } from './openapi';
 import { health } from './routes/health';
 import { metrics } from './routes/metrics';
 import { ticketsRoute } from './routes/tickets';
@@ -25,5 +27,6 @@ app.route('/healthz', health);
 app.route('/metrics', metrics);
 app.route('/api/v1/webhooks', webhooks);
 app.route('/api/v1/tickets', ticketsRoute);
+app.route('/', apiDocs(receiverDocument));
 
 export default app;

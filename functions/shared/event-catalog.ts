@@ -2,6 +2,10 @@
  * The onboarding event catalog shared by the emitter and the receiver: the envelope every
  * event travels in, one zod schema per event type for its `data`, and a parser that turns
  * untrusted JSON into a normalised event or a list of field-level problems.
+ *
+ * The schemas are also what the OpenAPI documents publish, so every rule is one JSON Schema can
+ * state (lengths, patterns, required keys); normalisation happens only after a value passed.
+ * Lengths count UTF-16 code units, as JavaScript strings do.
  */
 import { z } from 'zod';
 import { fieldIssues, type FieldIssue } from './field-issues';
@@ -22,18 +26,19 @@ const MAX_TEXT = 1000;
 /** `data` schemas: required fields are checked, unknown fields are kept for the timeline. */
 export const EVENT_DATA_SCHEMAS = {
   'account.created': z.looseObject({
-    admin_email: z.email({ error: 'must be an e-mail address' }).max(254),
+    admin_email: z.string({ error: 'is required' }).max(254).regex(z.regexes.email, 'must be an e-mail address'),
   }),
   'domain.validated': z.looseObject({}),
   'dns.applied': z.looseObject({}),
   'onboarding.completed': z.looseObject({}),
   'onboarding.failed': z.looseObject({
-    reason: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(MAX_TEXT),
+    reason: z.string({ error: 'is required' }).max(MAX_TEXT).regex(/\S/, 'must not be empty'),
   }),
 } satisfies Record<EventType, z.ZodType>;
 
-// RFC 1123 host names: labels of 1-63 letters, digits and inner hyphens, at least two labels.
-const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+// RFC 1123 host names as sent: labels of 1-63 letters (either case), digits and inner hyphens,
+// at least two labels, at most 253 characters, and one optional trailing dot.
+const HOSTNAME = /^(?=.{1,253}\.?$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$/;
 
 /** Lower-cases a host name and drops one trailing dot, so `Example.COM.` and `example.com` are one key. */
 export function normaliseDomain(value: string): string {
@@ -43,21 +48,35 @@ export function normaliseDomain(value: string): string {
 
 const SESSION_ID = z
   .string({ error: 'is required' })
-  .trim()
   .min(1, 'must not be empty')
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, 'may hold only letters, digits and . _ : -');
 
-const ENVELOPE = z.object({
-  event: z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` }),
-  domain: z
-    .string({ error: 'is required' })
-    .transform(normaliseDomain)
-    .pipe(z.string().regex(HOSTNAME, 'must be a host name such as example.com')),
+/** The envelope's fields other than `event`. */
+const ENVELOPE_FIELDS = {
+  domain: z.string({ error: 'is required' }).regex(HOSTNAME, 'must be a host name such as example.com').transform(normaliseDomain),
   session_id: SESSION_ID,
   occurred_at: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
   data: z.record(z.string(), z.unknown(), { error: 'must be an object' }).default({}),
+};
+
+const ENVELOPE = z.object({
+  event: z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` }),
+  ...ENVELOPE_FIELDS,
 });
+
+/**
+ * The event body as the OpenAPI documents publish it: one member per event type, told apart by
+ * `event`, each with that type's `data` schema (required when the type requires a field). It
+ * accepts exactly what {@link parseOnboardingEvent} accepts (the tests check that they agree).
+ */
+export const EVENT_BODY = z.discriminatedUnion(
+  'event',
+  EVENT_TYPES.map((type) => {
+    const data: z.ZodType = EVENT_DATA_SCHEMAS[type];
+    return z.object({ event: z.literal(type), ...ENVELOPE_FIELDS, data: data.safeParse({}).success ? data.optional() : data });
+  }) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
 
 /** An onboarding event after validation and normalisation. */
 export interface OnboardingEvent {

@@ -7,6 +7,7 @@ export default defineConfig({
     include: ['test/node/**/*.test.ts'],
     root: new URL('../..', import.meta.url).pathname,
     globalSetup: ['test/support/build-once.ts'],
+    setupFiles: ['test/support/record-responses.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

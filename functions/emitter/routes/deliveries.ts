@@ -5,29 +5,21 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { getMessageWithAttempts, listMessages, requeueMessages } from '../../../db/emitter/queries';
-import { DELIVERY_STATUSES, type DeliveryAttempt, type OutboxMessage } from '../../../db/emitter/schema';
+import type { DeliveryAttempt, OutboxMessage } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
 import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../shared/json-request';
-import { isoTime, nextCursor, PAGE_QUERY } from '../../shared/page-query';
+import type { EventType } from '../../shared/event-catalog';
+import { isoTime, nextCursor } from '../../shared/page-query';
+import { ATTEMPT, BULK_REDELIVER, DELIVERY, DELIVERY_LIST_QUERY } from '../api-schemas';
 import { deliverIfFirstInLine } from '../services/sweep';
 import type { EmitterApp } from '../types';
 
-const LIST_QUERY = z.object({
-  status: z.enum(DELIVERY_STATUSES).optional(),
-  ...PAGE_QUERY,
-});
-
-const BULK_BODY = z.object({
-  status: z.enum(['dead', 'delivered', 'skipped']),
-  since: z.iso.datetime({ offset: true }).optional(),
-});
-
-function messageJson(m: OutboxMessage) {
+function messageJson(m: OutboxMessage): z.infer<typeof DELIVERY> {
   return {
     id: m.id,
     seq: m.seq,
-    event: m.eventType,
+    event: m.eventType as EventType,
     domain: m.domain,
     session_id: m.sessionId,
     status: m.status,
@@ -35,21 +27,21 @@ function messageJson(m: OutboxMessage) {
     next_attempt_at: m.status === 'pending' ? isoTime(m.nextAttemptAt) : null,
     last_status: m.lastStatus,
     last_error: m.lastError,
-    created_at: isoTime(m.createdAt),
+    created_at: isoTime(m.createdAt)!,
     delivered_at: isoTime(m.deliveredAt),
   };
 }
 
-function attemptJson(a: DeliveryAttempt) {
+function attemptJson(a: DeliveryAttempt): z.infer<typeof ATTEMPT> {
   return {
     attempt: a.attemptNo,
-    trigger: a.trigger,
-    started_at: isoTime(a.startedAt),
+    trigger: a.trigger as z.infer<typeof ATTEMPT>['trigger'],
+    started_at: isoTime(a.startedAt)!,
     duration_ms: a.durationMs,
     status_code: a.statusCode,
     error: a.error,
     response_body: a.responseBody,
-    outcome: a.outcome,
+    outcome: a.outcome as z.infer<typeof ATTEMPT>['outcome'],
     next_attempt_at: isoTime(a.nextAttemptAt),
   };
 }
@@ -57,7 +49,7 @@ function attemptJson(a: DeliveryAttempt) {
 export const deliveries = new Hono<EmitterApp>();
 
 deliveries.get('/', async function listDeliveries(c) {
-  const query = LIST_QUERY.safeParse(c.req.query());
+  const query = DELIVERY_LIST_QUERY.safeParse(c.req.query());
   if (!query.success) throw validationFailed(query.error);
   const { status, limit, cursor } = query.data;
   const page = await withDatabase(() => listMessages(c.var.deps.db, { status, limit, before: cursor }));
@@ -66,7 +58,7 @@ deliveries.get('/', async function listDeliveries(c) {
 
 deliveries.post('/redeliver', async function redeliverInBulk(c) {
   assertJsonContentType(c.req.raw);
-  const body = BULK_BODY.safeParse(parseJson(await readBodyText(c.req.raw, c.var.config.MAX_BODY_BYTES)));
+  const body = BULK_REDELIVER.safeParse(parseJson(await readBodyText(c.req.raw, c.var.config.MAX_BODY_BYTES)));
   if (!body.success) throw validationFailed(body.error);
   const since = body.data.since ? Date.parse(body.data.since) : undefined;
   const count = await withDatabase(() => requeueMessages(c.var.deps.db, { statuses: [body.data.status], since }, c.var.deps.now()));

@@ -5,23 +5,15 @@ import { openDatabase } from '../../../db/connection';
 import { getTicketWithEvents, listTickets } from '../../../db/receiver/queries';
 import type { Ticket, WebhookEvent } from '../../../db/receiver/schema';
 import { withDatabase } from '../../shared/database-errors';
-import { normaliseDomain } from '../../shared/event-catalog';
+import type { EventType } from '../../shared/event-catalog';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
 import { validationFailed } from '../../shared/json-request';
-import { isoTime, nextCursor, PAGE_QUERY } from '../../shared/page-query';
+import { isoTime, nextCursor } from '../../shared/page-query';
+import { TICKET, TICKET_EVENT, TICKET_ID, TICKET_LIST_QUERY } from '../api-schemas';
 import { authenticate } from '../middleware/authenticate';
 import type { ReceiverApp } from '../types';
 
-const LIST_QUERY = z.object({
-  status: z.enum(['open', 'closed']).optional(),
-  domain: z.string().min(1).max(253).transform(normaliseDomain).optional(),
-  session_id: z.string().min(1).max(128).optional(),
-  ...PAGE_QUERY,
-});
-
-const ID = z.coerce.number().int().positive();
-
-function ticketJson(t: Ticket) {
+function ticketJson(t: Ticket): z.infer<typeof TICKET> {
   return {
     id: t.id,
     subject: t.subject,
@@ -30,21 +22,21 @@ function ticketJson(t: Ticket) {
     domain: t.domain,
     session_id: t.sessionId,
     opened_by_event_id: t.openedByEventId,
-    created_at: isoTime(t.createdAt),
-    updated_at: isoTime(t.updatedAt),
+    created_at: isoTime(t.createdAt)!,
+    updated_at: isoTime(t.updatedAt)!,
   };
 }
 
-function eventJson(e: WebhookEvent) {
+function eventJson(e: WebhookEvent): z.infer<typeof TICKET_EVENT> {
   return {
     id: e.id,
-    event: e.eventType,
+    event: e.eventType as EventType,
     domain: e.domain,
     session_id: e.sessionId,
     webhook_id: e.webhookId,
     occurred_at: isoTime(e.occurredAt),
-    received_at: isoTime(e.receivedAt),
-    data: JSON.parse(e.data) as unknown,
+    received_at: isoTime(e.receivedAt)!,
+    data: JSON.parse(e.data) as Record<string, unknown>,
   };
 }
 
@@ -54,7 +46,7 @@ export const ticketsRoute = new Hono<ReceiverApp>();
 ticketsRoute.use(authenticate({ body: 'none', honourRequireSignature: false }));
 
 ticketsRoute.get('/', async function listTicketsHandler(c) {
-  const query = LIST_QUERY.safeParse(c.req.query());
+  const query = TICKET_LIST_QUERY.safeParse(c.req.query());
   if (!query.success) throw validationFailed(query.error);
   const q = query.data;
   const page = await withDatabase(() =>
@@ -70,7 +62,7 @@ ticketsRoute.get('/', async function listTicketsHandler(c) {
 });
 
 ticketsRoute.get('/:id', async function getTicketHandler(c) {
-  const id = ID.safeParse(c.req.param('id'));
+  const id = TICKET_ID.safeParse(c.req.param('id'));
   if (!id.success) throw apiError(404, 'not_found', 'no such ticket');
   const found = await withDatabase(() => getTicketWithEvents(openDatabase(c.env), id.data));
   if (!found) throw apiError(404, 'not_found', `ticket ${id.data} does not exist`);

@@ -1,0 +1,81 @@
+/**
+ * GET /openapi.json (the function's generated document) and GET /docs (Swagger UI for people).
+ * Swagger UI's files come from the `swagger-ui-dist` npm package through the DOCS_ASSETS binding
+ * (a read-only directory the host gives workerd), never from a CDN; the page has no inline script,
+ * so a strict Content-Security-Policy holds.
+ */
+import { Hono } from 'hono';
+import type { FetchBinding } from '../../db/connection';
+import { errorResponse, methodNotAllowed } from './http-errors';
+import type { OpenApiDocument } from './openapi';
+
+/** The binding through which Swagger UI's files are read. */
+export interface DocsBindings {
+  DOCS_ASSETS?: FetchBinding;
+}
+
+/** The files of swagger-ui-dist the page uses, and their types. */
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+};
+
+/** Swagger UI's inline styles need 'unsafe-inline' for styles; scripts stay 'self' only. */
+const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+const INIT_SCRIPT = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });
+});
+`;
+
+function page(title: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<link rel="icon" href="/docs/favicon-32x32.png">
+<link rel="stylesheet" href="/docs/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<noscript><p>This page needs JavaScript; the document itself is at <a href="/openapi.json">/openapi.json</a>.</p></noscript>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+}
+
+const SECURITY_HEADERS = { 'content-security-policy': DOCS_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+
+/** The routes, for a function whose document `document()` builds. */
+export function apiDocs(document: () => OpenApiDocument) {
+  const docs = new Hono<{ Bindings: DocsBindings }>();
+  let text: string | undefined;
+
+  docs.get('/openapi.json', function openApiDocument(c) {
+    text ??= JSON.stringify(document());
+    return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' });
+  });
+  docs.get('/docs', function docsPage(c) {
+    return c.html(page(`${document().info.title}: API reference`), 200, SECURITY_HEADERS);
+  });
+  docs.get('/docs/init.js', function docsInit(c) {
+    return c.body(INIT_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300', ...SECURITY_HEADERS });
+  });
+  docs.get('/docs/:asset', async function docsAsset(c) {
+    const asset = c.req.param('asset');
+    const type = ASSETS[asset];
+    if (!type) return errorResponse(404, 'not_found', `no asset ${asset}`);
+    if (!c.env.DOCS_ASSETS) return errorResponse(404, 'not_found', 'the reference page is not available here (no DOCS_ASSETS binding)');
+    const res = await c.env.DOCS_ASSETS.fetch(new Request(`http://docs-assets/${asset}`));
+    if (!res.ok) return errorResponse(404, 'not_found', `no asset ${asset}`);
+    return new Response(res.body, { headers: { 'content-type': type, 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' } });
+  });
+  docs.all('/openapi.json', methodNotAllowed(['GET']));
+  docs.all('/docs', methodNotAllowed(['GET']));
+  return docs;
+}
