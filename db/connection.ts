@@ -57,6 +57,8 @@ export interface StorageHealth {
   free_bytes: number;
   min_free_bytes: number;
   ok: boolean;
+  /** Online backups (null when BACKUP_DIR is not set). */
+  backup?: { last_good_at: string | null; last_good_age_s: number | null; failures: number; last_error: string | null } | null;
 }
 
 /**

@@ -20,8 +20,10 @@ export interface FunctionSpec {
   migrations: string;
   /** `wrangler deploy --env` for this function (undefined: the top-level worker). */
   wranglerEnv?: string;
-  /** Whether the host drives the worker's outbox sweep (POST /__internal/sweep) and gives it outbound network. */
-  sweeps?: boolean;
+  /** The host drives the worker's POST /__internal/sweep: every `everyMs` (default SWEEP_INTERVAL_MS) when idle. */
+  sweep?: { everyMs?: number };
+  /** Whether the worker may reach the network (the emitter delivers to Ops). */
+  outbound?: boolean;
   /** Variables that must be set when HOST is not a loopback address. */
   requiredBeyondLoopback?: string[];
   /** Runs on the SQLite file before workerd starts (embedded mode only). */
@@ -34,6 +36,8 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
     config: RECEIVER_CONFIG,
     defaultPort: 8080,
     migrations: 'db/receiver/migrations',
+    // Retention only: once a minute is plenty.
+    sweep: { everyMs: 60_000 },
   },
   emitter: {
     name: 'emitter',
@@ -41,7 +45,8 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
     defaultPort: 8787,
     migrations: 'db/emitter/migrations',
     wranglerEnv: 'emitter',
-    sweeps: true,
+    sweep: {},
+    outbound: true,
     requiredBeyondLoopback: ['EMITTER_API_TOKEN'],
     // Leases held by a process that died are void: nothing else delivers while workerd is down.
     beforeStart: (db) => db.exec('UPDATE outbox_messages SET lease_until = NULL WHERE lease_until IS NOT NULL'),

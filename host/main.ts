@@ -21,6 +21,8 @@ import { ROOT } from './project.mjs';
 import { HOST_SETTINGS, isLoopback, type HostSettings } from './settings';
 import { applyMigrations, filePathOf, openSqlite, type SqliteDb } from './sqlite';
 import { StorageWatch } from './storage';
+import { BackupScheduler } from './backup';
+import { servingMarker, servingPid } from './restore';
 import { SweepDriver } from './sweep-driver';
 import { readCompatibility, renderWorkerdConfig } from './workerd/config';
 import { WorkerdSupervisor } from './workerd/supervisor';
@@ -49,27 +51,44 @@ interface ServedDatabase {
  * Applies pending migrations; for a `file:` URL also opens the file and serves it over the libSQL
  * protocol on a 0600 unix socket in `runtimeDir`, guarded by a token made for this start.
  */
-async function serveDatabase(spec: FunctionSpec, config: DatabaseSettings, host: HostSettings, runtimeDir: string): Promise<ServedDatabase> {
+async function serveDatabase(
+  spec: FunctionSpec,
+  config: DatabaseSettings,
+  host: HostSettings,
+  runtimeDir: string,
+  log: Logger,
+): Promise<ServedDatabase> {
   await applyMigrations(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, join(ROOT, spec.migrations));
   if (!config.DATABASE_URL.startsWith('file:')) {
+    if (host.BACKUP_DIR) log.warn('BACKUP_DIR is ignored: the database is a libSQL server, whose backups are its own business');
     return { authToken: config.DATABASE_AUTH_TOKEN, binding: { network: true }, close: async () => undefined };
   }
   const token = randomBytes(32).toString('base64url');
   const socketPath = join(runtimeDir, 'libsql.sock');
   const path = filePathOf(config.DATABASE_URL);
+  const pid = servingPid(path);
+  if (pid !== undefined) throw new Error(`another host (pid ${pid}) serves ${path}`);
   const sqlite: SqliteDb = openSqlite(path, host.SQLITE_SYNCHRONOUS);
+  writeFileSync(servingMarker(path), `${process.pid}\n`);
   spec.beforeStart?.(sqlite);
   const storage = new StorageWatch(path, host.MIN_FREE_DISK_MB * 1024 * 1024);
+  const backups = host.BACKUP_DIR
+    ? new BackupScheduler(path, spec.name, { dir: host.BACKUP_DIR, intervalMs: host.BACKUP_INTERVAL, keep: host.BACKUP_KEEP }, log)
+    : undefined;
+  backups?.start();
   const endpoint = new HranaEndpoint(sqlite, { refusal: () => storage.refusal() });
-  const server: Server = await listenHrana(endpoint, { socketPath }, { token, health: () => storage.status() });
+  const health = () => ({ ...storage.status(), backup: backups?.status() ?? null });
+  const server: Server = await listenHrana(endpoint, { socketPath }, { token, health });
   return {
     authToken: token,
     binding: { unixSocket: socketPath },
     async close() {
+      backups?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       endpoint.close();
       sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       sqlite.close();
+      rmSync(servingMarker(path), { force: true });
     },
   };
 }
@@ -93,7 +112,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   const runtimeDir = mkdtempSync(join(tmpdir(), `ops-webhook-${spec.name}-`));
   let database: ServedDatabase;
   try {
-    database = await serveDatabase(spec, config, host, runtimeDir);
+    database = await serveDatabase(spec, config, host, runtimeDir, log);
   } catch (err) {
     log.error('database setup failed', { error: (err as Error).message });
     rmSync(runtimeDir, { recursive: true, force: true });
@@ -106,8 +125,8 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   delete workerEnv.DATABASE_URL;
   if (database.authToken) workerEnv.DATABASE_AUTH_TOKEN = database.authToken;
   else delete workerEnv.DATABASE_AUTH_TOKEN;
-  const sweepToken = spec.sweeps ? randomBytes(32).toString('base64url') : undefined;
-  if (sweepToken) workerEnv.EMITTER_SWEEP_TOKEN = sweepToken;
+  const sweepToken = spec.sweep ? randomBytes(32).toString('base64url') : undefined;
+  if (sweepToken) workerEnv.SWEEP_TOKEN = sweepToken;
 
   const compatibility = readCompatibility();
   const configPath = join(runtimeDir, 'workerd.capnp');
@@ -121,13 +140,13 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
     text: { DATABASE_URL: config.DATABASE_URL },
     fromEnvironment: Object.keys(workerEnv),
     database: database.binding,
-    outbound: spec.sweeps === true,
+    outbound: spec.outbound === true,
     docsAssets: dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')),
     v8Flags: host.WORKERD_V8_FLAGS,
   });
   writeFileSync(configPath, workerdConfig, { mode: 0o600 });
 
-  const sweeper = sweepToken ? new SweepDriver(sweepToken, host.HOST, host.SWEEP_INTERVAL_MS, log) : undefined;
+  const sweeper = sweepToken ? new SweepDriver(sweepToken, host.HOST, spec.sweep?.everyMs ?? host.SWEEP_INTERVAL_MS, log) : undefined;
   const supervisor = new WorkerdSupervisor({
     name: spec.name,
     configPath,

@@ -4,6 +4,7 @@
  * function's settings are validated beside them with the function's own schema.
  */
 import { z } from 'zod';
+import { parseDuration } from '../functions/shared/config';
 
 /**
  * V8's young generation grows to 16 MB per semi-space under load, which took workerd from 60 MB
@@ -23,6 +24,24 @@ export const HOST_SETTINGS = z.object({
   MIN_FREE_DISK_MB: z.coerce.number().int().min(0).max(1_000_000).default(256),
   /** Pause between outbox sweeps (emitter), when the last one left nothing due. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** Folder for online backups of the database (unset: no backups). */
+  BACKUP_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  /** Time between backups, e.g. `1d`, `6h`. */
+  BACKUP_INTERVAL: z
+    .string()
+    .default('1d')
+    .transform((text, ctx) => {
+      try {
+        const ms = parseDuration(text);
+        if (ms >= 1000) return ms;
+        ctx.addIssue({ code: 'custom', message: 'must be at least 1s' });
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+      return z.NEVER;
+    }),
+  /** Backups kept; older ones are deleted after each new one. */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(14),
   WORKERD_V8_FLAGS: z
     .string()
     .default(DEFAULT_V8_FLAGS)

@@ -1,10 +1,11 @@
 /**
- * Drives the emitter's outbox sweep, since plain workerd has no cron: one POST at a time to
+ * Drives a function's sweep (the emitter's outbox; the receiver's retention), since plain
+ * workerd has no cron: one POST at a time to
  * /__internal/sweep over loopback, again at once while the worker reports more due work,
  * otherwise every SWEEP_INTERVAL_MS. The first sweep runs as soon as workerd listens, so
  * messages left by a previous run go out without waiting.
  */
-import { SWEEP_TOKEN_HEADER } from '../functions/emitter/config';
+import { SWEEP_TOKEN_HEADER } from '../functions/shared/config';
 import type { Logger } from '../functions/shared/logger';
 import { authority } from './settings';
 

@@ -41,6 +41,8 @@ export const outboxMessages = sqliteTable(
     uniqueIndex('outbox_messages_dedup_key_unique').on(t.eventType, t.sessionId, t.domain),
     index('outbox_messages_due_idx').on(t.status, t.nextAttemptAt),
     index('outbox_messages_session_idx').on(t.sessionId, t.domain, t.status, t.seq),
+    // Retention finds old delivered and skipped messages by status and age.
+    index('outbox_messages_status_updated_idx').on(t.status, t.updatedAt),
   ],
 );
 

@@ -154,3 +154,17 @@ export async function metricsSnapshot(db: Db) {
   ]);
   return { counters, ticketCounts };
 }
+
+/**
+ * Retention of raw event data: empties `data` of up to `limit` events received before `before`
+ * whose ticket is closed, and marks them; their timeline entries keep type and times. Returns how many.
+ */
+export async function purgeEventData(db: Db, before: number, now: number, limit: number): Promise<number> {
+  const result = await db.$client.execute({
+    sql: `UPDATE webhook_events SET data = '{}', data_purged_at = ?2 WHERE id IN (
+      SELECT e.id FROM webhook_events e JOIN tickets t ON t.id = e.ticket_id
+      WHERE t.status = 'closed' AND e.received_at < ?1 AND e.data_purged_at IS NULL LIMIT ?3)`,
+    args: [before, now, limit],
+  });
+  return result.rowsAffected;
+}

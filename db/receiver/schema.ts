@@ -45,6 +45,8 @@ export const webhookEvents = sqliteTable(
     /** The event's `data` object, as JSON text. */
     data: text('data').notNull().default(sql`'{}'`),
     ticketId: integer('ticket_id').references(() => tickets.id),
+    /** Set when retention (EVENT_RETENTION_DAYS) emptied `data`; the entry's type and times stay. */
+    dataPurgedAt: integer('data_purged_at'),
   },
   (t) => [
     // The idempotency key: at most one row per (event, session_id, domain).

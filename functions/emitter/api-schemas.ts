@@ -28,6 +28,13 @@ export const BULK_REDELIVER = z.object({
   since: z.iso.datetime({ offset: true }).optional().describe('Only messages accepted at or after this time'),
 });
 
+export const PURGE = z.object({
+  status: z.enum(['dead', 'delivered', 'skipped']).describe('Pending messages are never purged'),
+  before: z.iso.datetime({ offset: true }).describe('Messages accepted before this time'),
+});
+
+export const PURGED = z.object({ status: z.literal('purged'), count: z.number().int() });
+
 export const DELIVERY = z.object({
   id: z.string(),
   seq: z.number().int(),

@@ -7,13 +7,10 @@
 import { z } from 'zod';
 import type { DatabaseBindings, FetchBinding } from '../../db/connection';
 import type { DocsBindings } from '../shared/api-docs';
-import { databaseSettings, flag, integer, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, optionalText, parseDuration, SECRET, type SettingBindings } from '../shared/config';
+import { databaseSettings, days, flag, integer, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, parseDuration, SECRET, SWEEP_TOKEN, type SettingBindings } from '../shared/config';
 
 /** The default retry schedule: three fast tries (1 s, 3 s, 9 s), then a slow durable one (about 45 h in all). */
 export const DEFAULT_RETRY_SCHEDULE = '1s,3s,9s,1m,5m,30m,2h,6h,12h,24h';
-
-/** Header carrying the per-start token with which the host triggers sweeps (POST /__internal/sweep). */
-export const SWEEP_TOKEN_HEADER = 'x-sweep-token';
 
 const RETRY_SCHEDULE = z
   .string()
@@ -46,8 +43,9 @@ export const EMITTER_CONFIG = z.object({
   PROBE_INTERVAL_MS: integer(30_000, 100, 3_600_000),
   /** Bearer token for /v1/*; required when the emitter listens beyond loopback. */
   EMITTER_API_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
-  /** Per-start token the host uses to trigger sweeps (set by the host, not by hand). */
-  EMITTER_SWEEP_TOKEN: optionalText,
+  /** Delivered and skipped messages (and their attempts) older than this are deleted by the sweep; dead ones are kept. */
+  RETENTION_DAYS: days(90),
+  SWEEP_TOKEN,
   /** Largest body Ops accepts (its MAX_BODY_BYTES): an event whose delivered body is larger is refused with 413. */
   MAX_BODY_BYTES,
   METRICS_TOKEN,

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { EVENT_BODY } from '../shared/event-catalog';
 import { buildDocument, errorResponses, json, newRegistry, registerCommonPaths, type OpenApiDocument } from '../shared/openapi';
-import { ACCEPTED, BULK_REDELIVER, DELIVERY_LIST_QUERY, DELIVERY_PAGE, DELIVERY_WITH_ATTEMPTS, EMITTER_HEALTH, REQUEUED_MANY, REQUEUED_ONE } from './api-schemas';
+import { ACCEPTED, BULK_REDELIVER, DELIVERY_LIST_QUERY, DELIVERY_PAGE, DELIVERY_WITH_ATTEMPTS, EMITTER_HEALTH, PURGE, PURGED, REQUEUED_MANY, REQUEUED_ONE } from './api-schemas';
 
 const MESSAGE_ID = z.object({ id: z.string().describe('A message id, `msg_…`') });
 
@@ -47,6 +47,16 @@ function registry() {
     security: auth,
     request: { body: { required: true, content: { 'application/json': { schema: BULK_REDELIVER } } } },
     responses: { 202: json('Requeued.', REQUEUED_MANY), ...errorResponses(400, 401, 415, 422, 503) },
+  });
+  r.registerPath({
+    method: 'post',
+    path: '/v1/deliveries/purge',
+    summary: 'Delete every message of a status accepted before a time, with its attempts',
+    description: 'Dead messages are kept until redelivered or purged here: each is a customer event that never arrived.',
+    tags: ['deliveries'],
+    security: auth,
+    request: { body: { required: true, content: { 'application/json': { schema: PURGE } } } },
+    responses: { 200: json('Deleted.', PURGED), ...errorResponses(400, 401, 415, 422, 503) },
   });
   r.registerPath({
     method: 'get',

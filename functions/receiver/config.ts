@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { DatabaseBindings } from '../../db/connection';
 import type { DocsBindings } from '../shared/api-docs';
-import { databaseSettings, flag, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, optionalSecret, SECRET, type SettingBindings } from '../shared/config';
+import { databaseSettings, optionalDays, flag, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, optionalSecret, SECRET, SWEEP_TOKEN, type SettingBindings } from '../shared/config';
 
 export const RECEIVER_CONFIG = z.object({
   /** Shared secret the emitter sends (`X-Webhook-Secret`) and signs with. */
@@ -19,6 +19,9 @@ export const RECEIVER_CONFIG = z.object({
   /** Largest accepted body (413 past it); the emitter's MAX_BODY_BYTES should be the same. */
   MAX_BODY_BYTES,
   METRICS_TOKEN,
+  /** When set, the raw data of events on tickets closed and older than this is removed (type and times stay). */
+  EVENT_RETENTION_DAYS: optionalDays(),
+  SWEEP_TOKEN,
   LOG_LEVEL,
   ...databaseSettings('file:.data/ops.db'),
 });

@@ -11,6 +11,7 @@ import { requestContext } from '../shared/request-context';
 import { RECEIVER_CONFIG } from './config';
 import { receiverDocument } from './openapi';
 import { health } from './routes/health';
+import { internal } from './routes/internal';
 import { metrics } from './routes/metrics';
 import { ticketsRoute } from './routes/tickets';
 import { webhooks } from './routes/webhooks';
@@ -27,6 +28,7 @@ app.route('/healthz', health);
 app.route('/metrics', metrics);
 app.route('/api/v1/webhooks', webhooks);
 app.route('/api/v1/tickets', ticketsRoute);
+app.route('/__internal', internal);
 app.route('/', apiDocs(receiverDocument));
 
 export default app;

@@ -62,6 +62,12 @@ export const LOG_LEVEL = z.enum(['debug', 'info', 'warn', 'error']).default('inf
  */
 export const MAX_BODY_BYTES = integer(64 * 1024, 1024, 16 * 1024 * 1024);
 
+/** SWEEP_TOKEN: the per-start token with which the host triggers a function's sweep (set by the host, not by hand). */
+export const SWEEP_TOKEN = optionalText;
+
+/** Header carrying SWEEP_TOKEN on POST /__internal/sweep. */
+export const SWEEP_TOKEN_HEADER = 'x-sweep-token';
+
 /** METRICS_TOKEN: when set, GET /metrics requires it as a bearer token (the figures are counts, nothing personal). */
 export const METRICS_TOKEN = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional());
 
@@ -121,6 +127,18 @@ export function configCache<S extends z.ZodType>(schema: S): (env: object) => z.
     }
     return config;
   };
+}
+
+const DAYS = z.coerce.number({ error: 'must be a number of days' }).positive().max(36_500);
+
+/** A number of days (fractions allowed), with a default. */
+export function days(defaultValue: number) {
+  return z.preprocess((v) => (v === undefined || v === '' ? defaultValue : v), DAYS);
+}
+
+/** A number of days (fractions allowed), or unset. */
+export function optionalDays() {
+  return z.preprocess((v) => (v === '' ? undefined : v), DAYS.optional());
 }
 
 /** A duration such as `500ms`, `9s`, `5m`, `2h`, in milliseconds. */

@@ -27,6 +27,16 @@ const STORAGE = z.union([
     free_bytes: z.number(),
     min_free_bytes: z.number(),
     ok: z.boolean(),
+    backup: z
+      .object({
+        last_good_at: z.string().nullable(),
+        last_good_age_s: z.number().nullable(),
+        failures: z.number().int().describe('Failed backups since the host started'),
+        last_error: z.string().nullable(),
+      })
+      .nullable()
+      .optional()
+      .describe('null when BACKUP_DIR is not set'),
   }),
   z.literal('remote').describe('A libSQL server keeps the data; its storage is its own.'),
   z.literal('not_reported'),

@@ -21,7 +21,7 @@ export function emitterEnv(overrides: Partial<Record<keyof EmitterBindings, unkn
     OPS_WEBHOOK_TIMEOUT_MS: '300',
     OPS_WEBHOOK_RETRY_SCHEDULE: '40ms,80ms,120ms',
     PROBE_INTERVAL_MS: '100',
-    EMITTER_SWEEP_TOKEN: 'sweep-token-for-tests',
+    SWEEP_TOKEN: 'sweep-token-for-tests',
     ...overrides,
   } as EmitterBindings;
 }

@@ -33,6 +33,9 @@ export default defineConfig({
         serviceBindings: {
           LIBSQL: (await testDatabase('receiver')) as never,
           EMITTER_LIBSQL: (await testDatabase('emitter')) as never,
+          // Retention deletes what other tests may still read: its tests get databases of their own.
+          RECEIVER_RETENTION_LIBSQL: (await testDatabase('receiver')) as never,
+          EMITTER_RETENTION_LIBSQL: (await testDatabase('emitter')) as never,
           OPS: createFakeOps().handle as never,
         },
       },

@@ -4,14 +4,14 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { getMessageWithAttempts, listMessages, requeueMessages } from '../../../db/emitter/queries';
+import { getMessageWithAttempts, listMessages, purgeMessages, requeueMessages } from '../../../db/emitter/queries';
 import type { DeliveryAttempt, OutboxMessage } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
 import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../shared/json-request';
 import type { EventType } from '../../shared/event-catalog';
 import { isoTime, nextCursor } from '../../shared/page-query';
-import { ATTEMPT, BULK_REDELIVER, DELIVERY, DELIVERY_LIST_QUERY } from '../api-schemas';
+import { ATTEMPT, BULK_REDELIVER, DELIVERY, DELIVERY_LIST_QUERY, PURGE } from '../api-schemas';
 import { deliverIfFirstInLine } from '../services/sweep';
 import type { EmitterApp } from '../types';
 
@@ -66,6 +66,15 @@ deliveries.post('/redeliver', async function redeliverInBulk(c) {
   return c.json({ status: 'requeued', count }, 202);
 });
 
+deliveries.post('/purge', async function purgeDeliveries(c) {
+  assertJsonContentType(c.req.raw);
+  const body = PURGE.safeParse(parseJson(await readBodyText(c.req.raw, c.var.config.MAX_BODY_BYTES)));
+  if (!body.success) throw validationFailed(body.error);
+  const count = await withDatabase(() => purgeMessages(c.var.deps.db, body.data.status, Date.parse(body.data.before)));
+  c.var.logger.warn('purged messages', { status: body.data.status, before: body.data.before, count });
+  return c.json({ status: 'purged' as const, count });
+});
+
 deliveries.get('/:id', async function getDelivery(c) {
   const found = await withDatabase(() => getMessageWithAttempts(c.var.deps.db, c.req.param('id')));
   if (!found) throw apiError(404, 'not_found', `no delivery ${c.req.param('id')}`);
@@ -87,5 +96,6 @@ deliveries.post('/:id/redeliver', async function redeliverOne(c) {
 
 deliveries.all('/', methodNotAllowed(['GET']));
 deliveries.all('/redeliver', methodNotAllowed(['POST']));
+deliveries.all('/purge', methodNotAllowed(['POST']));
 deliveries.all('/:id', methodNotAllowed(['GET']));
 deliveries.all('/:id/redeliver', methodNotAllowed(['POST']));

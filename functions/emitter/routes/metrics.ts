@@ -5,11 +5,12 @@
  * status, the oldest pending message's age and whether Ops answers, read now.
  */
 import { Hono } from 'hono';
-import { openDatabase } from '../../../db/connection';
+import { openDatabase, readStorageHealth } from '../../../db/connection';
 import { metricsSnapshot } from '../../../db/emitter/queries';
 import { DELIVERY_STATUSES } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
 import { methodNotAllowed } from '../../shared/http-errors';
+import { backupFamilies } from '../../shared/metrics/backup';
 import { labelPairs } from '../../shared/metrics/exposition';
 import { requestDurationFamily } from '../../shared/metrics/request-durations';
 import { scrapeHandler, storedCounter, storedHistogram } from '../../shared/metrics/scrape';
@@ -55,6 +56,7 @@ metrics.get(
         samples: [{ name: 'ops_webhook_emitter_ops_reachable', value: snapshot.opsReachable ? 1 : 0 }],
       },
       requestDurationFamily('ops_webhook_emitter_request_duration_seconds'),
+      ...backupFamilies(await readStorageHealth(c.env).catch(() => undefined)),
     ];
   }),
 );

@@ -4,7 +4,7 @@
  * PROBE_INTERVAL_MS so that a recovered Ops gets the backlog at once, not hours later.
  * Driven by the host every second (and by the cron trigger on Cloudflare).
  */
-import { backlogStats, claimMessages, getState, LAST_PROBE_AT, OPS_REACHABLE, setState } from '../../../db/emitter/queries';
+import { backlogStats, claimMessages, getState, LAST_PROBE_AT, OPS_REACHABLE, removeFinishedMessages, setState } from '../../../db/emitter/queries';
 import { deliverMessage, leaseMs, type DeliveryDeps } from './deliver';
 
 export interface SweepSummary {
@@ -12,15 +12,21 @@ export interface SweepSummary {
   retrying: number;
   dead: number;
   probed: boolean;
+  /** Delivered or skipped messages past RETENTION_DAYS deleted by this sweep. */
+  removed: number;
   /** True when the time budget ran out with due messages left. */
   more: boolean;
 }
+
+/** Messages deleted by retention per sweep at most: small batches, so a sweep never holds the database long. */
+const RETENTION_BATCH = 500;
+const DAY_MS = 86_400_000;
 
 /** Runs for at most `budgetMs` (plus the attempts in flight at that moment). */
 export async function sweep(deps: DeliveryDeps, budgetMs = 5000): Promise<SweepSummary> {
   const { db, config } = deps;
   const started = deps.now();
-  const summary: SweepSummary = { delivered: 0, retrying: 0, dead: 0, probed: false, more: false };
+  const summary: SweepSummary = { delivered: 0, retrying: 0, dead: 0, probed: false, removed: 0, more: false };
   const count = (outcome: 'delivered' | 'retry' | 'dead') => {
     if (outcome === 'delivered') summary.delivered += 1;
     else if (outcome === 'retry') summary.retrying += 1;
@@ -52,6 +58,7 @@ export async function sweep(deps: DeliveryDeps, budgetMs = 5000): Promise<SweepS
     const outcomes = await Promise.all(batch.map((m) => deliverMessage(deps, m, 'sweep')));
     outcomes.forEach(count);
   }
+  summary.removed = await removeFinishedMessages(db, deps.now() - config.RETENTION_DAYS * DAY_MS, RETENTION_BATCH);
   return summary;
 }
 

@@ -4,10 +4,11 @@
  * scrape time; request durations are this process's own.
  */
 import { Hono } from 'hono';
-import { openDatabase } from '../../../db/connection';
+import { openDatabase, readStorageHealth } from '../../../db/connection';
 import { metricsSnapshot } from '../../../db/receiver/queries';
 import { withDatabase } from '../../shared/database-errors';
 import { methodNotAllowed } from '../../shared/http-errors';
+import { backupFamilies } from '../../shared/metrics/backup';
 import { labelPairs } from '../../shared/metrics/exposition';
 import { requestDurationFamily } from '../../shared/metrics/request-durations';
 import { scrapeHandler, storedCounter } from '../../shared/metrics/scrape';
@@ -39,6 +40,7 @@ metrics.get(
         ),
       },
       requestDurationFamily('ops_webhook_receiver_request_duration_seconds'),
+      ...backupFamilies(await readStorageHealth(c.env).catch(() => undefined)),
     ];
   }),
 );

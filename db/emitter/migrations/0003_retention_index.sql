@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_messages_status_updated_idx` ON `outbox_messages` (`status`,`updated_at`);

@@ -1,0 +1,1 @@
+ALTER TABLE `webhook_events` ADD `data_purged_at` integer;

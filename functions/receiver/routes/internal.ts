@@ -1,0 +1,16 @@
+/** POST /__internal/sweep: the host drives the receiver's periodic work (retention) through it. */
+import { Hono } from 'hono';
+import { openDatabase } from '../../../db/connection';
+import { withDatabase } from '../../shared/database-errors';
+import { requireSweepToken } from '../../shared/sweep-token';
+import { applyRetention } from '../services/retention';
+import type { ReceiverApp } from '../types';
+
+export const internal = new Hono<ReceiverApp>();
+
+internal.post('/sweep', requireSweepToken, async function runSweep(c) {
+  const summary = await withDatabase(() => applyRetention(openDatabase(c.env), c.var.config, Date.now()));
+  if (summary.purged > 0) c.var.log.sweep = summary;
+  else c.var.log.quiet = true;
+  return c.json(summary);
+});

@@ -1,0 +1,17 @@
+/**
+ * Guard of POST /__internal/sweep, how the host drives a function's periodic work under plain
+ * workerd (which has no cron): the route answers 404, as if absent, unless the caller holds the
+ * host's per-start SWEEP_TOKEN.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { SWEEP_TOKEN_HEADER } from './config';
+import { matchesSecret } from './constant-time';
+import { notFoundHandler } from './http-errors';
+
+export const requireSweepToken: MiddlewareHandler<{ Variables: { config: { SWEEP_TOKEN?: string | undefined } } }> =
+  async function requireSweepToken(c, next) {
+    const expected = c.var.config.SWEEP_TOKEN;
+    const given = c.req.header(SWEEP_TOKEN_HEADER);
+    if (!expected || !given || !(await matchesSecret(given, expected))) return notFoundHandler(c);
+    await next();
+  };
