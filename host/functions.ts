@@ -26,6 +26,8 @@ export interface FunctionSpec {
   outbound?: boolean;
   /** Variables that must be set when HOST is not a loopback address. */
   requiredBeyondLoopback?: string[];
+  /** Where the function's operator pages live (they answer 404 until OPERATOR_USERS is set). */
+  operatorPages: '/desk' | '/console';
   /** Runs on the SQLite file before workerd starts (embedded mode only). */
   beforeStart?: (db: SqliteDb) => void;
 }
@@ -36,6 +38,7 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
     config: RECEIVER_CONFIG,
     defaultPort: 8080,
     migrations: 'db/receiver/migrations',
+    operatorPages: '/desk',
     // Retention only: once a minute is plenty.
     sweep: { everyMs: 60_000 },
   },
@@ -44,6 +47,7 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
     config: EMITTER_CONFIG,
     defaultPort: 8787,
     migrations: 'db/emitter/migrations',
+    operatorPages: '/console',
     wranglerEnv: 'emitter',
     sweep: {},
     outbound: true,

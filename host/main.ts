@@ -9,8 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../functions/shared/config';
 import { createLogger, type Logger } from '../functions/shared/logger';
 import { buildFunctions, bundlePath } from './build';
@@ -107,6 +106,9 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
     return 2;
   }
   const { host, config } = settings;
+  if (!env.OPERATOR_USERS) {
+    log.info(`operator pages (${spec.operatorPages}) are off: set OPERATOR_USERS to entries made by npm run --silent operator-hash -- NAME`);
+  }
 
   await buildFunctions([spec.name]);
   const runtimeDir = mkdtempSync(join(tmpdir(), `ops-webhook-${spec.name}-`));
@@ -141,7 +143,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
     fromEnvironment: Object.keys(workerEnv),
     database: database.binding,
     outbound: spec.outbound === true,
-    docsAssets: dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')),
+    assets: join(ROOT, 'node_modules'),
     v8Flags: host.WORKERD_V8_FLAGS,
   });
   writeFileSync(configPath, workerdConfig, { mode: 0o600 });

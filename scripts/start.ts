@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { FUNCTIONS, settingNames, type FunctionSpec } from '../host/functions';
 import { ROOT } from '../host/project.mjs';
 import { HOST_SETTINGS } from '../host/settings';
+import { operatorEntry } from '../functions/shared/operators/password';
 import { loadDevVars } from './dev-vars';
 
 const vars: Record<string, string | undefined> = { ...loadDevVars(join(ROOT, '.dev.vars')), ...process.env };
@@ -37,7 +38,14 @@ if (!secret) {
   secret = randomBytes(32).toString('base64url');
   say('no WEBHOOK_SECRET set: generated one for this run only; set it in .dev.vars to call the receiver yourself');
 }
+// A one-run operator, so the desk and the console work in a browser right away.
+let oneRunLogin: { name: string; password: string } | undefined;
+if (!vars.OPERATOR_USERS) {
+  oneRunLogin = { name: 'operator', password: randomBytes(12).toString('base64url') };
+  vars.OPERATOR_USERS = await operatorEntry(oneRunLogin.name, oneRunLogin.password);
+}
 const receiverPort = vars.RECEIVER_PORT || String(FUNCTIONS.receiver!.defaultPort);
+const emitterPort = vars.EMITTER_PORT || String(FUNCTIONS.emitter!.defaultPort);
 // The link itself: the emitter delivers to this receiver with the same secret, unless told otherwise.
 const LINKS: Record<string, Record<string, string>> = {
   receiver: { WEBHOOK_SECRET: secret },
@@ -59,6 +67,14 @@ for (const spec of Object.values(FUNCTIONS)) {
     if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(code ?? 0);
   });
 }
+
+const host = vars.HOST || '127.0.0.1';
+console.log(`
+  Ops desk (receiver):       http://${host}:${receiverPort}/desk
+  Delivery console (emitter): http://${host}:${emitterPort}/console
+  API reference:             http://${host}:${receiverPort}/docs and http://${host}:${emitterPort}/docs
+${oneRunLogin ? `  Sign in as "${oneRunLogin.name}" with password "${oneRunLogin.password}" (made for this run only; set OPERATOR_USERS in .dev.vars to keep one)
+` : ''}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

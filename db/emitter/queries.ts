@@ -2,9 +2,8 @@
  * Emitter database queries: accepting into the outbox, claiming due messages under a lease
  * (respecting per-session order), recording attempts, and the operator views.
  */
-import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lt, min, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, sql } from 'drizzle-orm';
 import { allOf, pageOf } from '../keyset-page';
-import { metricCounters } from '../metric-counters';
 import type { Db } from '../connection';
 import {
   deliveryAttempts,
@@ -282,52 +281,3 @@ export async function requeueMessages(
     .where(condition);
   return result.rowsAffected;
 }
-
-/** What /metrics reads, in one round trip: stored counters, messages by status, the oldest pending one, and whether Ops answers. */
-export async function metricsSnapshot(db: Db) {
-  const [counters, byStatus, oldest, state] = await db.batch([
-    db.select().from(metricCounters),
-    db.select({ status: outboxMessages.status, n: count() }).from(outboxMessages).groupBy(outboxMessages.status),
-    db.select({ createdAt: min(outboxMessages.createdAt) }).from(outboxMessages).where(eq(outboxMessages.status, 'pending')),
-    db.select().from(emitterState).where(eq(emitterState.key, OPS_REACHABLE)),
-  ]);
-  return {
-    counters,
-    byStatus,
-    oldestPendingAt: oldest[0]?.createdAt ?? null,
-    /** Unknown until the first attempt: believed reachable. */
-    opsReachable: state[0]?.value !== '0',
-  };
-}
-
-/**
- * Retention: deletes up to `limit` delivered or skipped messages last changed before `before`,
- * with their attempts, in one atomic batch; returns how many. Dead and pending messages are kept.
- */
-export async function removeFinishedMessages(db: Db, before: number, limit: number): Promise<number> {
-  const [, removed] = await db.$client.batch(
-    [
-      { sql: `DELETE FROM delivery_attempts WHERE message_id IN (${FINISHED_BEFORE('id')})`, args: [before, limit] },
-      { sql: `DELETE FROM outbox_messages WHERE seq IN (${FINISHED_BEFORE('seq')})`, args: [before, limit] },
-    ],
-    'write',
-  );
-  return removed!.rowsAffected;
-}
-
-const FINISHED_BEFORE = (column: string) =>
-  `SELECT ${column} FROM outbox_messages WHERE status IN ('delivered', 'skipped') AND updated_at < ?1 ORDER BY seq LIMIT ?2`;
-
-/** Deletes every message of `status` accepted before `before`, with its attempts (an operator's purge); returns how many. */
-export async function purgeMessages(db: Db, status: Exclude<DeliveryStatus, 'pending'>, before: number): Promise<number> {
-  const [, removed] = await db.$client.batch(
-    [
-      { sql: `DELETE FROM delivery_attempts WHERE message_id IN (${STATUS_BEFORE('id')})`, args: [status, before] },
-      { sql: `DELETE FROM outbox_messages WHERE seq IN (${STATUS_BEFORE('seq')})`, args: [status, before] },
-    ],
-    'write',
-  );
-  return removed!.rowsAffected;
-}
-
-const STATUS_BEFORE = (column: string) => `SELECT ${column} FROM outbox_messages WHERE status = ?1 AND created_at < ?2`;

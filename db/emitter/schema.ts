@@ -78,3 +78,6 @@ export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 
 /** Exact counters for /metrics (db/metric-counters.ts), in this database too. */
 export { metricCounters } from '../metric-counters';
+
+/** Operator sessions and failed sign-ins (db/operator-auth.ts), in this database too. */
+export { loginFailures, operatorSessions } from '../operator-auth';

@@ -3,10 +3,9 @@
  * that inserts the event unless its key exists, opens or links a ticket, and reads back the row
  * that won, so concurrent identical deliveries all see the same event and ticket.
  */
-import { asc, count, desc, eq, lt } from 'drizzle-orm';
+import { asc, desc, eq, lt } from 'drizzle-orm';
 import { allOf, pageOf } from '../keyset-page';
 import type { Db } from '../connection';
-import { metricCounters } from '../metric-counters';
 import { tickets, webhookEvents, type Ticket, type WebhookEvent } from './schema';
 
 export interface NewEvent {
@@ -76,9 +75,13 @@ const EVENT_COLUMNS = 'event_type, session_id, domain, webhook_id, intake_id, oc
 
 const INSERT_EVENT = `INSERT INTO webhook_events (${EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL) ON CONFLICT DO NOTHING`;
 
-/** A timeline event joins the newest open ticket of its session and domain, if there is one. */
+/**
+ * A timeline event joins the newest ticket of its session and domain, if there is one, open or
+ * closed: a milestone after a ticket was closed lands on that ticket's timeline (it does not
+ * reopen it), never nowhere.
+ */
 const INSERT_LINKED_EVENT = `INSERT INTO webhook_events (${EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-  (SELECT id FROM tickets WHERE session_id = ?2 AND domain = ?3 AND status = 'open' ORDER BY id DESC LIMIT 1))
+  (SELECT id FROM tickets WHERE session_id = ?2 AND domain = ?3 ORDER BY id DESC LIMIT 1))
   ON CONFLICT DO NOTHING`;
 
 const OPEN_TICKET = `INSERT INTO tickets (subject, priority, status, domain, session_id, opened_by_event_id, created_at, updated_at)
@@ -144,15 +147,6 @@ export async function getTicketWithEvents(
   ]);
   const ticket = ticketRows[0];
   return ticket ? { ticket, events } : null;
-}
-
-/** What /metrics reads, in one round trip: every stored counter, and tickets by status and priority. */
-export async function metricsSnapshot(db: Db) {
-  const [counters, ticketCounts] = await db.batch([
-    db.select().from(metricCounters),
-    db.select({ status: tickets.status, priority: tickets.priority, n: count() }).from(tickets).groupBy(tickets.status, tickets.priority),
-  ]);
-  return { counters, ticketCounts };
 }
 
 /**

@@ -20,6 +20,8 @@ export const tickets = sqliteTable(
     openedByEventId: integer('opened_by_event_id').notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** The operator who acknowledged (took) the ticket. */
+    assignedTo: text('assigned_to'),
   },
   (t) => [
     uniqueIndex('tickets_opened_by_event_id_unique').on(t.openedByEventId),
@@ -58,8 +60,28 @@ export const webhookEvents = sqliteTable(
   ],
 );
 
+/** What operators did on a ticket, for its timeline. */
+export const ticketActions = sqliteTable(
+  'ticket_actions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    action: text('action', { enum: ['acknowledge', 'note', 'close', 'reopen'] }).notNull(),
+    operator: text('operator').notNull(),
+    note: text('note'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('ticket_actions_ticket_idx').on(t.ticketId, t.id)],
+);
+
 export type Ticket = typeof tickets.$inferSelect;
+export type TicketAction = typeof ticketActions.$inferSelect;
 export type WebhookEvent = typeof webhookEvents.$inferSelect;
 
 /** Exact counters for /metrics (db/metric-counters.ts), in this database too. */
 export { metricCounters } from '../metric-counters';
+
+/** Operator sessions and failed sign-ins (db/operator-auth.ts), in this database too. */
+export { loginFailures, operatorSessions } from '../operator-auth';

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import type { DatabaseBindings, FetchBinding } from '../../db/connection';
-import type { DocsBindings } from '../shared/api-docs';
-import { databaseSettings, days, flag, integer, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, parseDuration, SECRET, SWEEP_TOKEN, type SettingBindings } from '../shared/config';
+import type { AssetBindings } from '../shared/assets';
+import { databaseSettings, days, flag, integer, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, OPERATOR_SESSION_IDLE, OPERATOR_USERS, parseDuration, SECRET, SWEEP_TOKEN, type SettingBindings } from '../shared/config';
 
 /** The default retry schedule: three fast tries (1 s, 3 s, 9 s), then a slow durable one (about 45 h in all). */
 export const DEFAULT_RETRY_SCHEDULE = '1s,3s,9s,1m,5m,30m,2h,6h,12h,24h';
@@ -49,6 +49,8 @@ export const EMITTER_CONFIG = z.object({
   /** Largest body Ops accepts (its MAX_BODY_BYTES): an event whose delivered body is larger is refused with 413. */
   MAX_BODY_BYTES,
   METRICS_TOKEN,
+  OPERATOR_USERS,
+  OPERATOR_SESSION_IDLE,
   LOG_LEVEL,
   ...databaseSettings('file:.data/emitter.db'),
 });
@@ -58,7 +60,7 @@ export type EmitterConfig = z.infer<typeof EMITTER_CONFIG>;
 /** What workerd (or Miniflare) hands the emitter: its settings as text, the database binding, and in tests a fake Ops. */
 export type EmitterBindings = SettingBindings<typeof EMITTER_CONFIG> &
   DatabaseBindings &
-  DocsBindings & {
+  AssetBindings & {
     /** Outbound HTTP for deliveries; defaults to the global fetch (tests bind a fake Ops here). */
     OPS?: FetchBinding;
   };

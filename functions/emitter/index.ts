@@ -13,6 +13,7 @@ import { requestContext } from '../shared/request-context';
 import { EMITTER_CONFIG, type EmitterBindings } from './config';
 import { emitterDocument } from './openapi';
 import { requireApiToken } from './middleware/api-token';
+import { consoleArea } from './routes/console';
 import { deliveries } from './routes/deliveries';
 import { events } from './routes/events';
 import { health } from './routes/health';
@@ -30,11 +31,14 @@ app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
 app.notFound(notFoundHandler);
 app.use('/v1/*', requireApiToken, withDeliveryDeps);
 app.use('/__internal/*', withDeliveryDeps);
+app.use('/console/*', withDeliveryDeps);
+app.use('/console', withDeliveryDeps);
 
 app.route('/healthz', health);
 app.route('/metrics', metrics);
 app.route('/v1/events', events);
 app.route('/v1/deliveries', deliveries);
+app.route('/console', consoleArea);
 app.route('/__internal', internal);
 app.route('/', apiDocs(emitterDocument));
 

@@ -8,5 +8,7 @@ export interface EmitterApp {
   Variables: RequestVariables<EmitterConfig> & {
     /** Database, clock, outbound fetch and logger of this request, for the delivery services. */
     deps: DeliveryDeps;
+    /** The signed-in operator, on the console's pages. */
+    operator: string;
   };
 }

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import type { DatabaseBindings } from '../../db/connection';
-import type { DocsBindings } from '../shared/api-docs';
-import { databaseSettings, optionalDays, flag, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, optionalSecret, SECRET, SWEEP_TOKEN, type SettingBindings } from '../shared/config';
+import type { AssetBindings } from '../shared/assets';
+import { databaseSettings, optionalDays, flag, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, OPERATOR_SESSION_IDLE, OPERATOR_USERS, optionalSecret, SECRET, SWEEP_TOKEN, type SettingBindings } from '../shared/config';
 
 export const RECEIVER_CONFIG = z.object({
   /** Shared secret the emitter sends (`X-Webhook-Secret`) and signs with. */
@@ -19,6 +19,8 @@ export const RECEIVER_CONFIG = z.object({
   /** Largest accepted body (413 past it); the emitter's MAX_BODY_BYTES should be the same. */
   MAX_BODY_BYTES,
   METRICS_TOKEN,
+  OPERATOR_USERS,
+  OPERATOR_SESSION_IDLE,
   /** When set, the raw data of events on tickets closed and older than this is removed (type and times stay). */
   EVENT_RETENTION_DAYS: optionalDays(),
   SWEEP_TOKEN,
@@ -29,4 +31,4 @@ export const RECEIVER_CONFIG = z.object({
 export type ReceiverConfig = z.infer<typeof RECEIVER_CONFIG>;
 
 /** What workerd (or Miniflare) hands the receiver: its settings as text, the database binding, and Swagger UI's files. */
-export type ReceiverBindings = SettingBindings<typeof RECEIVER_CONFIG> & DatabaseBindings & DocsBindings;
+export type ReceiverBindings = SettingBindings<typeof RECEIVER_CONFIG> & DatabaseBindings & AssetBindings;

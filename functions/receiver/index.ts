@@ -10,6 +10,7 @@ import { measureRequests } from '../shared/metrics/request-durations';
 import { requestContext } from '../shared/request-context';
 import { RECEIVER_CONFIG } from './config';
 import { receiverDocument } from './openapi';
+import { desk } from './routes/desk';
 import { health } from './routes/health';
 import { internal } from './routes/internal';
 import { metrics } from './routes/metrics';
@@ -28,6 +29,7 @@ app.route('/healthz', health);
 app.route('/metrics', metrics);
 app.route('/api/v1/webhooks', webhooks);
 app.route('/api/v1/tickets', ticketsRoute);
+app.route('/desk', desk);
 app.route('/__internal', internal);
 app.route('/', apiDocs(receiverDocument));
 

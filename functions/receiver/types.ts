@@ -7,5 +7,7 @@ export interface ReceiverApp {
   Variables: RequestVariables<ReceiverConfig> & {
     /** The raw request body, read once by the authentication middleware (empty for a route without one). */
     rawBody: string;
+    /** The signed-in operator, on the desk's pages. */
+    operator: string;
   };
 }

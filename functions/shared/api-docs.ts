@@ -1,25 +1,13 @@
 /**
  * GET /openapi.json (the function's generated document) and GET /docs (Swagger UI for people).
- * Swagger UI's files come from the `swagger-ui-dist` npm package through the DOCS_ASSETS binding
- * (a read-only directory the host gives workerd), never from a CDN; the page has no inline script,
+ * Swagger UI's files come from the `swagger-ui-dist` npm package through the ASSETS binding
+ * (shared/assets.ts), never from a CDN; the page has no inline script,
  * so a strict Content-Security-Policy holds.
  */
 import { Hono } from 'hono';
-import type { FetchBinding } from '../../db/connection';
-import { errorResponse, methodNotAllowed } from './http-errors';
+import { serveAsset, type AssetBindings } from './assets';
+import { methodNotAllowed } from './http-errors';
 import type { OpenApiDocument } from './openapi';
-
-/** The binding through which Swagger UI's files are read. */
-export interface DocsBindings {
-  DOCS_ASSETS?: FetchBinding;
-}
-
-/** The files of swagger-ui-dist the page uses, and their types. */
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-};
 
 /** Swagger UI's inline styles need 'unsafe-inline' for styles; scripts stay 'self' only. */
 const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -53,7 +41,7 @@ const SECURITY_HEADERS = { 'content-security-policy': DOCS_CSP, 'x-content-type-
 
 /** The routes, for a function whose document `document()` builds. */
 export function apiDocs(document: () => OpenApiDocument) {
-  const docs = new Hono<{ Bindings: DocsBindings }>();
+  const docs = new Hono<{ Bindings: AssetBindings }>();
   let text: string | undefined;
 
   docs.get('/openapi.json', function openApiDocument(c) {
@@ -66,14 +54,8 @@ export function apiDocs(document: () => OpenApiDocument) {
   docs.get('/docs/init.js', function docsInit(c) {
     return c.body(INIT_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300', ...SECURITY_HEADERS });
   });
-  docs.get('/docs/:asset', async function docsAsset(c) {
-    const asset = c.req.param('asset');
-    const type = ASSETS[asset];
-    if (!type) return errorResponse(404, 'not_found', `no asset ${asset}`);
-    if (!c.env.DOCS_ASSETS) return errorResponse(404, 'not_found', 'the reference page is not available here (no DOCS_ASSETS binding)');
-    const res = await c.env.DOCS_ASSETS.fetch(new Request(`http://docs-assets/${asset}`));
-    if (!res.ok) return errorResponse(404, 'not_found', `no asset ${asset}`);
-    return new Response(res.body, { headers: { 'content-type': type, 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' } });
+  docs.get('/docs/:asset', function docsAsset(c) {
+    return serveAsset(c.env, c.req.param('asset'));
   });
   docs.all('/openapi.json', methodNotAllowed(['GET']));
   docs.all('/docs', methodNotAllowed(['GET']));

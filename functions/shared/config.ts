@@ -4,6 +4,7 @@
  * echoes its value, so a secret cannot leak through a start-up error.
  */
 import { z } from 'zod';
+import { parseOperatorUsers } from './operators/password';
 
 /** Minimum length of a shared secret, in characters. */
 export const MIN_SECRET_LENGTH = 32;
@@ -61,6 +62,39 @@ export const LOG_LEVEL = z.enum(['debug', 'info', 'warn', 'error']).default('inf
  * promises (202) what Ops would refuse. Both default to 64 KiB; keep them equal.
  */
 export const MAX_BODY_BYTES = integer(64 * 1024, 1024, 16 * 1024 * 1024);
+
+/**
+ * OPERATOR_USERS: the people who may sign in to the desk or the console, as comma-separated
+ * entries made by `npm run operator-hash` (unset: those pages answer 404).
+ */
+export const OPERATOR_USERS = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return [];
+      try {
+        return parseOperatorUsers(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+);
+
+/** OPERATOR_SESSION_IDLE: an operator's session ends after this long without a request. */
+export const OPERATOR_SESSION_IDLE = z
+  .string()
+  .default('12h')
+  .transform((text, ctx) => {
+    try {
+      return parseDuration(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
 
 /** SWEEP_TOKEN: the per-start token with which the host triggers a function's sweep (set by the host, not by hand). */
 export const SWEEP_TOKEN = optionalText;

@@ -23,8 +23,8 @@ export interface WorkerdConfigInput {
   database: { unixSocket: string } | { network: true };
   /** Give the worker outbound network access (loopback and private ranges included). */
   outbound: boolean;
-  /** A read-only folder the worker reads Swagger UI's files from (the DOCS_ASSETS binding). */
-  docsAssets?: string;
+  /** A read-only folder (node_modules) the worker reads page assets from (the ASSETS binding). */
+  assets?: string;
   /** V8 flags for workerd (used to bound the young generation; see host/settings.ts). */
   v8Flags?: string[];
 }
@@ -40,13 +40,13 @@ export function renderWorkerdConfig(input: WorkerdConfigInput): string {
       ? `(name = "libsql", external = (address = ${q(`unix:${input.database.unixSocket}`)}, http = ()))`
       : `(name = "libsql", ${network})`,
     input.outbound ? `(name = "internet", ${network})` : `(name = "internet", ${'network = (allow = [])'})`,
-    ...(input.docsAssets ? [`(name = "docs-assets", disk = (path = ${q(input.docsAssets)}, writable = false))`] : []),
+    ...(input.assets ? [`(name = "assets", disk = (path = ${q(input.assets)}, writable = false))`] : []),
   ];
   const bindings = [
     `(name = "LIBSQL", service = "libsql")`,
     ...Object.entries(input.text).map(([name, value]) => `(name = ${q(name)}, text = ${q(value)})`),
     ...input.fromEnvironment.map((name) => `(name = ${q(name)}, fromEnvironment = ${q(name)})`),
-    ...(input.docsAssets ? [`(name = "DOCS_ASSETS", service = "docs-assets")`] : []),
+    ...(input.assets ? [`(name = "ASSETS", service = "assets")`] : []),
   ];
   const host = input.host.includes(':') ? `[${input.host}]` : input.host;
   return `using Workerd = import "/workerd/workerd.capnp";

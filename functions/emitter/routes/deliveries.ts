@@ -4,7 +4,8 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { getMessageWithAttempts, listMessages, purgeMessages, requeueMessages } from '../../../db/emitter/queries';
+import { getMessageWithAttempts, listMessages, requeueMessages } from '../../../db/emitter/queries';
+import { purgeMessages } from '../../../db/emitter/retention';
 import type { DeliveryAttempt, OutboxMessage } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';

@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import { openDatabase, readStorageHealth } from '../../../db/connection';
-import { metricsSnapshot } from '../../../db/emitter/queries';
+import { metricsSnapshot } from '../../../db/emitter/views';
 import { DELIVERY_STATUSES } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
 import { methodNotAllowed } from '../../shared/http-errors';

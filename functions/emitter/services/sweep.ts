@@ -4,7 +4,8 @@
  * PROBE_INTERVAL_MS so that a recovered Ops gets the backlog at once, not hours later.
  * Driven by the host every second (and by the cron trigger on Cloudflare).
  */
-import { backlogStats, claimMessages, getState, LAST_PROBE_AT, OPS_REACHABLE, removeFinishedMessages, setState } from '../../../db/emitter/queries';
+import { backlogStats, claimMessages, getState, LAST_PROBE_AT, OPS_REACHABLE, setState } from '../../../db/emitter/queries';
+import { removeFinishedMessages } from '../../../db/emitter/retention';
 import { deliverMessage, leaseMs, type DeliveryDeps } from './deliver';
 
 export interface SweepSummary {

@@ -6,6 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { apiError } from '../../shared/http-errors';
+import { peerAddress } from '../../shared/peer-address';
 import { assertJsonContentType, readBodyText } from '../../shared/json-request';
 import { authenticateHeaders, authenticateSignature, type AuthFailure } from '../services/authenticate';
 import type { ReceiverApp } from '../types';
@@ -48,17 +49,4 @@ function unauthorized(request: Request, log: Record<string, unknown>, reason: Au
   const message =
     reason === 'stale_timestamp' ? 'webhook-timestamp is outside the accepted window of 5 minutes' : 'authentication failed';
   return apiError(401, 'unauthorized', message, { headers: { 'www-authenticate': 'X-Webhook-Secret' } });
-}
-
-/**
- * The caller's address: workerd puts the connection's peer in `request.cf.clientIp`
- * ("ip" or "ip:port"); proxy headers are logged apart, as `forwarded_for`, since anyone can send them.
- */
-function peerAddress(request: Request): string | undefined {
-  const cf = (request as { cf?: { clientIp?: unknown } }).cf;
-  const address = typeof cf?.clientIp === 'string' ? cf.clientIp : undefined;
-  if (address === undefined) return undefined;
-  if (address.startsWith('[')) return address.slice(1, address.indexOf(']'));
-  // One colon: IPv4 with a port. More: a bare IPv6 address.
-  return address.split(':').length === 2 ? address.split(':')[0] : address;
 }

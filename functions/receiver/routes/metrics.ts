@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { openDatabase, readStorageHealth } from '../../../db/connection';
-import { metricsSnapshot } from '../../../db/receiver/queries';
+import { metricsSnapshot } from '../../../db/receiver/views';
 import { withDatabase } from '../../shared/database-errors';
 import { methodNotAllowed } from '../../shared/http-errors';
 import { backupFamilies } from '../../shared/metrics/backup';

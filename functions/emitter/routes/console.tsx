@@ -1,0 +1,284 @@
+/**
+ * The delivery console (GET /console): the outbox, for people on VM112. The backlog at a glance,
+ * deliveries with filters, each message's frozen body and every attempt, and the actions:
+ * redeliver one, or every dead message since a time. Served by this worker, one or two database
+ * round trips per page.
+ */
+import { z } from 'zod';
+import { getMessageWithAttempts, requeueMessages } from '../../../db/emitter/queries';
+import { DELIVERY_STATUSES, type DeliveryAttempt } from '../../../db/emitter/schema';
+import { consolePage, type ConsoleMessageRow } from '../../../db/emitter/views';
+import { withDatabase } from '../../shared/database-errors';
+import { operatorArea } from '../../shared/operators/area';
+import { BarChart } from '../../shared/ui/chart';
+import { age, queryString, when } from '../../shared/ui/format';
+import { Layout, renderPage } from '../../shared/ui/layout';
+import { deliverIfFirstInLine } from '../services/sweep';
+import type { EmitterApp } from '../types';
+
+const BASE = '/console';
+const PRODUCT = 'Delivery console';
+const PAGE_SIZE = 50;
+
+const LIST_QUERY = z.object({
+  status: z.enum(DELIVERY_STATUSES).optional().catch(undefined),
+  q: z.string().trim().max(253).optional().catch(undefined),
+  cursor: z.coerce.number().int().positive().optional().catch(undefined),
+  done: z.string().max(100).optional().catch(undefined),
+});
+
+/** `datetime-local` gives no zone; the console says UTC and reads it as UTC. */
+const BULK = z.object({ since: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/).optional().or(z.literal('')) });
+
+export const consoleArea = operatorArea<EmitterApp>({ base: BASE, product: PRODUCT, cookie: 'ops_console_session' });
+
+function Badge({ value }: { value: string }) {
+  return <span class={`badge ${value}`}>{value}</span>;
+}
+
+function Notice({ done }: { done?: string }) {
+  if (!done) return null;
+  const text = done === 'requeued' ? 'Requeued: the message goes out again now.' : /^\d+$/.test(done) ? `Requeued ${done} dead message(s).` : null;
+  return text ? (
+    <p class="notice" role="status">
+      {text}
+    </p>
+  ) : null;
+}
+
+consoleArea.get('/', async function consoleHome(c) {
+  const query = LIST_QUERY.parse(c.req.query());
+  const now = Date.now();
+  const page = await withDatabase(() => consolePage(c.var.deps.db, { status: query.status, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, now));
+  const { backlog } = page;
+  const last = page.messages.at(-1);
+  const keep = { status: query.status, q: query.q };
+  return renderPage(
+    c,
+    <Layout base={BASE} product={PRODUCT} title="Deliveries" operator={c.var.operator}>
+      <h1>Deliveries to Ops</h1>
+      <Notice done={query.done} />
+      <ul class="counts" aria-label="Backlog">
+        <li>
+          Pending<strong>{String(backlog.pending)}</strong>
+        </li>
+        <li>
+          Due now<strong>{String(backlog.due)}</strong>
+        </li>
+        <li>
+          Dead<strong id="dead-count">{String(backlog.dead)}</strong>
+        </li>
+        <li>
+          Skipped<strong>{String(backlog.skipped)}</strong>
+        </li>
+        <li>
+          Oldest pending<strong>{backlog.oldestPendingAt === null ? '\u2014' : age(now - backlog.oldestPendingAt)}</strong>
+        </li>
+        <li>
+          Ops<strong>{page.opsReachable ? 'reachable' : 'unreachable'}</strong>
+        </li>
+        <li>
+          Last delivery<strong>{backlog.lastDeliveredAt === null ? '\u2014' : `${age(now - backlog.lastDeliveredAt)} ago`}</strong>
+        </li>
+      </ul>
+      <form class="filters" method="get" action={BASE} role="search">
+        <label>
+          Status
+          <select name="status">
+            <option value="">All</option>
+            {DELIVERY_STATUSES.map((s) => (
+              <option value={s} selected={query.status === s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Domain or session
+          <input name="q" type="search" value={query.q ?? ''} />
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      <div class="table-wrap">
+        <table>
+          <caption class="visually-hidden">Messages, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Event</th>
+              <th scope="col">Domain</th>
+              <th scope="col">Status</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Accepted</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.messages.length === 0 ? (
+              <tr>
+                <td colspan={5} class="muted">
+                  No messages match.
+                </td>
+              </tr>
+            ) : (
+              page.messages.map((m: ConsoleMessageRow) => (
+                <tr>
+                  <td>
+                    <a href={`${BASE}/messages/${m.id}`}>{m.event_type}</a>
+                  </td>
+                  <td class="subject">{m.domain}</td>
+                  <td>
+                    <Badge value={m.status} />
+                    {m.last_status !== null && m.status !== 'delivered' ? <span class="muted"> HTTP {String(m.last_status)}</span> : null}
+                  </td>
+                  <td>{String(m.attempts)}</td>
+                  <td>{when(m.created_at)}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <nav class="pager" aria-label="Pages">
+        {query.cursor ? <a href={`${BASE}${queryString(keep)}`}>Newest</a> : null}
+        {page.hasMore && last ? <a href={`${BASE}${queryString({ ...keep, cursor: last.seq })}`}>Older messages</a> : null}
+      </nav>
+      <h2>Redeliver dead messages</h2>
+      <form class="filters" method="post" action={`${BASE}/redeliver-dead`}>
+        <label>
+          Accepted since (UTC, empty: all)
+          <input name="since" type="datetime-local" />
+        </label>
+        <button type="submit">Redeliver dead messages</button>
+      </form>
+      <BarChart id="delivered" title="Deliveries per hour, last 24 hours (UTC)" unit="deliveries" bars={page.deliveredPerHour.map((h) => ({ label: h.hour, value: h.value }))} />
+      <BarChart id="latency" title="Average attempt latency per hour, last 24 hours (ms)" unit="ms" bars={page.latencyPerHour.map((h) => ({ label: h.hour, value: h.value }))} />
+    </Layout>,
+  );
+});
+
+function AttemptsTable({ attempts }: { attempts: DeliveryAttempt[] }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="visually-hidden">Attempts, oldest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Time</th>
+            <th scope="col">Took</th>
+            <th scope="col">Answer</th>
+            <th scope="col">Outcome</th>
+          </tr>
+        </thead>
+        <tbody>
+          {attempts.length === 0 ? (
+            <tr>
+              <td colspan={5} class="muted">
+                No attempt yet.
+              </td>
+            </tr>
+          ) : (
+            attempts.map((a) => (
+              <tr>
+                <td>{String(a.attemptNo)}</td>
+                <td>
+                  {when(a.startedAt)} <span class="muted">({a.trigger})</span>
+                </td>
+                <td>{`${a.durationMs} ms`}</td>
+                <td class="subject">
+                  {a.statusCode !== null ? `HTTP ${a.statusCode}` : (a.error ?? '\u2014')}
+                  {a.responseBody ? <pre>{a.responseBody.slice(0, 300)}</pre> : null}
+                </td>
+                <td>
+                  <Badge value={a.outcome === 'retry' ? 'pending' : a.outcome} />
+                </td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+consoleArea.get('/messages/:id', async function messagePage(c) {
+  const found = await withDatabase(() => getMessageWithAttempts(c.var.deps.db, c.req.param('id')));
+  if (!found) {
+    return renderPage(
+      c,
+      <Layout base={BASE} product={PRODUCT} title="No such message" operator={c.var.operator}>
+        <h1>No such message</h1>
+        <p>
+          <a href={BASE}>Back to the deliveries</a>
+        </p>
+      </Layout>,
+      404,
+    );
+  }
+  const { message, attempts } = found;
+  let body = message.payload;
+  try {
+    body = JSON.stringify(JSON.parse(message.payload), null, 2);
+  } catch {
+    // Shown as stored.
+  }
+  return renderPage(
+    c,
+    <Layout base={BASE} product={PRODUCT} title={message.id} operator={c.var.operator}>
+      <p>
+        <a href={BASE}>All deliveries</a>
+      </p>
+      <h1>
+        {message.eventType} · {message.domain}
+      </h1>
+      <Notice done={c.req.query('done')} />
+      <dl class="facts">
+        <dt>Message</dt>
+        <dd>{message.id}</dd>
+        <dt>Status</dt>
+        <dd>
+          <Badge value={message.status} />
+        </dd>
+        <dt>Session</dt>
+        <dd>{message.sessionId}</dd>
+        <dt>Accepted</dt>
+        <dd>{when(message.createdAt)}</dd>
+        <dt>Delivered</dt>
+        <dd>{when(message.deliveredAt)}</dd>
+        <dt>Next attempt</dt>
+        <dd>{message.status === 'pending' ? when(message.nextAttemptAt) : '\u2014'}</dd>
+        <dt>Last error</dt>
+        <dd>{message.lastError ?? '\u2014'}</dd>
+      </dl>
+      <div class="actions">
+        <form method="post" action={`${BASE}/messages/${message.id}/redeliver`}>
+          <button type="submit">Redeliver</button>
+        </form>
+      </div>
+      <h2>Body as sent</h2>
+      <pre>{body}</pre>
+      <h2>Attempts</h2>
+      <AttemptsTable attempts={attempts} />
+    </Layout>,
+  );
+});
+
+consoleArea.post('/messages/:id/redeliver', async function redeliverFromConsole(c) {
+  const id = c.req.param('id');
+  const { deps } = c.var;
+  const count = await withDatabase(() => requeueMessages(deps.db, { id }, deps.now()));
+  if (count === 0) return c.text('No such message.', 404);
+  c.var.logger.info('console redeliver', { message_id: id, operator: c.var.operator });
+  c.executionCtx.waitUntil(
+    deliverIfFirstInLine(deps, id).catch((err: Error) => c.var.logger.warn('manual redelivery failed; the sweep will retry', { message_id: id, error: err.message })),
+  );
+  return c.redirect(`${BASE}/messages/${id}?done=requeued`, 303);
+});
+
+consoleArea.post('/redeliver-dead', async function redeliverDead(c) {
+  const form = BULK.safeParse(await c.req.parseBody());
+  if (!form.success) return c.text('Bad request: "since" must be a date and time.', 400);
+  const since = form.data.since ? Date.parse(`${form.data.since}Z`) : undefined;
+  const count = await withDatabase(() => requeueMessages(c.var.deps.db, { statuses: ['dead'], since }, c.var.deps.now()));
+  c.var.logger.info('console bulk redeliver', { count, since: form.data.since || undefined, operator: c.var.operator });
+  return c.redirect(`${BASE}?done=${count}`, 303);
+});

@@ -1,0 +1,299 @@
+/**
+ * The Ops desk (GET /desk): the tickets the link opens, for people. A list that refreshes itself
+ * (htmx polls its fragment every 5 s; without JavaScript it is a plain page), a ticket page with
+ * the timeline of events and operators' actions, and the actions: acknowledge, note, close,
+ * reopen. Every page is served by this worker and renders from one or two database round trips.
+ */
+import { z } from 'zod';
+import { openDatabase } from '../../../db/connection';
+import type { TicketAction, WebhookEvent } from '../../../db/receiver/schema';
+import { applyTicketAction, deskPage, ticketTimeline, type DeskTicketRow } from '../../../db/receiver/views';
+import { withDatabase } from '../../shared/database-errors';
+import { operatorArea } from '../../shared/operators/area';
+import { BarChart } from '../../shared/ui/chart';
+import { queryString, when } from '../../shared/ui/format';
+import { Layout, renderPage } from '../../shared/ui/layout';
+import type { ReceiverApp } from '../types';
+
+const BASE = '/desk';
+const PRODUCT = 'Ops desk';
+const PAGE_SIZE = 50;
+
+const LIST_QUERY = z.object({
+  status: z.enum(['open', 'closed']).optional().catch(undefined),
+  priority: z.enum(['normal', 'high']).optional().catch(undefined),
+  q: z.string().trim().max(253).optional().catch(undefined),
+  cursor: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+const ACTION = z.object({
+  action: z.enum(['acknowledge', 'note', 'close', 'reopen']),
+  note: z.string().trim().max(2000).optional(),
+});
+
+type ListQuery = z.infer<typeof LIST_QUERY>;
+type Page = Awaited<ReturnType<typeof deskPage>>;
+
+export const desk = operatorArea<ReceiverApp>({ base: BASE, product: PRODUCT, cookie: 'ops_desk_session' });
+
+function Badge({ value }: { value: string }) {
+  return <span class={`badge ${value}`}>{value}</span>;
+}
+
+/** The counts and the table: the part that refreshes itself. */
+function TicketsFragment({ page, query }: { page: Page; query: ListQuery }) {
+  const refresh = `${BASE}/fragment${queryString({ status: query.status, priority: query.priority, q: query.q, cursor: query.cursor })}`;
+  const last = page.tickets.at(-1);
+  return (
+    <section id="tickets" hx-get={refresh} hx-trigger="every 5s" hx-swap="outerHTML" aria-live="polite">
+      <ul class="counts">
+        <li>
+          Open tickets<strong id="open-count">{String(page.open)}</strong>
+        </li>
+        <li>
+          Open, high priority<strong id="open-high-count">{String(page.openHigh)}</strong>
+        </li>
+      </ul>
+      <div class="table-wrap">
+        <table>
+          <caption class="visually-hidden">Tickets, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Priority</th>
+              <th scope="col">Status</th>
+              <th scope="col">Opened</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.tickets.length === 0 ? (
+              <tr>
+                <td colspan={5} class="muted">
+                  No tickets match.
+                </td>
+              </tr>
+            ) : (
+              page.tickets.map((t: DeskTicketRow) => (
+                <tr>
+                  <td>{String(t.id)}</td>
+                  <td class="subject">
+                    <a href={`${BASE}/tickets/${t.id}`}>{t.subject}</a>
+                    {t.assigned_to ? <div class="muted">taken by {t.assigned_to}</div> : null}
+                  </td>
+                  <td>
+                    <Badge value={t.priority} />
+                  </td>
+                  <td>
+                    <Badge value={t.status} />
+                  </td>
+                  <td>{when(t.created_at)}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <nav class="pager" aria-label="Pages">
+        {query.cursor ? <a href={`${BASE}${queryString({ status: query.status, priority: query.priority, q: query.q })}`}>Newest</a> : null}
+        {page.hasMore && last ? (
+          <a href={`${BASE}${queryString({ status: query.status, priority: query.priority, q: query.q, cursor: last.id })}`}>Older tickets</a>
+        ) : null}
+      </nav>
+    </section>
+  );
+}
+
+async function loadList(c: { env: ReceiverApp['Bindings']; req: { query(): Record<string, string> } }) {
+  const query = LIST_QUERY.parse(c.req.query());
+  const page = await withDatabase(() =>
+    deskPage(openDatabase(c.env), { status: query.status, priority: query.priority, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, Date.now()),
+  );
+  return { query, page };
+}
+
+desk.get('/', async function deskList(c) {
+  const { query, page } = await loadList(c);
+  return renderPage(
+    c,
+    <Layout base={BASE} product={PRODUCT} title="Tickets" operator={c.var.operator}>
+      <h1>Tickets</h1>
+      <form class="filters" method="get" action={BASE} role="search">
+        <label>
+          Status
+          <select name="status">
+            <option value="">All</option>
+            <option value="open" selected={query.status === 'open'}>
+              Open
+            </option>
+            <option value="closed" selected={query.status === 'closed'}>
+              Closed
+            </option>
+          </select>
+        </label>
+        <label>
+          Priority
+          <select name="priority">
+            <option value="">All</option>
+            <option value="high" selected={query.priority === 'high'}>
+              High
+            </option>
+            <option value="normal" selected={query.priority === 'normal'}>
+              Normal
+            </option>
+          </select>
+        </label>
+        <label>
+          Domain or session
+          <input name="q" type="search" value={query.q ?? ''} />
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      <TicketsFragment page={page} query={query} />
+      <BarChart id="per-day" title="Tickets opened per day, last 14 days" unit="tickets" bars={page.perDay.map((d) => ({ label: d.day.slice(5), value: d.n }))} />
+    </Layout>,
+  );
+});
+
+desk.get('/fragment', async function deskFragment(c) {
+  const { query, page } = await loadList(c);
+  return c.html(String(<TicketsFragment page={page} query={query} />), 200, { 'cache-control': 'no-store' });
+});
+
+type TimelineEntry = { at: number; kind: 'event'; event: WebhookEvent } | { at: number; kind: 'action'; action: TicketAction };
+
+const ACTION_WORDS: Record<TicketAction['action'], string> = {
+  acknowledge: 'took the ticket',
+  note: 'added a note',
+  close: 'closed the ticket',
+  reopen: 'reopened the ticket',
+};
+
+function Timeline({ entries }: { entries: TimelineEntry[] }) {
+  return (
+    <ol class="timeline">
+      {entries.map((entry) =>
+        entry.kind === 'event' ? (
+          <li>
+            <div>
+              <strong>{entry.event.eventType}</strong> <span class="when">received {when(entry.event.receivedAt)}</span>
+            </div>
+            <div class="when">
+              occurred {when(entry.event.occurredAt)} · webhook-id {entry.event.webhookId ?? '\u2014'}
+            </div>
+            {entry.event.dataPurgedAt ? (
+              <p class="muted">Data removed by retention on {when(entry.event.dataPurgedAt)}.</p>
+            ) : (
+              <pre>{JSON.stringify(JSON.parse(entry.event.data), null, 2)}</pre>
+            )}
+          </li>
+        ) : (
+          <li>
+            <div>
+              <strong>{entry.action.operator}</strong> {ACTION_WORDS[entry.action.action]} <span class="when">{when(entry.action.at)}</span>
+            </div>
+            {entry.action.note ? <pre>{entry.action.note}</pre> : null}
+          </li>
+        ),
+      )}
+    </ol>
+  );
+}
+
+desk.get('/tickets/:id', async function ticketPage(c) {
+  const id = Number(c.req.param('id'));
+  const found = Number.isSafeInteger(id) && id > 0 ? await withDatabase(() => ticketTimeline(openDatabase(c.env), id)) : null;
+  if (!found) {
+    return renderPage(
+      c,
+      <Layout base={BASE} product={PRODUCT} title="No such ticket" operator={c.var.operator}>
+        <h1>No such ticket</h1>
+        <p>
+          <a href={BASE}>Back to the tickets</a>
+        </p>
+      </Layout>,
+      404,
+    );
+  }
+  const { ticket, events, actions } = found;
+  const entries: TimelineEntry[] = [
+    ...events.map((event) => ({ at: event.receivedAt, kind: 'event' as const, event })),
+    ...actions.map((action) => ({ at: action.at, kind: 'action' as const, action })),
+  ].sort((a, b) => a.at - b.at);
+  const done = c.req.query('done');
+  const post = `${BASE}/tickets/${ticket.id}/actions`;
+  return renderPage(
+    c,
+    <Layout base={BASE} product={PRODUCT} title={`Ticket ${ticket.id}`} operator={c.var.operator}>
+      <p>
+        <a href={BASE}>All tickets</a>
+      </p>
+      <h1>{ticket.subject}</h1>
+      {done && done in ACTION_WORDS ? (
+        <p class="notice" role="status">
+          Done: you {ACTION_WORDS[done as TicketAction['action']]}.
+        </p>
+      ) : null}
+      <dl class="facts">
+        <dt>Priority</dt>
+        <dd>
+          <Badge value={ticket.priority} />
+        </dd>
+        <dt>Status</dt>
+        <dd>
+          <Badge value={ticket.status} />
+        </dd>
+        <dt>Taken by</dt>
+        <dd>{ticket.assignedTo ?? 'nobody yet'}</dd>
+        <dt>Domain</dt>
+        <dd>{ticket.domain}</dd>
+        <dt>Session</dt>
+        <dd>{ticket.sessionId}</dd>
+        <dt>Opened</dt>
+        <dd>{when(ticket.createdAt)}</dd>
+        <dt>Updated</dt>
+        <dd>{when(ticket.updatedAt)}</dd>
+      </dl>
+      <div class="actions">
+        {ticket.assignedTo !== c.var.operator ? (
+          <form method="post" action={post}>
+            <input type="hidden" name="action" value="acknowledge" />
+            <button type="submit">Acknowledge</button>
+          </form>
+        ) : null}
+        <form method="post" action={post}>
+          <input type="hidden" name="action" value={ticket.status === 'open' ? 'close' : 'reopen'} />
+          <button type="submit" class="secondary">
+            {ticket.status === 'open' ? 'Close' : 'Reopen'}
+          </button>
+        </form>
+      </div>
+      <form class="stack" method="post" action={post}>
+        <input type="hidden" name="action" value="note" />
+        <label>
+          Note
+          <textarea name="note" rows={3} required maxlength={2000}></textarea>
+        </label>
+        <button type="submit">Add note</button>
+      </form>
+      <h2>Timeline</h2>
+      <Timeline entries={entries} />
+    </Layout>,
+  );
+});
+
+desk.post('/tickets/:id/actions', async function ticketAction(c) {
+  const id = Number(c.req.param('id'));
+  const form = ACTION.safeParse(await c.req.parseBody());
+  if (!form.success || (form.data.action === 'note' && !form.data.note)) {
+    return c.text('Bad request: an action (acknowledge, note, close, reopen) and, for a note, its text.', 400);
+  }
+  const { action, note } = form.data;
+  const applied =
+    Number.isSafeInteger(id) && id > 0
+      ? await withDatabase(() => applyTicketAction(openDatabase(c.env), id, action, c.var.operator, action === 'note' ? note! : null, Date.now()))
+      : false;
+  if (!applied) return c.text('No such ticket.', 404);
+  c.var.logger.info('ticket action', { ticket_id: id, action, operator: c.var.operator });
+  return c.redirect(`${BASE}/tickets/${id}?done=${action}`, 303);
+});

@@ -1,0 +1,171 @@
+/**
+ * The signed-in area of a function (the desk at /desk, the console at /console): sign-in and
+ * sign-out pages, the session cookie, and the checks every page passes through. People sign in
+ * with OPERATOR_USERS; machines' credentials (the webhook secret, EMITTER_API_TOKEN) never open
+ * these pages, and an operator's session opens nothing else.
+ *
+ * - Sessions are opaque random cookies, stored server-side as their SHA-256 (sign-out and
+ *   restarts behave; several processes agree), HttpOnly, SameSite=Strict, Secure over https,
+ *   scoped to the area's path, ended after OPERATOR_SESSION_IDLE without a request.
+ * - Five failed sign-ins for one name or one address within 15 minutes answer 429 until the
+ *   window passes; failures are logged without the password.
+ * - Every POST must come from this origin (the Origin header, or Referer), else 403.
+ * - Without OPERATOR_USERS the whole area answers 404.
+ */
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { openDatabase, type DatabaseBindings } from '../../../db/connection';
+import { clearFailures, createSession, deleteSession, failuresSince, findSession, recordFailure, touchSession } from '../../../db/operator-auth';
+import type { AssetBindings } from '../assets';
+import { serveAsset } from '../assets';
+import { withDatabase } from '../database-errors';
+import { notFoundHandler } from '../http-errors';
+import { peerAddress } from '../peer-address';
+import type { RequestVariables } from '../request-context';
+import { Layout, renderPage } from '../ui/layout';
+import { UI_CSS } from '../ui/styles';
+import { newSessionToken, tokenDigest, verifyPassword, type OperatorCredential } from './password';
+
+const FAILURE_WINDOW_MS = 15 * 60_000;
+const MAX_FAILURES = 5;
+/** A session's last-seen time is written at most this often (not on every page view). */
+const TOUCH_EVERY_MS = 60_000;
+
+interface OperatorSettings {
+  OPERATOR_USERS: OperatorCredential[];
+  OPERATOR_SESSION_IDLE: number;
+}
+
+export interface OperatorEnv {
+  Bindings: DatabaseBindings & AssetBindings;
+  Variables: RequestVariables<OperatorSettings & { LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' }> & { operator: string };
+}
+
+export interface AreaOptions {
+  base: '/desk' | '/console';
+  product: string;
+  cookie: string;
+}
+
+/** True when the request came from this origin (Origin, else Referer); a cross-site POST is refused. */
+function sameOrigin(c: Context): boolean {
+  const own = new URL(c.req.url).origin;
+  const origin = c.req.header('origin');
+  if (origin !== undefined) return origin === own;
+  const referer = c.req.header('referer');
+  try {
+    return referer !== undefined && new URL(referer).origin === own;
+  } catch {
+    return false;
+  }
+}
+
+function LoginPage({ options, error, name }: { options: AreaOptions; error?: string; name?: string }) {
+  return (
+    <Layout base={options.base} product={options.product} title="Sign in">
+      <h1>Sign in to the {options.product}</h1>
+      {error ? (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <form class="stack" method="post" action={`${options.base}/login`}>
+        <label>
+          Username
+          <input name="username" autocomplete="username" required value={name ?? ''} />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" autocomplete="current-password" required />
+        </label>
+        <button type="submit">Sign in</button>
+      </form>
+    </Layout>
+  );
+}
+
+/** The area's Hono app with sign-in wired; the caller adds its pages to it. */
+export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<E> {
+  const area = new Hono<E>();
+  const login = `${options.base}/login`;
+
+  area.use(async function requireOperatorUsers(c, next) {
+    if (c.var.config.OPERATOR_USERS.length === 0) return notFoundHandler(c);
+    await next();
+  });
+
+  area.get('/assets/ui.css', (c) => c.body(UI_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=300' }));
+  area.get('/assets/htmx.min.js', (c) => serveAsset(c.env, 'htmx.min.js'));
+
+  area.get('/login', function loginPage(c) {
+    return renderPage(c, <LoginPage options={options} />);
+  });
+
+  area.post('/login', async function signIn(c) {
+    if (!sameOrigin(c)) return renderPage(c, <LoginPage options={options} error="This form must be sent from this site." />, 403);
+    const form = await c.req.parseBody();
+    const name = String(form.username ?? '').slice(0, 64);
+    const password = String(form.password ?? '');
+    const address = peerAddress(c.req.raw) ?? 'unknown';
+    const keys = [`user:${name}`, `address:${address}`];
+    const db = openDatabase(c.env);
+    const now = Date.now();
+    if ((await withDatabase(() => failuresSince(db, keys, now - FAILURE_WINDOW_MS))) >= MAX_FAILURES) {
+      c.var.logger.warn('operator sign-in throttled', { operator: name, client_ip: address });
+      c.header('retry-after', String(FAILURE_WINDOW_MS / 1000));
+      return renderPage(c, <LoginPage options={options} name={name} error="Too many failed sign-ins; try again in 15 minutes." />, 429);
+    }
+    const credential = c.var.config.OPERATOR_USERS.find((u: OperatorCredential) => u.name === name);
+    const ok = credential !== undefined && (await verifyPassword(credential, password));
+    if (!ok) {
+      await withDatabase(() => recordFailure(db, keys, now, now - FAILURE_WINDOW_MS));
+      c.var.logger.warn('operator sign-in failed', { operator: name, client_ip: address, known_operator: credential !== undefined });
+      return renderPage(c, <LoginPage options={options} name={name} error="Wrong username or password." />, 401);
+    }
+    const { token, digest } = await newSessionToken();
+    await withDatabase(async () => {
+      await createSession(db, digest, name, now);
+      await clearFailures(db, `user:${name}`);
+    });
+    setCookie(c, options.cookie, token, {
+      path: options.base,
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: new URL(c.req.url).protocol === 'https:',
+    });
+    c.var.logger.info('operator signed in', { operator: name, client_ip: address });
+    return c.redirect(options.base, 303);
+  });
+
+  const requireOperator: MiddlewareHandler<E> = async function requireOperator(c, next) {
+    const token = getCookie(c, options.cookie);
+    const db = openDatabase(c.env);
+    const now = Date.now();
+    const digest = token ? await tokenDigest(token) : undefined;
+    const session = digest ? await withDatabase(() => findSession(db, digest, now, c.var.config.OPERATOR_SESSION_IDLE)) : undefined;
+    if (!session) {
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(login, 303);
+      return renderPage(c, <LoginPage options={options} error="Your session has ended; sign in again." />, 401);
+    }
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !sameOrigin(c)) {
+      c.var.logger.warn('cross-site request refused', { operator: session.operator, path: c.req.path });
+      return c.text('Forbidden: this request must come from this site.', 403);
+    }
+    if (now - session.lastSeenAt > TOUCH_EVERY_MS) await withDatabase(() => touchSession(db, session.id, now));
+    c.set('operator', session.operator);
+    c.var.log.operator = session.operator;
+    await next();
+    c.res.headers.set('cache-control', 'no-store');
+  };
+  area.use(requireOperator);
+
+  area.post('/logout', async function signOut(c) {
+    const token = getCookie(c, options.cookie);
+    if (token) await withDatabase(async () => deleteSession(openDatabase(c.env), await tokenDigest(token)));
+    deleteCookie(c, options.cookie, { path: options.base });
+    c.var.logger.info('operator signed out', { operator: c.var.operator });
+    return c.redirect(login, 303);
+  });
+
+  return area;
+}

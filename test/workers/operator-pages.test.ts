@@ -1,0 +1,220 @@
+/**
+ * The desk and the console as routes: who gets in (operators only, never machines' credentials),
+ * the session cookie, cross-site refusal, throttling, the ticket actions and what they change,
+ * and the console's redelivery. The real browser tests are in test/node/operator-pages.test.ts.
+ */
+import { env } from 'cloudflare:test';
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/connection';
+import { tickets, webhookEvents } from '../../db/receiver/schema';
+import { operatorEntry } from '../../functions/shared/operators/password';
+import { followUp, makeEvent } from '../support/factories';
+import { callEmitter, emit, emitterEnv, sweepUntil } from './emitter-helpers';
+import { call, deliver, ENV, SECRET } from './helpers';
+
+const PASSWORD = 'a long enough password';
+const ORIGIN = 'http://desk.test';
+let USERS = '';
+
+beforeAll(async () => {
+  USERS = [await operatorEntry('alice', PASSWORD), await operatorEntry('bob', `${PASSWORD}-bob`)].join(',');
+});
+
+const desk = () => ({ ...ENV, OPERATOR_USERS: USERS });
+
+async function signIn(bindings: object, name = 'alice', password = PASSWORD): Promise<Response> {
+  return call(`${ORIGIN}/desk/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+    body: new URLSearchParams({ username: name, password }).toString(),
+    redirect: 'manual',
+  }, bindings);
+}
+
+function cookieOf(res: Response): string {
+  return res.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+function post(path: string, cookie: string, form: Record<string, string>, bindings: object, origin = ORIGIN) {
+  return call(`${ORIGIN}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin, cookie },
+    body: new URLSearchParams(form).toString(),
+    redirect: 'manual',
+  }, bindings);
+}
+
+describe('who may open the desk', () => {
+  it('answers 404 for /desk while OPERATOR_USERS is not set', async () => {
+    expect((await call('/desk')).status).toBe(404);
+    expect((await call('/desk/login')).status).toBe(404);
+  });
+
+  it('sends a visitor without a session to the sign-in page, whose fields are labelled', async () => {
+    const res = await call('/desk', { redirect: 'manual' }, desk());
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toMatch(/\/desk\/login$/);
+    const page = await (await call('/desk/login', {}, desk())).text();
+    expect(page).toMatch(/Username<input/);
+    expect(page).toMatch(/Password<input[^>]*type="password"/);
+    expect(page).toContain('Sign in</button>');
+  });
+
+  it('signs in with the right password: an HttpOnly, SameSite=Strict cookie for /desk, Secure over https', async () => {
+    const res = await signIn(desk());
+    expect(res.status).toBe(303);
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^ops_desk_session=[A-Za-z0-9_-]{40,};/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Path=\/desk/);
+    expect(cookie).not.toMatch(/Secure/);
+    const secure = await call('https://desk.test/desk/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://desk.test' },
+      body: new URLSearchParams({ username: 'alice', password: PASSWORD }).toString(),
+      redirect: 'manual',
+    }, desk());
+    expect(secure.headers.get('set-cookie')).toMatch(/Secure/);
+    const page = await call('/desk', { headers: { cookie: cookieOf(res) } }, desk());
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(await page.text()).toContain('Signed in as alice');
+  });
+
+  it('refuses a wrong password with 401 and records nothing of it but the failure', async () => {
+    const res = await signIn(desk(), 'alice', 'not the password at all');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('never opens the desk with the webhook secret, and never takes a desk session for webhook intake', async () => {
+    const withSecret = await call('/desk', { headers: { 'x-webhook-secret': SECRET }, redirect: 'manual' }, desk());
+    expect(withSecret.status).toBe(303);
+    const cookie = cookieOf(await signIn(desk()));
+    const intake = await call('/api/v1/webhooks/onboard', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, origin: ORIGIN },
+      body: JSON.stringify(makeEvent()),
+    }, desk());
+    expect(intake.status).toBe(401);
+  });
+
+  it('refuses a state-changing request from another origin with 403, even with a valid session', async () => {
+    const cookie = cookieOf(await signIn(desk()));
+    const { ticket_id } = (await (await deliver(makeEvent(), {}, desk())).json()) as { ticket_id: number };
+    const res = await post(`/desk/tickets/${ticket_id}/actions`, cookie, { action: 'close' }, desk(), 'http://evil.example');
+    expect(res.status).toBe(403);
+    const [row] = await openDatabase(ENV).select().from(tickets).where(eq(tickets.id, ticket_id));
+    expect(row!.status).toBe('open');
+  });
+
+  it('ends the session on sign-out, server-side', async () => {
+    const cookie = cookieOf(await signIn(desk()));
+    expect((await post('/desk/logout', cookie, {}, desk())).status).toBe(303);
+    expect((await call('/desk', { headers: { cookie }, redirect: 'manual' }, desk())).status).toBe(303);
+  });
+
+  it('ends an idle session after OPERATOR_SESSION_IDLE', async () => {
+    const bindings = { ...desk(), OPERATOR_SESSION_IDLE: '200ms' };
+    const cookie = cookieOf(await signIn(bindings));
+    expect((await call('/desk', { headers: { cookie } }, bindings)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await call('/desk', { headers: { cookie }, redirect: 'manual' }, bindings)).status).toBe(303);
+  });
+});
+
+describe('ticket actions on the desk', () => {
+  it('records acknowledge, note, close and reopen on the timeline with the operator, escaping what events carry', async () => {
+    const cookie = cookieOf(await signIn(desk()));
+    const event = makeEvent({ event: 'onboarding.failed', data: { reason: '<script>alert(1)</script> quota' } });
+    const { ticket_id } = (await (await deliver(event, {}, desk())).json()) as { ticket_id: number };
+    for (const form of [{ action: 'acknowledge' }, { action: 'note', note: 'Called them <b>now</b>' }, { action: 'close' }, { action: 'reopen' }] as Record<string, string>[]) {
+      const res = await post(`/desk/tickets/${ticket_id}/actions`, cookie, form, desk());
+      expect(res.status, form.action).toBe(303);
+    }
+    const page = await (await call(`/desk/tickets/${ticket_id}`, { headers: { cookie } }, desk())).text();
+    expect(page).toContain('alice</strong> took the ticket');
+    expect(page).toContain('alice</strong> added a note');
+    expect(page).toContain('alice</strong> closed the ticket');
+    expect(page).toContain('alice</strong> reopened the ticket');
+    expect(page).toContain('Called them &lt;b&gt;now&lt;/b&gt;');
+    expect(page).not.toContain('<script>alert(1)</script>');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt; quota');
+    const [row] = await openDatabase(ENV).select().from(tickets).where(eq(tickets.id, ticket_id));
+    expect(row).toMatchObject({ status: 'open', assignedTo: 'alice' });
+  });
+
+  it('refuses an empty note and an unknown action with 400, and a missing ticket with 404', async () => {
+    const cookie = cookieOf(await signIn(desk()));
+    const { ticket_id } = (await (await deliver(makeEvent(), {}, desk())).json()) as { ticket_id: number };
+    expect((await post(`/desk/tickets/${ticket_id}/actions`, cookie, { action: 'note', note: '  ' }, desk())).status).toBe(400);
+    expect((await post(`/desk/tickets/${ticket_id}/actions`, cookie, { action: 'delete' }, desk())).status).toBe(400);
+    expect((await post('/desk/tickets/99999999/actions', cookie, { action: 'close' }, desk())).status).toBe(404);
+  });
+
+  it('leaves deduplication alone when a ticket is closed, and puts a later event of its session on its timeline', async () => {
+    const cookie = cookieOf(await signIn(desk()));
+    const opening = makeEvent();
+    const first = (await (await deliver(opening, {}, desk())).json()) as { ticket_id: number; event_id: number };
+    expect((await post(`/desk/tickets/${first.ticket_id}/actions`, cookie, { action: 'close' }, desk())).status).toBe(303);
+    const repeat = await deliver(opening, {}, desk());
+    expect(repeat.status).toBe(200);
+    expect(((await repeat.json()) as { ticket_id: number }).ticket_id).toBe(first.ticket_id);
+    const later = (await (await deliver(followUp(opening, 'dns.applied'), {}, desk())).json()) as { ticket_id: number; event_id: number };
+    expect(later.ticket_id).toBe(first.ticket_id);
+    const [ticket] = await openDatabase(ENV).select().from(tickets).where(eq(tickets.id, first.ticket_id));
+    expect(ticket!.status).toBe('closed');
+    const [row] = await openDatabase(ENV).select().from(webhookEvents).where(eq(webhookEvents.id, later.event_id));
+    expect(row!.ticketId).toBe(first.ticket_id);
+  });
+});
+
+describe('sign-in throttling', () => {
+  it('answers 429 after 5 failures for one user within 15 minutes, even to the right password', async () => {
+    const bindings = { ...desk(), LIBSQL: (env as unknown as { RECEIVER_THROTTLE_LIBSQL: Fetcher }).RECEIVER_THROTTLE_LIBSQL };
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await signIn(bindings, 'bob', `wrong password ${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    const right = await signIn(bindings, 'bob', `${PASSWORD}-bob`);
+    expect(right.status).toBe(429);
+    expect(right.headers.get('retry-after')).toBe('900');
+  });
+});
+
+describe('the delivery console', () => {
+  const consoleEnv = (overrides = {}) => emitterEnv({ OPERATOR_USERS: USERS, ...overrides });
+
+  it('answers 404 without OPERATOR_USERS, and never opens with EMITTER_API_TOKEN', async () => {
+    expect((await callEmitter('/console')).status).toBe(404);
+    const bindings = consoleEnv({ EMITTER_API_TOKEN: 'api-token-0123456789abcdef' });
+    const res = await callEmitter('/console', { headers: { authorization: 'Bearer api-token-0123456789abcdef' }, redirect: 'manual' }, bindings);
+    expect(res.status).toBe(303);
+  });
+
+  it('shows a dead message with its body and attempts, and redelivers it from its page', async () => {
+    const bindings = consoleEnv();
+    const signedIn = await callEmitter('/console/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://emitter.test' },
+      body: new URLSearchParams({ username: 'alice', password: PASSWORD }).toString(),
+      redirect: 'manual',
+    }, bindings);
+    expect(signedIn.status).toBe(303);
+    const cookie = cookieOf(signedIn);
+    const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['422', '201'] } });
+    const { id } = (await (await emit(event, bindings)).json()) as { id: string };
+    await sweepUntil(async () => ((await (await callEmitter(`/v1/deliveries/${id}`, {}, bindings)).json()) as { delivery: { status: string } }).delivery.status === 'dead', bindings);
+    const list = await (await callEmitter('/console?status=dead', { headers: { cookie } }, bindings)).text();
+    expect(list).toContain(`/console/messages/${id}`);
+    const page = await (await callEmitter(`/console/messages/${id}`, { headers: { cookie } }, bindings)).text();
+    expect(page).toContain('HTTP 422');
+    expect(page).toContain(event.session_id);
+    const redeliver = await callEmitter(`/console/messages/${id}/redeliver`, { method: 'POST', headers: { cookie, origin: 'http://emitter.test' }, redirect: 'manual' }, bindings);
+    expect(redeliver.status).toBe(303);
+    await sweepUntil(async () => ((await (await callEmitter(`/v1/deliveries/${id}`, {}, bindings)).json()) as { delivery: { status: string } }).delivery.status === 'delivered', bindings);
+    const cross = await callEmitter(`/console/messages/${id}/redeliver`, { method: 'POST', headers: { cookie, origin: 'http://evil.example' }, redirect: 'manual' }, bindings);
+    expect(cross.status).toBe(403);
+  });
+});
