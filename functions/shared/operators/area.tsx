@@ -142,7 +142,12 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
     const db = openDatabase(c.env);
     const now = Date.now();
     const digest = token ? await tokenDigest(token) : undefined;
-    const session = digest ? await withDatabase(() => findSession(db, digest, now, c.var.config.OPERATOR_SESSION_IDLE)) : undefined;
+    let session = digest ? await withDatabase(() => findSession(db, digest, now, c.var.config.OPERATOR_SESSION_IDLE)) : undefined;
+    // A session opens pages only for a name still listed: removing someone's entry shuts them out.
+    if (session && !c.var.config.OPERATOR_USERS.some((u: OperatorCredential) => u.name === session!.operator)) {
+      await withDatabase(() => deleteSession(db, session!.id));
+      session = undefined;
+    }
     if (!session) {
       if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(login, 303);
       return renderPage(c, <LoginPage options={options} error="Your session has ended; sign in again." />, 401);
