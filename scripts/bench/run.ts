@@ -16,6 +16,7 @@ import { readCompatibility, renderWorkerdConfig } from '../../host/workerd/confi
 import { spawnWorkerd } from '../../host/workerd/supervisor';
 import { queryFile } from '../../test/support/sqlite-read';
 import { load, quantile, sampleRss, type LoadResult } from './measure';
+import { measurePages, type PageTimings } from './pages';
 
 const SECRET = `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const CONNECTIONS = 32;
@@ -199,6 +200,9 @@ async function main(): Promise<void> {
   const firstDelivered = queryFile<{ t: number }>(join(dir, 'emitter-drain.db'), "SELECT min(delivered_at) AS t FROM outbox_messages")[0]!.t;
 
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  say('operator pages with 10,000 tickets and messages');
+  const pages = await measurePages(dir, SECRET);
+
   const rows = [
     { name: '1 ceiling: trivial worker, workerd', ...ceil },
     { name: '2 baseline: receiver in plain Node', ...base.result },
@@ -222,6 +226,7 @@ async function main(): Promise<void> {
     drain_seconds: Math.round(drainSeconds * 10) / 10,
     drain_after_first_delivery_seconds: Math.round(((backAt + drainSeconds * 1000 - firstDelivered) / 1000) * 10) / 10,
     drain_all_delivered_once: drainRows === 5000 && drainTwice === 0,
+    pages_p95_ms: Object.fromEntries(pages.map((p) => [p.page, p.p95])),
     rss_mb: { receiver: receiverRssMb, emitter: Math.max(emitterRssMb, drainRssMb), receiver_with_emitter: opsRssMb, baseline: base.rssMb },
   };
   const targets = [
@@ -233,6 +238,7 @@ async function main(): Promise<void> {
     ['end-to-end p95 ≤ 50 ms (10 events/s)', checks.e2e_p95_ms <= 50, `${checks.e2e_p95_ms} ms (p50 ${checks.e2e_p50_ms}, p99 ${checks.e2e_p99_ms})`],
     ['backlog of 5,000 drained ≤ 30 s after Ops returns', drainSeconds <= 30, `${checks.drain_seconds} s (${checks.drain_after_first_delivery_seconds} s after the first delivery)`],
     ['backlog delivered once each', checks.drain_all_delivered_once, `${drainRows} rows, ${drainTwice} repeat deliveries`],
+    ['operator pages p95 ≤ 50 ms with 10,000 rows', pages.every((p) => p.p95 <= 50), `slowest p95 ${Math.max(...pages.map((p) => p.p95))} ms`],
     ['peak RSS ≤ 300 MB per serve process', Math.max(receiverRssMb, emitterRssMb, drainRssMb, opsRssMb) <= 300, `receiver ${receiverRssMb} MB, emitter ${Math.max(emitterRssMb, drainRssMb)} MB`],
   ] as const;
 
@@ -252,6 +258,7 @@ async function main(): Promise<void> {
     `end-to-end accept → committed at Ops, 200 events at 10/s: p50 ${checks.e2e_p50_ms} ms, p95 ${checks.e2e_p95_ms} ms, p99 ${checks.e2e_p99_ms} ms`,
     `end-to-end, 400 events flat out with 4 in flight (${paced.rps} req/s): p50 ${checks.e2e_loaded_p50_ms} ms, p95 ${checks.e2e_loaded_p95_ms} ms, p99 ${checks.e2e_loaded_p99_ms} ms`,
     `8 peak RSS (serve process + workerd): receiver ${receiverRssMb} MB, emitter ${Math.max(emitterRssMb, drainRssMb)} MB, receiver fed by emitter ${opsRssMb} MB; baseline Node ${base.rssMb} MB`,
+    ...pageLines(pages),
     '',
     'targets:',
     ...targets.map(([name, ok, figure]) => `  ${ok ? 'MET ' : 'MISS'} ${pad(name, 48)} ${figure}`),
@@ -265,7 +272,21 @@ async function main(): Promise<void> {
   );
 }
 
-main()
+/** `npm run bench -- pages`: only the operator pages (about 30 s). */
+async function pagesOnly(): Promise<void> {
+  await buildFunctions(['receiver', 'emitter']);
+  const pages = await measurePages(dir, SECRET);
+  console.log(pageLines(pages).join('\n'));
+}
+
+function pageLines(pages: PageTimings[]): string[] {
+  return [
+    `operator pages, ${'10,000'} tickets / messages, 200 sequential GETs each (ms):`,
+    ...pages.map((p) => `  ${p.page.padEnd(44)} p50 ${String(p.p50).padEnd(6)} p95 ${String(p.p95).padEnd(6)} p99 ${p.p99}`),
+  ];
+}
+
+(process.argv[2] === 'pages' ? pagesOnly() : main())
   .then(() => rmSync(dir, { recursive: true, force: true }))
   .catch((err: Error) => {
     console.error(err);
