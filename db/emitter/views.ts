@@ -1,6 +1,7 @@
 /** What operators and monitoring read of the emitter: the metrics snapshot and the console's pages. */
 import { count, eq, min } from 'drizzle-orm';
 import type { Db } from '../connection';
+import { likeContaining } from '../search';
 import { metricCounters } from '../metric-counters';
 import { OPS_REACHABLE } from './queries';
 import { DELIVERY_STATUSES, emitterState, outboxMessages } from './schema';
@@ -32,10 +33,6 @@ export interface ConsoleFilter {
 }
 
 const HOUR_MS = 3_600_000;
-
-function likeContaining(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /**
  * The console's main page in one round trip: a page of messages, the backlog at a glance, whether

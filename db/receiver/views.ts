@@ -1,6 +1,7 @@
 /** What operators and monitoring read of the receiver: the metrics snapshot and the desk's pages. */
 import { asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../connection';
+import { likeContaining } from '../search';
 import { metricCounters } from '../metric-counters';
 import { ticketActions, tickets, webhookEvents, type TicketAction } from './schema';
 
@@ -24,11 +25,6 @@ export interface DeskFilter {
 }
 
 const DAY_MS = 86_400_000;
-
-/** `text` for a LIKE pattern, its wildcards taken literally. */
-function likeContaining(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /**
  * The desk's list page in one round trip: a page of tickets (one extra row says whether another

@@ -11,6 +11,7 @@ import { consolePage, type ConsoleMessageRow } from '../../../db/emitter/views';
 import { withDatabase } from '../../shared/database-errors';
 import { operatorArea } from '../../shared/operators/area';
 import { BarChart } from '../../shared/ui/chart';
+import { Badge, DataTable, NotFoundPage, Pager } from '../../shared/ui/components';
 import { age, queryString, when } from '../../shared/ui/format';
 import { Layout, renderPage } from '../../shared/ui/layout';
 import { deliverIfFirstInLine } from '../services/sweep';
@@ -31,10 +32,6 @@ const LIST_QUERY = z.object({
 const BULK = z.object({ since: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/).optional().or(z.literal('')) });
 
 export const consoleArea = operatorArea<EmitterApp>({ base: BASE, product: PRODUCT, cookie: 'ops_console_session' });
-
-function Badge({ value }: { value: string }) {
-  return <span class={`badge ${value}`}>{value}</span>;
-}
 
 function Notice({ done }: { done?: string }) {
   if (!done) return null;
@@ -99,48 +96,25 @@ consoleArea.get('/', async function consoleHome(c) {
         </label>
         <button type="submit">Filter</button>
       </form>
-      <div class="table-wrap">
-        <table>
-          <caption class="visually-hidden">Messages, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Domain</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Accepted</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.messages.length === 0 ? (
-              <tr>
-                <td colspan={5} class="muted">
-                  No messages match.
-                </td>
-              </tr>
-            ) : (
-              page.messages.map((m: ConsoleMessageRow) => (
-                <tr>
-                  <td>
-                    <a href={`${BASE}/messages/${m.id}`}>{m.event_type}</a>
-                  </td>
-                  <td class="subject">{m.domain}</td>
-                  <td>
-                    <Badge value={m.status} />
-                    {m.last_status !== null && m.status !== 'delivered' ? <span class="muted"> HTTP {String(m.last_status)}</span> : null}
-                  </td>
-                  <td>{String(m.attempts)}</td>
-                  <td>{when(m.created_at)}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-      <nav class="pager" aria-label="Pages">
-        {query.cursor ? <a href={`${BASE}${queryString(keep)}`}>Newest</a> : null}
-        {page.hasMore && last ? <a href={`${BASE}${queryString({ ...keep, cursor: last.seq })}`}>Older messages</a> : null}
-      </nav>
+      <DataTable caption="Messages, newest first" columns={['Event', 'Domain', 'Status', 'Attempts', 'Accepted']} empty="No messages match." rows={page.messages.map((m: ConsoleMessageRow) => (
+          <tr>
+            <td>
+              <a href={`${BASE}/messages/${m.id}`}>{m.event_type}</a>
+            </td>
+            <td class="subject">{m.domain}</td>
+            <td>
+              <Badge value={m.status} />
+              {m.last_status !== null && m.status !== 'delivered' ? <span class="muted"> HTTP {String(m.last_status)}</span> : null}
+            </td>
+            <td>{String(m.attempts)}</td>
+            <td>{when(m.created_at)}</td>
+          </tr>
+        ))} />
+      <Pager
+        newest={query.cursor ? `${BASE}${queryString(keep)}` : undefined}
+        older={page.hasMore && last ? `${BASE}${queryString({ ...keep, cursor: last.seq })}` : undefined}
+        olderLabel="Older messages"
+      />
       <h2>Redeliver dead messages</h2>
       <form class="filters" method="post" action={`${BASE}/redeliver-dead`}>
         <label>
@@ -157,63 +131,28 @@ consoleArea.get('/', async function consoleHome(c) {
 
 function AttemptsTable({ attempts }: { attempts: DeliveryAttempt[] }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <caption class="visually-hidden">Attempts, oldest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Time</th>
-            <th scope="col">Took</th>
-            <th scope="col">Answer</th>
-            <th scope="col">Outcome</th>
-          </tr>
-        </thead>
-        <tbody>
-          {attempts.length === 0 ? (
-            <tr>
-              <td colspan={5} class="muted">
-                No attempt yet.
-              </td>
-            </tr>
-          ) : (
-            attempts.map((a) => (
-              <tr>
-                <td>{String(a.attemptNo)}</td>
-                <td>
-                  {when(a.startedAt)} <span class="muted">({a.trigger})</span>
-                </td>
-                <td>{`${a.durationMs} ms`}</td>
-                <td class="subject">
-                  {a.statusCode !== null ? `HTTP ${a.statusCode}` : (a.error ?? '\u2014')}
-                  {a.responseBody ? <pre>{a.responseBody.slice(0, 300)}</pre> : null}
-                </td>
-                <td>
-                  <Badge value={a.outcome === 'retry' ? 'pending' : a.outcome} />
-                </td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="Attempts, oldest first" columns={['#', 'Time', 'Took', 'Answer', 'Outcome']} empty="No attempt yet." rows={attempts.map((a) => (
+        <tr>
+          <td>{String(a.attemptNo)}</td>
+          <td>
+            {when(a.startedAt)} <span class="muted">({a.trigger})</span>
+          </td>
+          <td>{`${a.durationMs} ms`}</td>
+          <td class="subject">
+            {a.statusCode !== null ? `HTTP ${a.statusCode}` : (a.error ?? '\u2014')}
+            {a.responseBody ? <pre>{a.responseBody.slice(0, 300)}</pre> : null}
+          </td>
+          <td>
+            <Badge value={a.outcome === 'retry' ? 'pending' : a.outcome} />
+          </td>
+        </tr>
+      ))} />
   );
 }
 
 consoleArea.get('/messages/:id', async function messagePage(c) {
   const found = await withDatabase(() => getMessageWithAttempts(c.var.deps.db, c.req.param('id')));
-  if (!found) {
-    return renderPage(
-      c,
-      <Layout base={BASE} product={PRODUCT} title="No such message" operator={c.var.operator}>
-        <h1>No such message</h1>
-        <p>
-          <a href={BASE}>Back to the deliveries</a>
-        </p>
-      </Layout>,
-      404,
-    );
-  }
+  if (!found) return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="message" back="Back to the deliveries" />, 404);
   const { message, attempts } = found;
   let body = message.payload;
   try {

@@ -11,6 +11,7 @@ import { applyTicketAction, deskPage, ticketTimeline, type DeskTicketRow } from 
 import { withDatabase } from '../../shared/database-errors';
 import { operatorArea } from '../../shared/operators/area';
 import { BarChart } from '../../shared/ui/chart';
+import { Badge, DataTable, NotFoundPage, Pager } from '../../shared/ui/components';
 import { queryString, when } from '../../shared/ui/format';
 import { Layout, renderPage } from '../../shared/ui/layout';
 import type { ReceiverApp } from '../types';
@@ -36,10 +37,6 @@ type Page = Awaited<ReturnType<typeof deskPage>>;
 
 export const desk = operatorArea<ReceiverApp>({ base: BASE, product: PRODUCT, cookie: 'ops_desk_session' });
 
-function Badge({ value }: { value: string }) {
-  return <span class={`badge ${value}`}>{value}</span>;
-}
-
 /** The counts and the table: the part that refreshes itself. */
 function TicketsFragment({ page, query }: { page: Page; query: ListQuery }) {
   const refresh = `${BASE}/fragment${queryString({ status: query.status, priority: query.priority, q: query.q, cursor: query.cursor })}`;
@@ -54,52 +51,27 @@ function TicketsFragment({ page, query }: { page: Page; query: ListQuery }) {
           Open, high priority<strong id="open-high-count">{String(page.openHigh)}</strong>
         </li>
       </ul>
-      <div class="table-wrap">
-        <table>
-          <caption class="visually-hidden">Tickets, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Priority</th>
-              <th scope="col">Status</th>
-              <th scope="col">Opened</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.tickets.length === 0 ? (
-              <tr>
-                <td colspan={5} class="muted">
-                  No tickets match.
-                </td>
-              </tr>
-            ) : (
-              page.tickets.map((t: DeskTicketRow) => (
-                <tr>
-                  <td>{String(t.id)}</td>
-                  <td class="subject">
-                    <a href={`${BASE}/tickets/${t.id}`}>{t.subject}</a>
-                    {t.assigned_to ? <div class="muted">taken by {t.assigned_to}</div> : null}
-                  </td>
-                  <td>
-                    <Badge value={t.priority} />
-                  </td>
-                  <td>
-                    <Badge value={t.status} />
-                  </td>
-                  <td>{when(t.created_at)}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-      <nav class="pager" aria-label="Pages">
-        {query.cursor ? <a href={`${BASE}${queryString({ status: query.status, priority: query.priority, q: query.q })}`}>Newest</a> : null}
-        {page.hasMore && last ? (
-          <a href={`${BASE}${queryString({ status: query.status, priority: query.priority, q: query.q, cursor: last.id })}`}>Older tickets</a>
-        ) : null}
-      </nav>
+      <DataTable caption="Tickets, newest first" columns={['#', 'Subject', 'Priority', 'Status', 'Opened']} empty="No tickets match." rows={page.tickets.map((t: DeskTicketRow) => (
+          <tr>
+            <td>{String(t.id)}</td>
+            <td class="subject">
+              <a href={`${BASE}/tickets/${t.id}`}>{t.subject}</a>
+              {t.assigned_to ? <div class="muted">taken by {t.assigned_to}</div> : null}
+            </td>
+            <td>
+              <Badge value={t.priority} />
+            </td>
+            <td>
+              <Badge value={t.status} />
+            </td>
+            <td>{when(t.created_at)}</td>
+          </tr>
+        ))} />
+      <Pager
+        newest={query.cursor ? `${BASE}${queryString({ status: query.status, priority: query.priority, q: query.q })}` : undefined}
+        older={page.hasMore && last ? `${BASE}${queryString({ status: query.status, priority: query.priority, q: query.q, cursor: last.id })}` : undefined}
+        olderLabel="Older tickets"
+      />
     </section>
   );
 }
@@ -203,18 +175,7 @@ function Timeline({ entries }: { entries: TimelineEntry[] }) {
 desk.get('/tickets/:id', async function ticketPage(c) {
   const id = Number(c.req.param('id'));
   const found = Number.isSafeInteger(id) && id > 0 ? await withDatabase(() => ticketTimeline(openDatabase(c.env), id)) : null;
-  if (!found) {
-    return renderPage(
-      c,
-      <Layout base={BASE} product={PRODUCT} title="No such ticket" operator={c.var.operator}>
-        <h1>No such ticket</h1>
-        <p>
-          <a href={BASE}>Back to the tickets</a>
-        </p>
-      </Layout>,
-      404,
-    );
-  }
+  if (!found) return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="ticket" back="Back to the tickets" />, 404);
   const { ticket, events, actions } = found;
   const entries: TimelineEntry[] = [
     ...events.map((event) => ({ at: event.receivedAt, kind: 'event' as const, event })),

@@ -1,0 +1,57 @@
+/** Pieces both operator areas' pages are made of: a status badge, a data table, a pager, a not-found page. */
+import type { Child } from 'hono/jsx';
+import { Layout } from './layout';
+
+export function Badge({ value }: { value: string }) {
+  return <span class={`badge ${value}`}>{value}</span>;
+}
+
+/** A table with a caption for screen readers, column headers, and a row saying so when there is nothing. */
+export function DataTable({ caption, columns, empty, rows }: { caption: string; columns: string[]; empty: string; rows: Child[] }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((name) => (
+              <th scope="col">{name}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length > 0 ? (
+            rows
+          ) : (
+            <tr>
+              <td colspan={columns.length} class="muted">
+                {empty}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Links to the newest page (when not on it) and to the next older one (when there is one). */
+export function Pager({ newest, older, olderLabel }: { newest?: string; older?: string; olderLabel: string }) {
+  return (
+    <nav class="pager" aria-label="Pages">
+      {newest ? <a href={newest}>Newest</a> : null}
+      {older ? <a href={older}>{olderLabel}</a> : null}
+    </nav>
+  );
+}
+
+export function NotFoundPage({ base, product, operator, what, back }: { base: string; product: string; operator: string; what: string; back: string }) {
+  return (
+    <Layout base={base} product={product} title={`No such ${what}`} operator={operator}>
+      <h1>No such {what}</h1>
+      <p>
+        <a href={base}>{back}</a>
+      </p>
+    </Layout>
+  );
+}
