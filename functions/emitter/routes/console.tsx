@@ -11,7 +11,7 @@ import { consolePage, type ConsoleMessageRow } from '../../../db/emitter/views';
 import { withDatabase } from '../../shared/database-errors';
 import { operatorArea } from '../../shared/operators/area';
 import { BarChart } from '../../shared/ui/chart';
-import { Badge, DataTable, NotFoundPage, Pager } from '../../shared/ui/components';
+import { Badge, DataTable, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
 import { age, queryString, when } from '../../shared/ui/format';
 import { Layout, renderPage } from '../../shared/ui/layout';
 import { deliverIfFirstInLine } from '../services/sweep';
@@ -78,24 +78,11 @@ consoleArea.get('/', async function consoleHome(c) {
           Last delivery<strong>{backlog.lastDeliveredAt === null ? '\u2014' : `${age(now - backlog.lastDeliveredAt)} ago`}</strong>
         </li>
       </ul>
-      <form class="filters" method="get" action={BASE} role="search">
-        <label>
-          Status
-          <select name="status">
-            <option value="">All</option>
-            {DELIVERY_STATUSES.map((s) => (
-              <option value={s} selected={query.status === s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Domain or session
-          <input name="q" type="search" value={query.q ?? ''} />
-        </label>
-        <button type="submit">Filter</button>
-      </form>
+      <FilterForm
+        action={BASE}
+        search={query.q}
+        selects={[{ name: 'status', label: 'Status', choices: DELIVERY_STATUSES.map((s) => [s, s]), selected: query.status }]}
+      />
       <DataTable caption="Messages, newest first" columns={['Event', 'Domain', 'Status', 'Attempts', 'Accepted']} empty="No messages match." rows={page.messages.map((m: ConsoleMessageRow) => (
           <tr>
             <td>

@@ -11,7 +11,7 @@ import { applyTicketAction, deskPage, ticketTimeline, type DeskTicketRow } from 
 import { withDatabase } from '../../shared/database-errors';
 import { operatorArea } from '../../shared/operators/area';
 import { BarChart } from '../../shared/ui/chart';
-import { Badge, DataTable, NotFoundPage, Pager } from '../../shared/ui/components';
+import { Badge, DataTable, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
 import { queryString, when } from '../../shared/ui/format';
 import { Layout, renderPage } from '../../shared/ui/layout';
 import type { ReceiverApp } from '../types';
@@ -90,37 +90,14 @@ desk.get('/', async function deskList(c) {
     c,
     <Layout base={BASE} product={PRODUCT} title="Tickets" operator={c.var.operator}>
       <h1>Tickets</h1>
-      <form class="filters" method="get" action={BASE} role="search">
-        <label>
-          Status
-          <select name="status">
-            <option value="">All</option>
-            <option value="open" selected={query.status === 'open'}>
-              Open
-            </option>
-            <option value="closed" selected={query.status === 'closed'}>
-              Closed
-            </option>
-          </select>
-        </label>
-        <label>
-          Priority
-          <select name="priority">
-            <option value="">All</option>
-            <option value="high" selected={query.priority === 'high'}>
-              High
-            </option>
-            <option value="normal" selected={query.priority === 'normal'}>
-              Normal
-            </option>
-          </select>
-        </label>
-        <label>
-          Domain or session
-          <input name="q" type="search" value={query.q ?? ''} />
-        </label>
-        <button type="submit">Filter</button>
-      </form>
+      <FilterForm
+        action={BASE}
+        search={query.q}
+        selects={[
+          { name: 'status', label: 'Status', choices: [['open', 'Open'], ['closed', 'Closed']], selected: query.status },
+          { name: 'priority', label: 'Priority', choices: [['high', 'High'], ['normal', 'Normal']], selected: query.priority },
+        ]}
+      />
       <TicketsFragment page={page} query={query} />
       <BarChart id="per-day" title="Tickets opened per day, last 14 days" unit="tickets" bars={page.perDay.map((d) => ({ label: d.day.slice(5), value: d.n }))} />
     </Layout>,

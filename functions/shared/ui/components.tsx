@@ -55,3 +55,37 @@ export function NotFoundPage({ base, product, operator, what, back }: { base: st
     </Layout>
   );
 }
+
+export interface FilterSelect {
+  name: string;
+  label: string;
+  /** Value and label of each choice; an "All" choice comes first. */
+  choices: [string, string][];
+  selected?: string;
+}
+
+/** The filter bar of a list page: a GET form with selects and a "Domain or session" search. */
+export function FilterForm({ action, selects, search }: { action: string; selects: FilterSelect[]; search?: string }) {
+  return (
+    <form class="filters" method="get" action={action} role="search">
+      {selects.map((select) => (
+        <label>
+          {select.label}
+          <select name={select.name}>
+            <option value="">All</option>
+            {select.choices.map(([value, label]) => (
+              <option value={value} selected={select.selected === value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+      ))}
+      <label>
+        Domain or session
+        <input name="q" type="search" value={search ?? ''} />
+      </label>
+      <button type="submit">Filter</button>
+    </form>
+  );
+}
