@@ -43,8 +43,18 @@ export async function recordEvent(
   intakeId: string,
   now: number,
 ): Promise<RecordOutcome> {
+  const results = await db.$client.batch(intakeStatements(event, plan, intakeId, now), 'write');
+  return outcomeOf(results[results.length - 1]!.rows[0], intakeId);
+}
+
+/**
+ * The statements of one intake, in order; run them in one transaction and read the outcome from
+ * the last one's row ({@link outcomeOf}). Exposed so that a plain-Node implementation (the
+ * benchmark's baseline) runs exactly the same SQL.
+ */
+export function intakeStatements(event: NewEvent, plan: TicketPlan, intakeId: string, now: number): { sql: string; args: (string | number | null)[] }[] {
   const key = [event.eventType, event.sessionId, event.domain];
-  const statements = [
+  return [
     {
       sql: plan.action === 'link' ? INSERT_LINKED_EVENT : INSERT_EVENT,
       args: [...key, event.webhookId, intakeId, event.occurredAt, now, event.data],
@@ -59,8 +69,10 @@ export async function recordEvent(
       : [{ sql: TOUCH_LINKED_TICKET, args: [now, intakeId] }]),
     { sql: READ_BACK, args: [...key, event.webhookId] },
   ];
-  const results = await db.$client.batch(statements, 'write');
-  const row = results[results.length - 1]!.rows[0];
+}
+
+/** The outcome of an intake from the row its last statement read back. */
+export function outcomeOf(row: Record<string, unknown> | undefined, intakeId: string): RecordOutcome {
   if (row === undefined) throw new Error('recordEvent: no row after insert');
   if (!row.same_key) return { conflict: true };
   return {

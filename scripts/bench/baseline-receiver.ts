@@ -1,38 +1,49 @@
 /**
- * Benchmark baseline: the receiver's intake served "the plain way" — @hono/node-server in Node,
- * @libsql/client on a `file:` database in the same process, no workerd and no libSQL endpoint —
- * with the same checks (secret header, JSON content type, bounded body, catalog validation) and
- * the same services and SQL (`intakeEvent`: one atomic batch per webhook).
- * Usage: node --import tsx scripts/bench/baseline-receiver.ts <db-file> (WEBHOOK_SECRET in the
- * environment). Prints `{"msg":"listening","url":…}` like the host.
+ * Benchmark baseline: the best plain implementation of the receiver's intake we could write — one
+ * Node process, @hono/node-server, and the SQLite file opened in-process with libSQL's synchronous
+ * API (prepared statements cached, WAL, the same `synchronous` level as the row it is compared
+ * with). Same checks (secret header, JSON content type, bounded UTF-8 body, catalog validation),
+ * same ticket policy, and exactly the same SQL (`intakeStatements`), one transaction per webhook.
+ * What it does not have: workerd, the libSQL protocol hop, group commit.
+ * Usage: node --import tsx scripts/bench/baseline-receiver.ts <db-file> (WEBHOOK_SECRET and
+ * optionally SQLITE_SYNCHRONOUS in the environment). Prints `{"msg":"listening","url":…}` like the host.
  */
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { createClient } from '@libsql/client';
-import { drizzle } from 'drizzle-orm/libsql';
 import { Hono } from 'hono';
-import type { Db } from '../../db/connection';
+import { intakeStatements, outcomeOf } from '../../db/receiver/queries';
 import { RECEIVER_CONFIG } from '../../functions/receiver/config';
 import { authenticateHeaders } from '../../functions/receiver/services/authenticate';
-import { intakeEvent } from '../../functions/receiver/services/intake';
+import { toNewEvent } from '../../functions/receiver/services/intake';
+import { planTicket } from '../../functions/receiver/services/ticket-policy';
 import { loadConfig } from '../../functions/shared/config';
 import { parseOnboardingEvent } from '../../functions/shared/event-catalog';
-import { createLogger } from '../../functions/shared/logger';
 import { apiError, errorHandler } from '../../functions/shared/http-errors';
 import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../functions/shared/json-request';
+import { createLogger } from '../../functions/shared/logger';
 import { ROOT } from '../../host/project.mjs';
-import { applyMigrations } from '../../host/sqlite';
+import { applyMigrations, openSqlite } from '../../host/sqlite';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: baseline-receiver.ts <db-file>');
-const url = `file:${file}`;
-const config = loadConfig(RECEIVER_CONFIG, { ...process.env, DATABASE_URL: url });
-await applyMigrations(url, undefined, join(ROOT, 'db/receiver/migrations'));
-const client = createClient({ url, intMode: 'number' });
-await client.execute('PRAGMA journal_mode = WAL');
-await client.execute('PRAGMA synchronous = FULL');
-await client.execute('PRAGMA busy_timeout = 5000');
-const db = drizzle({ client }) as unknown as Db;
+const config = loadConfig(RECEIVER_CONFIG, { ...process.env, DATABASE_URL: `file:${file}` });
+await applyMigrations(`file:${file}`, undefined, join(ROOT, 'db/receiver/migrations'));
+const sqlite = openSqlite(file, process.env.SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL');
+
+type Statement = ReturnType<typeof sqlite.prepare>;
+const prepared = new Map<string, Statement>();
+const statement = (sql: string) => prepared.get(sql) ?? prepared.set(sql, sqlite.prepare(sql)).get(sql)!;
+
+/** One intake in one transaction; returns the row the last statement read back. */
+const runIntake = sqlite.transaction((statements: { sql: string; args: unknown[] }[]) => {
+  let row: Record<string, unknown> | undefined;
+  for (const { sql, args } of statements) {
+    const stmt = statement(sql);
+    if (stmt.reader) row = stmt.get(args) as Record<string, unknown> | undefined;
+    else stmt.run(args);
+  }
+  return row;
+});
 
 const app = new Hono();
 app.onError(errorHandler(() => createLogger('error')));
@@ -42,7 +53,9 @@ app.post('/api/v1/webhooks/onboard', async function receive(c) {
   assertJsonContentType(c.req.raw);
   const parsed = parseOnboardingEvent(parseJson(await readBodyText(c.req.raw, config.MAX_BODY_BYTES)), c.req.header('x-onboarding-session'));
   if (!parsed.ok) throw validationFailed(parsed.issues);
-  const outcome = await intakeEvent(db, parsed.event, c.req.header('webhook-id') ?? null);
+  const intakeId = crypto.randomUUID();
+  const statements = intakeStatements(toNewEvent(parsed.event, c.req.header('webhook-id') ?? null), planTicket(parsed.event), intakeId, Date.now());
+  const outcome = outcomeOf(runIntake(statements), intakeId);
   if (outcome.conflict) throw apiError(409, 'webhook_id_conflict', 'webhook-id already used for another event');
   return c.json({ event_id: outcome.eventId, ticket_id: outcome.ticketId, duplicate: !outcome.created }, outcome.created ? 201 : 200);
 });

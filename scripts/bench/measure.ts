@@ -62,6 +62,7 @@ function rssKb(pid: number): number {
   }
 }
 
+/** The pids of `pid`'s children. */
 function childrenOf(pid: number): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -77,13 +78,39 @@ function childrenOf(pid: number): number[] {
   return found;
 }
 
+/** `pid` and all its descendants. */
+export function processTree(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) all.push(...childrenOf(all[i]!));
+  return all;
+}
+
+/** CPU time (user + system) used so far by `pid` and its descendants, in milliseconds. */
+export function cpuMs(pid: number): number {
+  const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const rest = fields.slice(fields.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(rest[11]) + Number(rest[12]); // utime, stime
+    } catch {
+      // Gone.
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/** Resident memory of `pid` and its descendants now, in MB. */
+export function rssMb(pid: number): number {
+  return Math.round(processTree(pid).reduce((sum, p) => sum + rssKb(p), 0) / 1024);
+}
+
 /** Samples the resident memory of a process and all its descendants; `stop()` returns the peak in MB. */
 export function sampleRss(pid: number, everyMs = 200): { stop(): number } {
   let peakKb = 0;
   const sample = () => {
-    const all = [pid];
-    for (let i = 0; i < all.length; i++) all.push(...childrenOf(all[i]!));
-    peakKb = Math.max(peakKb, all.reduce((sum, p) => sum + rssKb(p), 0));
+    peakKb = Math.max(peakKb, processTree(pid).reduce((sum, p) => sum + rssKb(p), 0));
   };
   sample();
   const timer = setInterval(sample, everyMs);

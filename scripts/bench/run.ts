@@ -4,11 +4,10 @@
  * (a trivial worker under the same workerd) and a baseline (the same receiver in plain Node).
  * Prints one table, checks the performance targets, and writes bench/results/latest.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { buildFunctions } from '../../host/build';
 import { ROOT } from '../../host/project.mjs';
 import { freePort, startServe, type ServeProcess } from '../../test/support/spawn';
@@ -16,6 +15,7 @@ import { readCompatibility, renderWorkerdConfig } from '../../host/workerd/confi
 import { spawnWorkerd } from '../../host/workerd/supervisor';
 import { queryFile } from '../../test/support/sqlite-read';
 import { load, quantile, sampleRss, type LoadResult } from './measure';
+import { costLines, measureCost, startBaseline } from './cost';
 import { measurePages, type PageTimings } from './pages';
 
 const SECRET = `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`;
@@ -74,25 +74,14 @@ async function ceiling(): Promise<LoadResult> {
   }
 }
 
-/** The baseline: the receiver app under @hono/node-server with @libsql/client on a file. */
+/** The baseline: the plain-Node receiver (scripts/bench/baseline-receiver.ts) at FULL, as the receiver row. */
 async function baseline(): Promise<{ result: LoadResult; rows: number; rssMb: number }> {
   const file = join(dir, 'baseline.db');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench/baseline-receiver.ts'), file], {
-    cwd: ROOT,
-    env: { ...process.env, WEBHOOK_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve) =>
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /"url":"([^"]+)"/.exec(line);
-      if (m) resolve(m[1]!);
-    }),
-  );
-  const rss = sampleRss(child.pid!);
-  const result = await loadUnique(`${url}/api/v1/webhooks/onboard`, 'base', 6000, AUTH);
+  const service = await startBaseline(file, SECRET);
+  const rss = sampleRss(service.pid);
+  const result = await loadUnique(`${service.url}/api/v1/webhooks/onboard`, 'base', 6000, AUTH);
   const rssMb = rss.stop();
-  child.kill('SIGTERM');
-  await new Promise((r) => child.on('exit', r));
+  await service.stop();
   return { result, rows: queryFile<{ n: number }>(file, 'SELECT count(*) AS n FROM webhook_events')[0]!.n, rssMb };
 }
 
@@ -286,7 +275,13 @@ function pageLines(pages: PageTimings[]): string[] {
   ];
 }
 
-(process.argv[2] === 'pages' ? pagesOnly() : main())
+/** `npm run bench -- cost`: only the cost-per-event comparison (about a minute). */
+async function costOnly(): Promise<void> {
+  await buildFunctions(['receiver']);
+  console.log(costLines(await measureCost(dir, SECRET)).join('\n'));
+}
+
+(process.argv[2] === 'pages' ? pagesOnly() : process.argv[2] === 'cost' ? costOnly() : main())
   .then(() => rmSync(dir, { recursive: true, force: true }))
   .catch((err: Error) => {
     console.error(err);

@@ -3,9 +3,21 @@
  * atomic, idempotent database batch.
  */
 import type { Db } from '../../../db/connection';
-import { recordEvent, type RecordOutcome } from '../../../db/receiver/queries';
+import { recordEvent, type NewEvent, type RecordOutcome } from '../../../db/receiver/queries';
 import type { OnboardingEvent } from '../../shared/event-catalog';
 import { planTicket } from './ticket-policy';
+
+/** The row an event is stored as (delivered as `webhookId`, if signed). */
+export function toNewEvent(event: OnboardingEvent, webhookId: string | null): NewEvent {
+  return {
+    eventType: event.event,
+    sessionId: event.session_id,
+    domain: event.domain,
+    webhookId,
+    occurredAt: event.occurred_at ? Date.parse(event.occurred_at) : null,
+    data: JSON.stringify(event.data),
+  };
+}
 
 /** Stores `event` (delivered as `webhookId`, if signed) and returns the event and ticket ids. */
 export async function intakeEvent(
@@ -14,18 +26,5 @@ export async function intakeEvent(
   webhookId: string | null,
   now = Date.now(),
 ): Promise<RecordOutcome> {
-  return recordEvent(
-    db,
-    {
-      eventType: event.event,
-      sessionId: event.session_id,
-      domain: event.domain,
-      webhookId,
-      occurredAt: event.occurred_at ? Date.parse(event.occurred_at) : null,
-      data: JSON.stringify(event.data),
-    },
-    planTicket(event),
-    crypto.randomUUID(),
-    now,
-  );
+  return recordEvent(db, toNewEvent(event, webhookId), planTicket(event), crypto.randomUUID(), now);
 }
