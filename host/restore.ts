@@ -21,9 +21,14 @@ export function servingPid(dbPath: string): number | undefined {
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
     process.kill(pid, 0);
-    return pid;
   } catch {
     return undefined; // The host died (kill -9) and left its marker: nothing serves the file.
+  }
+  // After a reboot the marker's pid may belong to another program: only a host counts.
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('serve.mjs') ? pid : undefined;
+  } catch {
+    return pid; // No /proc here: a live process with that pid is taken for the host.
   }
 }
 

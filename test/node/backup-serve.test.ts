@@ -3,11 +3,12 @@
  * backups, the restore drill after a kill -9 on both sides, and deduplication across retention.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import Database from 'libsql';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../host/project.mjs';
+import { servingMarker, servingPid } from '../../host/restore';
 import { makeEvent, type EventBody } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
 import { freePort, type ServeProcess } from '../support/spawn';
@@ -147,6 +148,16 @@ describe('backups (black box)', () => {
     const newer = await run('restore', ['receiver', file], env);
     expect(newer.code).toBe(2);
     expect(newer.output).toMatch(/newer version/);
+  });
+});
+
+describe('the serving marker', () => {
+  it('counts only a live host: a marker left by a dead one, or naming another program, does not block a start or a restore', async () => {
+    const db = fx.file('marker.db');
+    writeFileSync(servingMarker(db), `${process.pid}\n`); // this test process: alive, but no host
+    expect(servingPid(db)).toBeUndefined();
+    writeFileSync(servingMarker(db), '999999999\n');
+    expect(servingPid(db)).toBeUndefined();
   });
 });
 
