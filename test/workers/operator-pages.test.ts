@@ -89,6 +89,15 @@ describe('who may open the desk', () => {
     expect(res.headers.get('set-cookie')).toBeNull();
   });
 
+  it('refuses an oversized sign-in form with 413, before any hashing', async () => {
+    const res = await call(`${ORIGIN}/desk/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+      body: `username=alice&password=${'x'.repeat(20_000)}`,
+    }, desk());
+    expect(res.status).toBe(413);
+  });
+
   it('never opens the desk with the webhook secret, and never takes a desk session for webhook intake', async () => {
     const withSecret = await call('/desk', { headers: { 'x-webhook-secret': SECRET }, redirect: 'manual' }, desk());
     expect(withSecret.status).toBe(303);

@@ -9,6 +9,7 @@ import { getMessageWithAttempts, requeueMessages } from '../../../db/emitter/que
 import { DELIVERY_STATUSES, type DeliveryAttempt } from '../../../db/emitter/schema';
 import { consolePage, type ConsoleMessageRow } from '../../../db/emitter/views';
 import { withDatabase } from '../../shared/database-errors';
+import { readForm } from '../../shared/form-request';
 import { operatorArea } from '../../shared/operators/area';
 import { BarChart } from '../../shared/ui/chart';
 import { Badge, DataTable, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
@@ -201,7 +202,7 @@ consoleArea.post('/messages/:id/redeliver', async function redeliverFromConsole(
 });
 
 consoleArea.post('/redeliver-dead', async function redeliverDead(c) {
-  const form = BULK.safeParse(await c.req.parseBody());
+  const form = BULK.safeParse(await readForm(c.req.raw));
   if (!form.success) return c.text('Bad request: "since" must be a date and time.', 400);
   const since = form.data.since ? Date.parse(`${form.data.since}Z`) : undefined;
   const count = await withDatabase(() => requeueMessages(c.var.deps.db, { statuses: ['dead'], since }, c.var.deps.now()));

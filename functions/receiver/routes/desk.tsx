@@ -9,6 +9,7 @@ import { openDatabase } from '../../../db/connection';
 import type { TicketAction, WebhookEvent } from '../../../db/receiver/schema';
 import { applyTicketAction, deskPage, ticketTimeline, type DeskTicketRow } from '../../../db/receiver/views';
 import { withDatabase } from '../../shared/database-errors';
+import { readForm } from '../../shared/form-request';
 import { operatorArea } from '../../shared/operators/area';
 import { BarChart } from '../../shared/ui/chart';
 import { Badge, DataTable, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
@@ -222,7 +223,7 @@ desk.get('/tickets/:id', async function ticketPage(c) {
 
 desk.post('/tickets/:id/actions', async function ticketAction(c) {
   const id = Number(c.req.param('id'));
-  const form = ACTION.safeParse(await c.req.parseBody());
+  const form = ACTION.safeParse(await readForm(c.req.raw));
   if (!form.success || (form.data.action === 'note' && !form.data.note)) {
     return c.text('Bad request: an action (acknowledge, note, close, reopen) and, for a note, its text.', 400);
   }

@@ -19,6 +19,7 @@ import { clearFailures, createSession, deleteSession, failuresSince, findSession
 import type { AssetBindings } from '../assets';
 import { serveAsset } from '../assets';
 import { withDatabase } from '../database-errors';
+import { readForm } from '../form-request';
 import { notFoundHandler } from '../http-errors';
 import { peerAddress } from '../peer-address';
 import type { RequestVariables } from '../request-context';
@@ -103,7 +104,7 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
 
   area.post('/login', async function signIn(c) {
     if (!sameOrigin(c)) return renderPage(c, <LoginPage options={options} error="This form must be sent from this site." />, 403);
-    const form = await c.req.parseBody();
+    const form = await readForm(c.req.raw);
     const name = String(form.username ?? '').slice(0, 64);
     const password = String(form.password ?? '');
     const address = peerAddress(c.req.raw) ?? 'unknown';
@@ -116,7 +117,8 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
       return renderPage(c, <LoginPage options={options} name={name} error="Too many failed sign-ins; try again in 15 minutes." />, 429);
     }
     const credential = c.var.config.OPERATOR_USERS.find((u: OperatorCredential) => u.name === name);
-    const ok = credential !== undefined && (await verifyPassword(credential, password));
+    // An unknown name costs the same hashing as a known one, so timing does not tell which names exist.
+    const ok = (await verifyPassword(credential ?? c.var.config.OPERATOR_USERS[0]!, password)) && credential !== undefined;
     if (!ok) {
       await withDatabase(() => recordFailure(db, keys, now, now - FAILURE_WINDOW_MS));
       c.var.logger.warn('operator sign-in failed', { operator: name, client_ip: address, known_operator: credential !== undefined });
