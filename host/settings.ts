@@ -21,7 +21,7 @@ export const HOST_SETTINGS = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Below this much free space (MiB) on the database's file system, /healthz answers 503. */
-  MIN_FREE_DISK_MB: z.coerce.number().int().min(0).max(1_000_000).default(256),
+  MIN_FREE_DISK_MB: z.coerce.number().int().min(0).max(1_000_000).default(64),
   /** Pause between outbox sweeps (emitter), when the last one left nothing due. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Folder for online backups of the database (unset: no backups). */

@@ -26,7 +26,8 @@ export interface ServeProcess {
 export async function startServe(name: string, env: Record<string, string>, timeoutMs = 90_000): Promise<ServeProcess> {
   const child = spawn(process.execPath, [ENTRY, name], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', ...env },
+    // A test machine may be short of disk; the free-space threshold has its own test.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', MIN_FREE_DISK_MB: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -77,7 +78,7 @@ export async function startServe(name: string, env: Record<string, string>, time
 export async function runServe(name: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [ENTRY, name], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', MIN_FREE_DISK_MB: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
