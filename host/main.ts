@@ -22,6 +22,7 @@ import { applyMigrations, filePathOf, openSqlite, type SqliteDb } from './sqlite
 import { StorageWatch } from './storage';
 import { BackupScheduler } from './backup';
 import { servingMarker, servingPid } from './restore';
+import { inheritedSocket, runWithSharedSocket } from './shared-socket';
 import { SweepDriver } from './sweep-driver';
 import { readCompatibility, renderWorkerdConfig } from './workerd/config';
 import { WorkerdSupervisor } from './workerd/supervisor';
@@ -106,6 +107,10 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
     return 2;
   }
   const { host, config } = settings;
+  const socketFd = inheritedSocket(env);
+  if (host.WORKERD_PROCESSES > 1 && socketFd === undefined) {
+    return runWithSharedSocket(host.HOST, host.PORT ?? spec.defaultPort, env, log);
+  }
   if (!env.OPERATOR_USERS) {
     log.info(`operator pages (${spec.operatorPages}) are off: set OPERATOR_USERS to entries made by npm run --silent operator-hash -- NAME`);
   }
@@ -149,22 +154,29 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   writeFileSync(configPath, workerdConfig, { mode: 0o600 });
 
   const sweeper = sweepToken ? new SweepDriver(sweepToken, host.HOST, spec.sweep?.everyMs ?? host.SWEEP_INTERVAL_MS, log) : undefined;
-  const supervisor = new WorkerdSupervisor({
-    name: spec.name,
-    configPath,
-    env: workerEnv,
-    host: host.HOST,
-    graceMs: host.SHUTDOWN_GRACE_MS,
-    log,
-    onListening: (port) => sweeper?.start(port),
-  });
+  const supervisors = Array.from(
+    { length: socketFd === undefined ? 1 : host.WORKERD_PROCESSES },
+    () =>
+      new WorkerdSupervisor({
+        name: spec.name,
+        configPath,
+        env: workerEnv,
+        host: host.HOST,
+        graceMs: host.SHUTDOWN_GRACE_MS,
+        log,
+        onListening: (port) => sweeper?.start(port),
+        socketFd,
+      }),
+  );
   const stop = () => {
     sweeper?.stop();
-    supervisor.stop();
+    for (const supervisor of supervisors) supervisor.stop();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  const code = await supervisor.run();
+  // One process that keeps crashing takes the service down (exit 1, for systemd to restart it), not just itself.
+  const codes = await Promise.all(supervisors.map((s) => s.run().then((code) => (code !== 0 && stop(), code))));
+  const code = Math.max(...codes);
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
 

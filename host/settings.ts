@@ -42,6 +42,11 @@ export const HOST_SETTINGS = z.object({
     }),
   /** Backups kept; older ones are deleted after each new one. */
   BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(14),
+  /**
+   * workerd processes serving the function, all accepting on one listening socket (workerd runs a
+   * worker on one thread per process; more processes are its way to use more cores).
+   */
+  WORKERD_PROCESSES: z.coerce.number().int().min(1).max(16).default(1),
   WORKERD_V8_FLAGS: z
     .string()
     .default(DEFAULT_V8_FLAGS)

@@ -22,11 +22,13 @@ export function workerdBinary(): string {
  * Spawns `workerd serve <config>` with its control channel on fd 3, and calls `onListen` with
  * the port each time workerd reports its HTTP socket listening (port 0 becomes a real one there).
  */
-export function spawnWorkerd(configPath: string, env: Record<string, string>, onListen: (port: number) => void): ChildProcess {
-  const child = spawn(workerdBinary(), ['serve', configPath, '--control-fd=3'], {
+export function spawnWorkerd(configPath: string, env: Record<string, string>, onListen: (port: number) => void, socketFd?: number): ChildProcess {
+  // With `socketFd`, the socket named "http" is that already-listening descriptor (shared by several workerd processes).
+  const shared = socketFd === undefined ? [] : ['--socket-fd', 'http=4'];
+  const child = spawn(workerdBinary(), ['serve', configPath, '--control-fd=3', ...shared], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
+    stdio: ['ignore', 'inherit', 'inherit', 'pipe', ...(socketFd === undefined ? [] : [socketFd])],
   });
   createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on('line', (line) => {
     try {
@@ -48,6 +50,8 @@ export interface SupervisorOptions {
   graceMs: number;
   log: Logger;
   onListening: (port: number) => void;
+  /** A listening socket this host inherited, shared by every workerd it runs (WORKERD_PROCESSES > 1). */
+  socketFd?: number;
 }
 
 export class WorkerdSupervisor {
@@ -77,11 +81,16 @@ export class WorkerdSupervisor {
   }
 
   #start(): void {
-    const { name, configPath, env, host, log, onListening } = this.options;
-    const child = spawnWorkerd(configPath, env, (port) => {
-      log.info('listening', { function: name, url: `http://${authority(host, port)}`, pid: child.pid });
-      onListening(port);
-    });
+    const { name, configPath, env, host, log, onListening, socketFd } = this.options;
+    const child = spawnWorkerd(
+      configPath,
+      env,
+      (port) => {
+        log.info('listening', { function: name, url: `http://${authority(host, port)}`, pid: child.pid });
+        onListening(port);
+      },
+      socketFd,
+    );
     this.#child = child;
     child.on('exit', (code, signal) => {
       if (this.#stopping) return this.#resolve(0);

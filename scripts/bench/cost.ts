@@ -78,9 +78,15 @@ export async function startBaseline(file: string, secret: string, synchronous = 
   };
 }
 
-async function startReceiver(file: string, secret: string, synchronous: string) {
+async function startReceiver(file: string, secret: string, synchronous: string, processes = 1) {
   const started = Date.now();
-  const proc = await startServe('receiver', { WEBHOOK_SECRET: secret, DATABASE_URL: `file:${file}`, SQLITE_SYNCHRONOUS: synchronous, LOG_LEVEL: 'error' });
+  const proc = await startServe('receiver', {
+    WEBHOOK_SECRET: secret,
+    DATABASE_URL: `file:${file}`,
+    SQLITE_SYNCHRONOUS: synchronous,
+    WORKERD_PROCESSES: String(processes),
+    LOG_LEVEL: 'error',
+  });
   while ((await fetch(`${proc.url}/healthz`)).status !== 200) await new Promise((r) => setTimeout(r, 20));
   return { pid: proc.child.pid!, url: proc.url, startMs: Date.now() - started, stop: async () => void (await proc.stop()) };
 }
@@ -94,11 +100,12 @@ async function measure(name: string, synchronous: 'FULL' | 'NORMAL', service: Aw
     url: `${service.url}/api/v1/webhooks/onboard`,
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-webhook-secret': secret },
-    body: () => uniqueEvent(name.split(' ')[0]!),
+    body: () => uniqueEvent(name.split(' ')[0]!.replace(/[^a-z0-9]/g, '')),
     amount: EVENTS,
     connections: 32,
   });
   const cpu = cpuMs(service.pid) - cpuBefore;
+  if (result.ok2xx !== EVENTS) throw new Error(`${name}: ${result.ok2xx} of ${EVENTS} deliveries answered 2xx`);
   const row: CostRow = {
     name,
     synchronous,
@@ -115,12 +122,13 @@ async function measure(name: string, synchronous: 'FULL' | 'NORMAL', service: Aw
   return row;
 }
 
-/** The four rows: baseline and receiver, each at FULL and at NORMAL. */
+/** The rows: baseline, receiver, and receiver with two workerd processes, each at FULL and at NORMAL. */
 export async function measureCost(dir: string, secret: string): Promise<CostRow[]> {
   const rows: CostRow[] = [];
   for (const synchronous of ['FULL', 'NORMAL'] as const) {
     rows.push(await measure('baseline (plain Node)', synchronous, await startBaseline(join(dir, `cost-base-${synchronous}.db`), secret, synchronous), secret));
     rows.push(await measure('receiver (host + workerd)', synchronous, await startReceiver(join(dir, `cost-recv-${synchronous}.db`), secret, synchronous), secret));
+    rows.push(await measure('receiver, WORKERD_PROCESSES=2', synchronous, await startReceiver(join(dir, `cost-recv2-${synchronous}.db`), secret, synchronous, 2), secret));
   }
   return rows;
 }

@@ -1,5 +1,6 @@
 /** Measurement helpers for the benchmark: load runs, process memory, row counts. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { processTree } from '../../test/support/processes';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -60,29 +61,6 @@ function rssKb(pid: number): number {
   } catch {
     return 0;
   }
-}
-
-/** The pids of `pid`'s children. */
-function childrenOf(pid: number): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) found.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
-}
-
-/** `pid` and all its descendants. */
-export function processTree(pid: number): number[] {
-  const all = [pid];
-  for (let i = 0; i < all.length; i++) all.push(...childrenOf(all[i]!));
-  return all;
 }
 
 /** CPU time (user + system) used so far by `pid` and its descendants, in milliseconds. */
