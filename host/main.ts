@@ -166,6 +166,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
         log,
         onListening: (port) => sweeper?.start(port),
         socketFd,
+        inspectorAddr: host.WORKERD_INSPECTOR_ADDR,
       }),
   );
   const stop = () => {

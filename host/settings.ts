@@ -47,6 +47,9 @@ export const HOST_SETTINGS = z.object({
    * worker on one thread per process; more processes are its way to use more cores).
    */
   WORKERD_PROCESSES: z.coerce.number().int().min(1).max(16).default(1),
+  /** For profiling only: workerd's inspector on this loopback `host:port` (a CPU profile in DevTools format). */
+  WORKERD_INSPECTOR_ADDR: z
+    .preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^(127\.\d+\.\d+\.\d+|localhost):\d+$/, 'must be a loopback host:port').optional()),
   WORKERD_V8_FLAGS: z
     .string()
     .default(DEFAULT_V8_FLAGS)

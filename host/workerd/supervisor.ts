@@ -22,10 +22,17 @@ export function workerdBinary(): string {
  * Spawns `workerd serve <config>` with its control channel on fd 3, and calls `onListen` with
  * the port each time workerd reports its HTTP socket listening (port 0 becomes a real one there).
  */
-export function spawnWorkerd(configPath: string, env: Record<string, string>, onListen: (port: number) => void, socketFd?: number): ChildProcess {
+export function spawnWorkerd(
+  configPath: string,
+  env: Record<string, string>,
+  onListen: (port: number) => void,
+  options: { socketFd?: number; inspectorAddr?: string } = {},
+): ChildProcess {
+  const { socketFd, inspectorAddr } = options;
   // With `socketFd`, the socket named "http" is that already-listening descriptor (shared by several workerd processes).
   const shared = socketFd === undefined ? [] : ['--socket-fd', 'http=4'];
-  const child = spawn(workerdBinary(), ['serve', configPath, '--control-fd=3', ...shared], {
+  const inspector = inspectorAddr ? [`--inspector-addr=${inspectorAddr}`] : [];
+  const child = spawn(workerdBinary(), ['serve', configPath, '--control-fd=3', ...shared, ...inspector], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'pipe', ...(socketFd === undefined ? [] : [socketFd])],
@@ -52,6 +59,8 @@ export interface SupervisorOptions {
   onListening: (port: number) => void;
   /** A listening socket this host inherited, shared by every workerd it runs (WORKERD_PROCESSES > 1). */
   socketFd?: number;
+  /** WORKERD_INSPECTOR_ADDR, for profiling. */
+  inspectorAddr?: string;
 }
 
 export class WorkerdSupervisor {
@@ -81,7 +90,7 @@ export class WorkerdSupervisor {
   }
 
   #start(): void {
-    const { name, configPath, env, host, log, onListening, socketFd } = this.options;
+    const { name, configPath, env, host, log, onListening, socketFd, inspectorAddr } = this.options;
     const child = spawnWorkerd(
       configPath,
       env,
@@ -89,7 +98,7 @@ export class WorkerdSupervisor {
         log.info('listening', { function: name, url: `http://${authority(host, port)}`, pid: child.pid });
         onListening(port);
       },
-      socketFd,
+      { socketFd, inspectorAddr },
     );
     this.#child = child;
     child.on('exit', (code, signal) => {

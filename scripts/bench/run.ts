@@ -17,6 +17,7 @@ import { queryFile } from '../../test/support/sqlite-read';
 import { load, quantile, sampleRss, type LoadResult } from './measure';
 import { costLines, measureCost, startBaseline } from './cost';
 import { measurePages, type PageTimings } from './pages';
+import { profileReceiver } from './profile';
 
 const SECRET = `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const CONNECTIONS = 32;
@@ -281,8 +282,18 @@ async function costOnly(): Promise<void> {
   console.log(costLines(await measureCost(dir, SECRET)).join('\n'));
 }
 
-(process.argv[2] === 'pages' ? pagesOnly() : process.argv[2] === 'cost' ? costOnly() : main())
-  .then(() => rmSync(dir, { recursive: true, force: true }))
+const MODES: Record<string, () => Promise<void>> = {
+  pages: pagesOnly,
+  cost: costOnly,
+  // Profiles stay on disk for DevTools: this mode keeps its folder.
+  profile: async () => {
+    await buildFunctions(['receiver']);
+    console.log((await profileReceiver(dir, SECRET)).join('\n'));
+  },
+};
+
+(MODES[process.argv[2] ?? ''] ?? main)()
+  .then(() => process.argv[2] !== 'profile' && rmSync(dir, { recursive: true, force: true }))
   .catch((err: Error) => {
     console.error(err);
     process.exit(1);

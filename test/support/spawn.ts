@@ -23,8 +23,8 @@ export interface ServeProcess {
 }
 
 /** Spawns the host with `env` added to a clean environment and waits until it listens. */
-export async function startServe(name: string, env: Record<string, string>, timeoutMs = 90_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [ENTRY, name], {
+export async function startServe(name: string, env: Record<string, string>, timeoutMs = 90_000, nodeArgs: string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, ENTRY, name], {
     cwd: ROOT,
     // A test machine may be short of disk; the free-space threshold has its own test.
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', MIN_FREE_DISK_MB: '0', ...env },
