@@ -125,6 +125,13 @@ describe('who may open the desk', () => {
     expect((await call('/desk', { headers: { cookie }, redirect: 'manual' }, desk())).status).toBe(303);
   });
 
+  it('sends a list that refreshes itself to the sign-in page once its session has ended', async () => {
+    const res = await call('/desk/fragment', { headers: { 'hx-request': 'true' }, redirect: 'manual' }, desk());
+    expect(res.status).toBe(200);
+    expect(res.headers.get('hx-redirect')).toBe('/desk/login');
+    expect(await res.text()).toBe('');
+  });
+
   it('ends an idle session after OPERATOR_SESSION_IDLE', async () => {
     const bindings = { ...desk(), OPERATOR_SESSION_IDLE: '200ms' };
     const cookie = cookieOf(await signIn(bindings));

@@ -151,6 +151,8 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
       session = undefined;
     }
     if (!session) {
+      // A list's self-refresh (htmx) must not swap the sign-in page into the list: it asks htmx to go there.
+      if (c.req.header('hx-request')) return c.body(null, 200, { 'hx-redirect': login, 'cache-control': 'no-store' });
       if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(login, 303);
       return renderPage(c, <LoginPage options={options} error="Your session has ended; sign in again." />, 401);
     }
