@@ -1,4 +1,5 @@
 /** Types of host/bundle.mjs. */
 export declare const HOST_BUNDLE: string;
+export declare const PREFLIGHT_BUNDLE: string;
 export declare function hostBundleStale(): boolean;
 export declare function buildHostBundle(): Promise<void>;

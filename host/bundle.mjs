@@ -1,5 +1,6 @@
 /**
- * The host's own bundle, dist/host.mjs: host/main.ts and what it imports, as plain JavaScript,
+ * The host's own bundles, dist/host.mjs (host/main.ts and what it imports) and
+ * dist/host-preflight.mjs (host/preflight.ts, run before it), as plain JavaScript,
  * so production runs no TypeScript loader (that saves a loader thread, an esbuild child process
  * and about 100 MB per serve process). npm packages stay external and load from node_modules.
  */
@@ -8,25 +9,27 @@ import { dirname, join } from 'node:path';
 import { isStale, ROOT } from './project.mjs';
 
 export const HOST_BUNDLE = join(ROOT, 'dist', 'host.mjs');
+export const PREFLIGHT_BUNDLE = join(ROOT, 'dist', 'host-preflight.mjs');
 
 /** What the bundle is built from (relative to the root). */
 const HOST_SOURCES = ['host', 'functions', 'package-lock.json'];
 
-/** True when dist/host.mjs is missing or older than its sources. */
+/** True when a bundle is missing or older than its sources. */
 export function hostBundleStale() {
-  return isStale(HOST_BUNDLE, HOST_SOURCES);
+  return isStale(HOST_BUNDLE, HOST_SOURCES) || isStale(PREFLIGHT_BUNDLE, HOST_SOURCES);
 }
 
 /**
- * Builds dist/host.mjs. Each output file is written under a temporary name and renamed, so
+ * Builds both bundles. Each output file is written under a temporary name and renamed, so
  * serve processes starting side by side never import a half-written bundle.
  */
 export async function buildHostBundle() {
   const { build } = await import('esbuild');
   const result = await build({
     write: false,
-    entryPoints: [join(ROOT, 'host/main.ts')],
-    outfile: HOST_BUNDLE,
+    entryPoints: { host: join(ROOT, 'host/main.ts'), 'host-preflight': join(ROOT, 'host/preflight.ts') },
+    outdir: dirname(HOST_BUNDLE),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -34,7 +37,7 @@ export async function buildHostBundle() {
     packages: 'external',
     sourcemap: 'linked',
     logLevel: 'warning',
-    banner: { js: '// Generated from host/main.ts by host/bundle.mjs; do not edit.' },
+    banner: { js: '// Generated from host/ by host/bundle.mjs; do not edit.' },
   });
   mkdirSync(dirname(HOST_BUNDLE), { recursive: true });
   for (const file of result.outputFiles) {

@@ -1,20 +1,12 @@
 /**
- * The functions the host serves and what it needs to know about each: its settings schema
- * (from the function's own config.ts: the bindings passed to workerd are derived from it),
- * default port, migrations, wrangler environment, and start-up duties.
+ * The functions the host serves and what it needs to know about each: default port, migrations,
+ * wrangler environment, operator pages, sweeps, and start-up duties. Their settings schemas are
+ * in function-settings.ts (zod, loaded only by the preflight and the developer scripts).
  */
-import type { z } from 'zod';
-import { EMITTER_CONFIG } from '../functions/emitter/config';
-import { RECEIVER_CONFIG } from '../functions/receiver/config';
 import type { SqliteDb } from './sqlite';
-
-/** The settings every function has: where its database is. */
-type DatabaseSettings = { DATABASE_URL: string; DATABASE_AUTH_TOKEN?: string | undefined };
 
 export interface FunctionSpec {
   name: string;
-  /** The function's settings schema: validated before workerd starts, and the list of variables passed through. */
-  config: z.ZodObject & z.ZodType<DatabaseSettings>;
   defaultPort: number;
   /** drizzle-kit output folder, relative to the project root. */
   migrations: string;
@@ -35,7 +27,6 @@ export interface FunctionSpec {
 export const FUNCTIONS: Record<string, FunctionSpec> = {
   receiver: {
     name: 'receiver',
-    config: RECEIVER_CONFIG,
     defaultPort: 8080,
     migrations: 'db/receiver/migrations',
     operatorPages: '/desk',
@@ -44,7 +35,6 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
   },
   emitter: {
     name: 'emitter',
-    config: EMITTER_CONFIG,
     defaultPort: 8787,
     migrations: 'db/emitter/migrations',
     operatorPages: '/console',
@@ -62,9 +52,4 @@ export function functionSpec(name: string | undefined): FunctionSpec {
   const spec = name ? FUNCTIONS[name] : undefined;
   if (!spec) throw new Error(`unknown function ${JSON.stringify(name ?? '')}; expected one of: ${Object.keys(FUNCTIONS).join(', ')}`);
   return spec;
-}
-
-/** The names of a function's settings: the variables the host passes into workerd. */
-export function settingNames(spec: FunctionSpec): string[] {
-  return Object.keys(spec.config.shape);
 }

@@ -5,20 +5,23 @@
  * config, runs workerd on HOST:PORT (restarting it after a crash), drives the emitter's sweep,
  * and on SIGTERM shuts everything down in order.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../functions/shared/config';
 import { createLogger, type Logger } from '../functions/shared/logger';
 import { buildFunctions, bundlePath } from './build';
-import { functionSpec, settingNames, type FunctionSpec } from './functions';
+import type { DatabaseSettings } from './function-settings';
+import { functionSpec, type FunctionSpec } from './functions';
 import { HranaEndpoint } from './hrana/endpoint';
 import { listenHrana } from './hrana/http';
 import { ROOT } from './project.mjs';
-import { HOST_SETTINGS, isLoopback, type HostSettings } from './settings';
-import { applyMigrations, filePathOf, openSqlite, type SqliteDb } from './sqlite';
+import { PREFLIGHT_BUNDLE } from './bundle.mjs';
+import type { PreflightResult } from './preflight';
+import type { HostSettings } from './settings';
+import { filePathOf, openSqlite, type SqliteDb } from './sqlite';
 import { StorageWatch } from './storage';
 import { BackupScheduler } from './backup';
 import { servingMarker, servingPid } from './restore';
@@ -26,17 +29,6 @@ import { inheritedSocket, runWithSharedSocket } from './shared-socket';
 import { SweepDriver } from './sweep-driver';
 import { readCompatibility, renderWorkerdConfig } from './workerd/config';
 import { WorkerdSupervisor } from './workerd/supervisor';
-
-type DatabaseSettings = { DATABASE_URL: string; DATABASE_AUTH_TOKEN?: string | undefined };
-
-/** The host's and the function's settings, or a ConfigError naming each bad variable (never its value). */
-function loadSettings(spec: FunctionSpec, env: NodeJS.ProcessEnv): { host: HostSettings; config: DatabaseSettings } {
-  const host = loadConfig(HOST_SETTINGS, env);
-  const config = loadConfig(spec.config, env);
-  const missing = isLoopback(host.HOST) ? [] : (spec.requiredBeyondLoopback ?? []).filter((k) => !env[k]);
-  if (missing.length) throw new ConfigError(missing.map((k) => `${k} must be set when HOST (${host.HOST}) is not a loopback address`));
-  return { host, config };
-}
 
 /** The database as the worker will reach it, and how to close it when the host stops. */
 interface ServedDatabase {
@@ -58,7 +50,6 @@ async function serveDatabase(
   runtimeDir: string,
   log: Logger,
 ): Promise<ServedDatabase> {
-  await applyMigrations(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, join(ROOT, spec.migrations));
   if (!config.DATABASE_URL.startsWith('file:')) {
     if (host.BACKUP_DIR) log.warn('BACKUP_DIR is ignored: the database is a libSQL server, whose backups are its own business');
     return { authToken: config.DATABASE_AUTH_TOKEN, binding: { network: true }, close: async () => undefined };
@@ -98,15 +89,9 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   const spec = functionSpec(name);
   // Lifecycle lines (listening, stopping, crashes) are few and always wanted, whatever LOG_LEVEL says.
   const log: Logger = createLogger(env.LOG_LEVEL === 'debug' ? 'debug' : 'info', { service: `serve-${spec.name}` });
-  let settings: ReturnType<typeof loadSettings>;
-  try {
-    settings = loadSettings(spec, env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    log.error('refusing to start', { problems: err.problems });
-    return 2;
-  }
-  const { host, config } = settings;
+  const preflight = spawnSync(process.execPath, [PREFLIGHT_BUNDLE, spec.name], { env, stdio: ['ignore', 'inherit', 'inherit', 'pipe'], encoding: 'utf8' });
+  if (preflight.status !== 0) return preflight.status ?? 1;
+  const { host, config, settingNames } = JSON.parse(String(preflight.output[3])) as PreflightResult;
   const socketFd = inheritedSocket(env);
   if (host.WORKERD_PROCESSES > 1 && socketFd === undefined) {
     return runWithSharedSocket(host.HOST, host.PORT ?? spec.defaultPort, env, log);
@@ -128,7 +113,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
 
   // The function's settings reach workerd through its environment (fromEnvironment bindings), never the config file.
   const workerEnv: Record<string, string> = {};
-  for (const key of settingNames(spec)) if (env[key]) workerEnv[key] = env[key];
+  for (const key of settingNames) if (env[key]) workerEnv[key] = env[key];
   delete workerEnv.DATABASE_URL;
   if (database.authToken) workerEnv.DATABASE_AUTH_TOKEN = database.authToken;
   else delete workerEnv.DATABASE_AUTH_TOKEN;

@@ -1,12 +1,9 @@
 /**
- * The host's side of the database: opening the SQLite file with libSQL, the pragmas
- * it runs with, and applying drizzle-kit migrations before the worker starts.
+ * The host's side of the database: opening the SQLite file with libSQL and the pragmas it
+ * runs with (migrations are host/migrations.ts, run before the host proper starts).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createClient } from '@libsql/client';
-import { drizzle } from 'drizzle-orm/libsql';
-import { migrate } from 'drizzle-orm/libsql/migrator';
 import Database from 'libsql';
 
 export type SqliteDb = InstanceType<typeof Database>;
@@ -19,17 +16,6 @@ export function filePathOf(url: string): string {
   const path = decodeURIComponent(url.replace(/^file:(\/\/)?/, '').split('?')[0]!);
   if (!path) throw new Error('DATABASE_URL names no file');
   return resolve(path);
-}
-
-/** Applies every pending migration in `migrationsFolder` (idempotent; a no-op when up to date). */
-export async function applyMigrations(url: string, authToken: string | undefined, migrationsFolder: string): Promise<void> {
-  if (url.startsWith('file:')) mkdirSync(dirname(filePathOf(url)), { recursive: true });
-  const client = createClient({ url, authToken });
-  try {
-    await migrate(drizzle({ client }), { migrationsFolder });
-  } finally {
-    client.close();
-  }
 }
 
 /** Opens the file for serving: WAL journal, the chosen `synchronous` level, foreign keys on. */

@@ -5,9 +5,9 @@
  * otherwise every SWEEP_INTERVAL_MS. The first sweep runs as soon as workerd listens, so
  * messages left by a previous run go out without waiting.
  */
-import { SWEEP_TOKEN_HEADER } from '../functions/shared/config';
+import { SWEEP_TOKEN_HEADER } from '../functions/shared/sweep-header';
 import type { Logger } from '../functions/shared/logger';
-import { authority } from './settings';
+import { authority } from './address';
 
 /** Longest a sweep request may take (a sweep's own budget is 5 s plus the attempts in flight). */
 const SWEEP_TIMEOUT_MS = 120_000;

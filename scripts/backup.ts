@@ -5,6 +5,7 @@
  */
 import { loadConfig } from '../functions/shared/config';
 import { takeBackup } from '../host/backup';
+import { settingsSchema } from '../host/function-settings';
 import { functionSpec } from '../host/functions';
 import { HOST_SETTINGS } from '../host/settings';
 import { filePathOf } from '../host/sqlite';
@@ -17,7 +18,7 @@ function fail(message: string): never {
 try {
   const spec = functionSpec(process.argv[2]);
   const host = loadConfig(HOST_SETTINGS, process.env);
-  const { DATABASE_URL } = loadConfig(spec.config, process.env);
+  const { DATABASE_URL } = loadConfig(settingsSchema(spec.name), process.env);
   if (!DATABASE_URL.startsWith('file:')) fail('DATABASE_URL names a libSQL server: its backups are the server\'s business');
   if (!host.BACKUP_DIR) fail('BACKUP_DIR is not set');
   const path = takeBackup(filePathOf(DATABASE_URL), spec.name, { dir: host.BACKUP_DIR, keep: host.BACKUP_KEEP });

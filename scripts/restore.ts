@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { loadConfig } from '../functions/shared/config';
+import { settingsSchema } from '../host/function-settings';
 import { functionSpec } from '../host/functions';
 import { ROOT } from '../host/project.mjs';
 import { restoreBackup } from '../host/restore';
@@ -15,7 +16,7 @@ const [name, file] = process.argv.slice(2);
 try {
   if (!file) throw new Error('usage: npm run restore -- receiver|emitter FILE');
   const spec = functionSpec(name);
-  const { DATABASE_URL } = loadConfig(spec.config, process.env);
+  const { DATABASE_URL } = loadConfig(settingsSchema(spec.name), process.env);
   if (!DATABASE_URL.startsWith('file:')) throw new Error("DATABASE_URL names a libSQL server: restore it with the server's own tools");
   const target = filePathOf(DATABASE_URL);
   const result = restoreBackup(target, file, join(ROOT, spec.migrations));

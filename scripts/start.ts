@@ -9,7 +9,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { FUNCTIONS, settingNames, type FunctionSpec } from '../host/functions';
+import { settingNames } from '../host/function-settings';
+import { FUNCTIONS, type FunctionSpec } from '../host/functions';
 import { ROOT } from '../host/project.mjs';
 import { HOST_SETTINGS } from '../host/settings';
 import { operatorEntry } from '../functions/shared/operators/password';
@@ -26,7 +27,7 @@ const PER_FUNCTION = new Set(['PORT', 'DATABASE_URL', 'DATABASE_AUTH_TOKEN']);
 function settingsFor(spec: FunctionSpec, links: Record<string, string>): Record<string, string> {
   const prefix = `${spec.name.toUpperCase()}_`;
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...links };
-  for (const key of [...settingNames(spec), ...Object.keys(HOST_SETTINGS.shape)]) {
+  for (const key of [...settingNames(spec.name), ...Object.keys(HOST_SETTINGS.shape)]) {
     const value = vars[prefix + key] || (PER_FUNCTION.has(key) ? undefined : vars[key]);
     if (value) env[key] = value;
   }

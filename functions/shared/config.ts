@@ -99,9 +99,6 @@ export const OPERATOR_SESSION_IDLE = z
 /** SWEEP_TOKEN: the per-start token with which the host triggers a function's sweep (set by the host, not by hand). */
 export const SWEEP_TOKEN = optionalText;
 
-/** Header carrying SWEEP_TOKEN on POST /__internal/sweep. */
-export const SWEEP_TOKEN_HEADER = 'x-sweep-token';
-
 /** METRICS_TOKEN: when set, GET /metrics requires it as a bearer token (the figures are counts, nothing personal). */
 export const METRICS_TOKEN = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional());
 

@@ -4,7 +4,7 @@
  * host's per-start SWEEP_TOKEN.
  */
 import type { MiddlewareHandler } from 'hono';
-import { SWEEP_TOKEN_HEADER } from './config';
+import { SWEEP_TOKEN_HEADER } from './sweep-header';
 import { matchesSecret } from './constant-time';
 import { notFoundHandler } from './http-errors';
 

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../../functions/shared/logger';
 import { ROOT } from '../project.mjs';
-import { authority } from '../settings';
+import { authority } from '../address';
 
 const RESTART_WINDOW_MS = 60_000;
 const MAX_RESTARTS = 5;

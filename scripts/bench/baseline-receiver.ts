@@ -22,7 +22,8 @@ import { apiError, errorHandler } from '../../functions/shared/http-errors';
 import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../functions/shared/json-request';
 import { createLogger } from '../../functions/shared/logger';
 import { ROOT } from '../../host/project.mjs';
-import { applyMigrations, openSqlite } from '../../host/sqlite';
+import { applyMigrations } from '../../host/migrations';
+import { openSqlite } from '../../host/sqlite';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: baseline-receiver.ts <db-file>');

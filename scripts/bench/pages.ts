@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import { operatorEntry } from '../../functions/shared/operators/password';
 import { ROOT } from '../../host/project.mjs';
-import { applyMigrations, openSqlite } from '../../host/sqlite';
+import { applyMigrations } from '../../host/migrations';
+import { openSqlite } from '../../host/sqlite';
 import { startServe, type ServeProcess } from '../../test/support/spawn';
 import { quantile } from './measure';
 

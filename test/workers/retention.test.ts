@@ -8,7 +8,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
 import { tickets, webhookEvents } from '../../db/receiver/schema';
-import { SWEEP_TOKEN_HEADER } from '../../functions/shared/config';
+import { SWEEP_TOKEN_HEADER } from '../../functions/shared/sweep-header';
 import { makeEvent } from '../support/factories';
 import { callEmitter, emit, emitterEnv, runSweep, sweepUntil } from './emitter-helpers';
 import { call, deliver, ENV } from './helpers';

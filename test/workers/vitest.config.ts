@@ -10,7 +10,8 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { hranaFetchHandler } from '../../host/hrana/http';
 import { HranaEndpoint } from '../../host/hrana/endpoint';
-import { applyMigrations, openSqlite } from '../../host/sqlite';
+import { applyMigrations } from '../../host/migrations';
+import { openSqlite } from '../../host/sqlite';
 import { createFakeOps } from '../support/fake-ops';
 import { TEST_BINDINGS } from '../support/test-env';
 

@@ -1,0 +1,28 @@
+/**
+ * Each function's settings schema, from its own config.ts: the one statement of its settings. The
+ * preflight validates the environment with it and derives the variables passed to workerd;
+ * `npm start` and the backup scripts read it too. (The long-running host does not load zod.)
+ */
+import type { z } from 'zod';
+import { EMITTER_CONFIG } from '../functions/emitter/config';
+import { RECEIVER_CONFIG } from '../functions/receiver/config';
+
+/** The settings every function has: where its database is. */
+export type DatabaseSettings = { DATABASE_URL: string; DATABASE_AUTH_TOKEN?: string | undefined };
+
+const SCHEMAS: Record<string, z.ZodObject & z.ZodType<DatabaseSettings>> = {
+  receiver: RECEIVER_CONFIG,
+  emitter: EMITTER_CONFIG,
+};
+
+/** The settings schema of function `name`. */
+export function settingsSchema(name: string): z.ZodObject & z.ZodType<DatabaseSettings> {
+  const schema = SCHEMAS[name];
+  if (!schema) throw new Error(`no settings for function ${JSON.stringify(name)}`);
+  return schema;
+}
+
+/** The names of a function's settings: the variables the host passes into workerd. */
+export function settingNames(name: string): string[] {
+  return Object.keys(settingsSchema(name).shape);
+}
