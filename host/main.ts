@@ -89,10 +89,12 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   const spec = functionSpec(name);
   // Lifecycle lines (listening, stopping, crashes) are few and always wanted, whatever LOG_LEVEL says.
   const log: Logger = createLogger(env.LOG_LEVEL === 'debug' ? 'debug' : 'info', { service: `serve-${spec.name}` });
-  const preflight = spawnSync(process.execPath, [PREFLIGHT_BUNDLE, spec.name], { env, stdio: ['ignore', 'inherit', 'inherit', 'pipe'], encoding: 'utf8' });
+  const socketFd = inheritedSocket(env);
+  // A host that inherited its socket runs under one whose preflight already applied the migrations.
+  const preflightArgs = [PREFLIGHT_BUNDLE, spec.name, ...(socketFd === undefined ? [] : ['--no-migrations'])];
+  const preflight = spawnSync(process.execPath, preflightArgs, { env, stdio: ['ignore', 'inherit', 'inherit', 'pipe'], encoding: 'utf8' });
   if (preflight.status !== 0) return preflight.status ?? 1;
   const { host, config, settingNames } = JSON.parse(String(preflight.output[3])) as PreflightResult;
-  const socketFd = inheritedSocket(env);
   if (host.WORKERD_PROCESSES > 1 && socketFd === undefined) {
     return runWithSharedSocket(host.HOST, host.PORT ?? spec.defaultPort, env, log);
   }

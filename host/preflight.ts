@@ -3,7 +3,7 @@
  * host's and the function's settings (zod) and applies the function's migrations (drizzle), then
  * hands the validated settings back as JSON on descriptor 3. The long-running host thereby never
  * loads zod, drizzle or the Node libSQL client (about 24 MB of its resident memory).
- * Exit 2: settings refused (each bad variable named, never its value); 1: the database could not
+ * With `--no-migrations` it only validates. Exit 2: settings refused (each bad variable named, never its value); 1: the database could not
  * be set up.
  */
 import { writeSync } from 'node:fs';
@@ -25,7 +25,7 @@ export interface PreflightResult {
   settingNames: string[];
 }
 
-async function preflight(name: string, env: NodeJS.ProcessEnv): Promise<number> {
+async function preflight(name: string, env: NodeJS.ProcessEnv, migrate: boolean): Promise<number> {
   const spec = functionSpec(name);
   const log = createLogger(env.LOG_LEVEL === 'debug' ? 'debug' : 'info', { service: `serve-${spec.name}` });
   let result: PreflightResult;
@@ -41,7 +41,7 @@ async function preflight(name: string, env: NodeJS.ProcessEnv): Promise<number> 
     return 2;
   }
   try {
-    await applyMigrations(result.config.DATABASE_URL, result.config.DATABASE_AUTH_TOKEN, join(ROOT, spec.migrations));
+    if (migrate) await applyMigrations(result.config.DATABASE_URL, result.config.DATABASE_AUTH_TOKEN, join(ROOT, spec.migrations));
   } catch (err) {
     log.error('database setup failed', { error: (err as Error).message });
     return 1;
@@ -50,7 +50,7 @@ async function preflight(name: string, env: NodeJS.ProcessEnv): Promise<number> 
   return 0;
 }
 
-preflight(process.argv[2] ?? '', process.env)
+preflight(process.argv[2] ?? '', process.env, !process.argv.includes('--no-migrations'))
   .then((code) => process.exit(code))
   .catch((err: Error) => {
     console.error(JSON.stringify({ ts: new Date().toISOString(), level: 'error', msg: 'preflight failed', error: err.message }));

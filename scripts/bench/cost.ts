@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT } from '../../host/project.mjs';
 import { startServe } from '../../test/support/spawn';
-import { cpuMs, load, rssMb, sampleRss } from './measure';
+import { cpuMs, load, rssMb, sampleRss, uniqueEvent } from './measure';
 
 export interface CostRow {
   name: string;
@@ -27,14 +27,6 @@ export interface CostRow {
 }
 
 const EVENTS = 6000;
-let counter = 0;
-
-function uniqueEvent(prefix: string): string {
-  counter += 1;
-  const session = `${prefix}-${process.pid}-${counter}`;
-  return JSON.stringify({ event: 'account.created', domain: `${session}.example.com`, session_id: session, data: { admin_email: 'admin@example.com' } });
-}
-
 const BASELINE_BUNDLE = join(ROOT, 'dist/bench-baseline.mjs');
 
 /** Bundles the baseline to plain JavaScript, so it runs without a TypeScript loader (as the host does). */

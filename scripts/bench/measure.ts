@@ -107,3 +107,16 @@ export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
+
+const RUN_ID = Date.now().toString(36);
+let eventCounter = 0;
+
+/**
+ * The body of an `account.created` event for a session never used before (in this run or an
+ * earlier one on the same database): `prefix` names the load, so rows can be counted by it.
+ */
+export function uniqueEvent(prefix: string): string {
+  eventCounter += 1;
+  const session = `${prefix}-${RUN_ID}-${eventCounter}`;
+  return JSON.stringify({ event: 'account.created', domain: `${session}.example.com`, session_id: session, data: { admin_email: 'admin@example.com' } });
+}

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ROOT } from '../../host/project.mjs';
 import { freePort, startServe } from '../../test/support/spawn';
-import { load } from './measure';
+import { load, uniqueEvent } from './measure';
 
 interface ProfileNode {
   id: number;
@@ -118,14 +118,10 @@ export async function profileReceiver(dir: string, secret: string): Promise<stri
     90_000,
     ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'host-profile')}`],
   );
-  let n = 0;
-  const body = () => {
-    n += 1;
-    const session = `profile-${n}`;
-    return JSON.stringify({ event: 'account.created', domain: `${session}.example.com`, session_id: session, data: { admin_email: 'admin@example.com' } });
-  };
+  const n = 6000;
+  const body = () => uniqueEvent('profile');
   const workerdProfile = await profileInspector(inspector, () =>
-    load({ url: `${proc.url}/api/v1/webhooks/onboard`, method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-secret': secret }, body, amount: 6000, connections: 32 }),
+    load({ url: `${proc.url}/api/v1/webhooks/onboard`, method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-secret': secret }, body, amount: n, connections: 32 }),
   );
   await proc.stop();
   writeFileSync(join(dir, 'workerd.cpuprofile'), JSON.stringify(workerdProfile));

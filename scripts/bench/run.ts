@@ -14,7 +14,7 @@ import { freePort, startServe, type ServeProcess } from '../../test/support/spaw
 import { readCompatibility, renderWorkerdConfig } from '../../host/workerd/config';
 import { spawnWorkerd } from '../../host/workerd/supervisor';
 import { queryFile } from '../../test/support/sqlite-read';
-import { load, quantile, sampleRss, type LoadResult } from './measure';
+import { load, quantile, sampleRss, uniqueEvent, type LoadResult } from './measure';
 import { costLines, measureCost, startBaseline } from './cost';
 import { measurePages, type PageTimings } from './pages';
 import { profileReceiver } from './profile';
@@ -22,22 +22,9 @@ import { profileReceiver } from './profile';
 const SECRET = `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const CONNECTIONS = 32;
 const dir = mkdtempSync(join(tmpdir(), 'ops-webhook-bench-'));
-const runId = Date.now().toString(36);
-let counter = 0;
 
 const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function uniqueEvent(prefix: string): string {
-  counter += 1;
-  const session = `${prefix}-${runId}-${counter}`;
-  return JSON.stringify({
-    event: 'account.created',
-    domain: `${session}.example.com`,
-    session_id: session,
-    data: { admin_email: 'admin@example.com' },
-  });
-}
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const AUTH = { ...JSON_HEADERS, 'x-webhook-secret': SECRET };

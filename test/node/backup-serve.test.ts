@@ -11,6 +11,7 @@ import { ROOT } from '../../host/project.mjs';
 import { servingMarker, servingPid } from '../../host/restore';
 import { makeEvent, type EventBody } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
+import { waitFor } from '../support/wait';
 import { freePort, type ServeProcess } from '../support/spawn';
 
 const SECRET = `backup-${crypto.randomUUID()}-${crypto.randomUUID()}`;
@@ -35,13 +36,6 @@ function deliver(url: string, event: EventBody): Promise<Response> {
   return fetch(`${url}${ONBOARD}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-secret': SECRET }, body: JSON.stringify(event) });
 }
 
-async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for condition');
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 const count = (db: string, sql: string) => fx.query<{ n: number }>(db, sql)[0]!.n;
 

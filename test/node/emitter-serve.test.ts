@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { followUp, makeEvent, type EventBody } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
+import { waitFor } from '../support/wait';
 import { freePort, runServe, type ServeProcess } from '../support/spawn';
 
 const SECRET = `link-${crypto.randomUUID()}-${crypto.randomUUID()}`;
@@ -44,13 +45,6 @@ async function emit(emitter: ServeProcess, event: EventBody): Promise<{ status: 
 }
 
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for condition');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function backlog(emitter: ServeProcess): Promise<{ pending: number; dead: number }> {
   const health = (await (await fetch(`${emitter.url}/healthz`)).json()) as { backlog: { pending: number; dead: number } };

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { makeEvent, type EventBody } from '../support/factories';
 import { scrape, valueOf } from '../support/exposition';
 import { serveFixture } from '../support/serve-fixture';
+import { waitFor } from '../support/wait';
 import { freePort, type ServeProcess } from '../support/spawn';
 
 const SECRET = `metrics-${crypto.randomUUID()}-${crypto.randomUUID()}`;
@@ -20,13 +21,6 @@ function deliver(url: string, body: EventBody | string, secret = SECRET): Promis
   });
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for condition');
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 const settle = () => new Promise((r) => setTimeout(r, 1100)); // past the one-second scrape cache
 

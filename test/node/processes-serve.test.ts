@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { makeEvent } from '../support/factories';
 import { processesNamed } from '../support/processes';
 import { serveFixture } from '../support/serve-fixture';
+import { waitFor } from '../support/wait';
 
 const SECRET = `procs-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const fx = serveFixture('processes');
@@ -33,13 +34,6 @@ async function deliverMany(url: string, count: number): Promise<number[]> {
   );
 }
 
-async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for condition');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('WORKERD_PROCESSES=2 (black box)', () => {
   it('serves from two workerd processes on one socket, survives the crash of one, and stops cleanly', async () => {
