@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT } from '../../host/project.mjs';
 import { startServe } from '../../test/support/spawn';
-import { cpuMs, load, rssMb, sampleRss, uniqueEvent } from './measure';
+import { cpuUse, load, rssMb, sampleRss, uniqueEvent, type LoadResult } from './measure';
+import { hasWrk, wrkEvents } from './wrk';
 
 export interface CostRow {
   name: string;
@@ -21,12 +22,18 @@ export interface CostRow {
   p99: number;
   ok2xx: number;
   cpu_ms_per_event: number;
+  /** CPU µs per event by process name, user + system (e.g. `node 210+40`, `workerd 380+60`) */
+  cpu_us_split: Record<string, string>;
   rss_idle_mb: number;
   rss_peak_mb: number;
   start_ms: number;
+  /** The load generator: wrk where installed, else autocannon (which shares the cores more heavily). */
+  load: 'wrk' | 'autocannon';
 }
 
 const EVENTS = 6000;
+const WRK_SECONDS = 10;
+const USE_WRK = hasWrk();
 const BASELINE_BUNDLE = join(ROOT, 'dist/bench-baseline.mjs');
 
 /** Bundles the baseline to plain JavaScript, so it runs without a TypeScript loader (as the host does). */
@@ -87,17 +94,23 @@ async function measure(name: string, synchronous: 'FULL' | 'NORMAL', service: Aw
   await new Promise((r) => setTimeout(r, 1000)); // settle: idle memory after start-up work
   const idle = rssMb(service.pid);
   const peak = sampleRss(service.pid);
-  const cpuBefore = cpuMs(service.pid);
-  const result = await load({
-    url: `${service.url}/api/v1/webhooks/onboard`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-webhook-secret': secret },
-    body: () => uniqueEvent(name.split(' ')[0]!.replace(/[^a-z0-9]/g, '')),
-    amount: EVENTS,
-    connections: 32,
-  });
-  const cpu = cpuMs(service.pid) - cpuBefore;
-  if (result.ok2xx !== EVENTS) throw new Error(`${name}: ${result.ok2xx} of ${EVENTS} deliveries answered 2xx`);
+  const cpuBefore = cpuUse(service.pid);
+  const url = `${service.url}/api/v1/webhooks/onboard`;
+  const headers = { 'content-type': 'application/json', 'x-webhook-secret': secret };
+  const prefix = name.split(' ')[0]!.replace(/[^a-z0-9]/g, '');
+  const result: LoadResult = USE_WRK
+    ? await wrkEvents({ url, headers, prefix, connections: 32, durationSeconds: WRK_SECONDS })
+    : await load({ url, method: 'POST', headers, body: () => uniqueEvent(prefix), amount: EVENTS, connections: 32 });
+  const cpuAfter = cpuUse(service.pid);
+  const cpu = cpuAfter.total - cpuBefore.total;
+  const perEvent = (ms: number) => Math.round((ms / Math.max(1, result.ok2xx)) * 1000);
+  const cpuSplit = Object.fromEntries(
+    Object.entries(cpuAfter.byName).map(([name, after]) => {
+      const before = cpuBefore.byName[name] ?? { user: 0, system: 0 };
+      return [name, `${perEvent(after.user - before.user)}+${perEvent(after.system - before.system)}`];
+    }),
+  );
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors in ${result.requests} deliveries`);
   const row: CostRow = {
     name,
     synchronous,
@@ -106,18 +119,23 @@ async function measure(name: string, synchronous: 'FULL' | 'NORMAL', service: Aw
     p99: result.p99,
     ok2xx: result.ok2xx,
     cpu_ms_per_event: Math.round((cpu / Math.max(1, result.ok2xx)) * 1000) / 1000,
+    cpu_us_split: cpuSplit,
     rss_idle_mb: idle,
     rss_peak_mb: peak.stop(),
     start_ms: service.startMs,
+    load: USE_WRK ? 'wrk' : 'autocannon',
   };
   await service.stop();
   return row;
 }
 
-/** The rows: baseline, receiver, and receiver with two workerd processes, each at FULL and at NORMAL. */
-export async function measureCost(dir: string, secret: string): Promise<CostRow[]> {
+/**
+ * The rows: baseline, receiver, and receiver with two workerd processes, each at FULL and at NORMAL
+ * (or only at `only`, for quick comparisons while working on one lever).
+ */
+export async function measureCost(dir: string, secret: string, only?: 'FULL' | 'NORMAL'): Promise<CostRow[]> {
   const rows: CostRow[] = [];
-  for (const synchronous of ['FULL', 'NORMAL'] as const) {
+  for (const synchronous of only ? [only] : (['FULL', 'NORMAL'] as const)) {
     rows.push(await measure('baseline (plain Node)', synchronous, await startBaseline(join(dir, `cost-base-${synchronous}.db`), secret, synchronous), secret));
     rows.push(await measure('receiver (host + workerd)', synchronous, await startReceiver(join(dir, `cost-recv-${synchronous}.db`), secret, synchronous), secret));
     rows.push(await measure('receiver, WORKERD_PROCESSES=2', synchronous, await startReceiver(join(dir, `cost-recv2-${synchronous}.db`), secret, synchronous, 2), secret));
@@ -128,11 +146,12 @@ export async function measureCost(dir: string, secret: string): Promise<CostRow[
 /** The table, with each receiver row's ratios against the baseline at the same level. */
 export function costLines(rows: CostRow[]): string[] {
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
-  const lines = [`${pad('cost per event (32 connections)', 34)}${pad('sync', 8)}${pad('req/s', 8)}${pad('p99 ms', 8)}${pad('CPU ms/ev', 11)}${pad('RSS idle', 10)}${pad('RSS peak', 10)}start ms`];
+  const lines = [`load: ${rows[0]?.load ?? 'none'}, 32 connections${rows[0]?.load === 'wrk' ? `, ${WRK_SECONDS} s a row` : `, ${EVENTS} events a row`}`, `${pad('cost per event', 34)}${pad('sync', 8)}${pad('req/s', 8)}${pad('p99 ms', 8)}${pad('CPU ms/ev', 11)}${pad('RSS idle', 10)}${pad('RSS peak', 10)}start ms`];
   for (const r of rows) {
     const base = rows.find((b) => b.synchronous === r.synchronous && b.name.startsWith('baseline'))!;
     const vs = r === base ? '' : `  (${(r.rps / base.rps).toFixed(2)}× req/s, ${(r.cpu_ms_per_event / base.cpu_ms_per_event).toFixed(2)}× CPU, ${(r.rss_peak_mb / base.rss_peak_mb).toFixed(2)}× RSS)`;
     lines.push(`${pad(r.name, 34)}${pad(r.synchronous, 8)}${pad(r.rps, 8)}${pad(r.p99, 8)}${pad(r.cpu_ms_per_event, 11)}${pad(r.rss_idle_mb, 10)}${pad(r.rss_peak_mb, 10)}${r.start_ms}${vs}`);
+    lines.push(`${pad('', 34)}CPU µs/event, user+system: ${Object.entries(r.cpu_us_split).map(([n, v]) => `${n} ${v}`).join(', ')}`);
   }
   return lines;
 }

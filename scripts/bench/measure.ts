@@ -63,20 +63,33 @@ function rssKb(pid: number): number {
   }
 }
 
-/** CPU time (user + system) used so far by `pid` and its descendants, in milliseconds. */
-export function cpuMs(pid: number): number {
-  const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
-  let ticks = 0;
+export interface CpuUse {
+  /** user + system, every process of the tree, in milliseconds */
+  total: number;
+  /** user and system milliseconds per process name (`comm`: node, workerd…), summed over processes of that name */
+  byName: Record<string, { user: number; system: number }>;
+}
+
+/** CPU time used so far by `pid` and its descendants, in milliseconds, also split by process name. */
+export function cpuUse(pid: number): CpuUse {
+  const MS_PER_TICK = 10; // getconf CLK_TCK = 100 on Linux
+  const use: CpuUse = { total: 0, byName: {} };
   for (const p of processTree(pid)) {
     try {
       const fields = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const name = fields.slice(fields.indexOf('(') + 1, fields.lastIndexOf(')'));
       const rest = fields.slice(fields.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(rest[11]) + Number(rest[12]); // utime, stime
+      const user = Number(rest[11]) * MS_PER_TICK;
+      const system = Number(rest[12]) * MS_PER_TICK;
+      const entry = (use.byName[name] ??= { user: 0, system: 0 });
+      entry.user += user;
+      entry.system += system;
+      use.total += user + system;
     } catch {
       // Gone.
     }
   }
-  return (ticks * 1000) / TICKS_PER_SECOND;
+  return use;
 }
 
 /** Resident memory of `pid` and its descendants now, in MB. */

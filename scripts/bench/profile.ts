@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ROOT } from '../../host/project.mjs';
 import { freePort, startServe } from '../../test/support/spawn';
-import { load, uniqueEvent } from './measure';
+import { load, uniqueEvent, type LoadResult } from './measure';
+import { hasWrk, wrkEvents } from './wrk';
 
 interface ProfileNode {
   id: number;
@@ -65,14 +66,17 @@ function placeOf(url: string, fn: string): string {
   return url.split('/').slice(-1)[0]!;
 }
 
-export function breakdown(profile: CpuProfile, bundleSources?: (string | undefined)[]): { place: string; ms: number; share: number }[] {
+/** Self time per place (`by: 'place'`) or per function and the file it is in (`by: 'function'`). */
+export function breakdown(profile: CpuProfile, bundleSources?: (string | undefined)[], by: 'place' | 'function' = 'place'): { place: string; ms: number; share: number }[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const node = byId.get(id)!;
     const { url, functionName, lineNumber } = node.callFrame;
     const mapped = bundleSources && url.endsWith('index.js') ? bundleSources[lineNumber] : undefined;
-    const place = placeOf(mapped ?? url, functionName);
+    const where = placeOf(mapped ?? url, functionName);
+    const file = (mapped ?? url).split('/').slice(-2).join('/');
+    const place = by === 'place' || where === '(idle)' ? where : `${functionName || '(anonymous)'} ${file || where}`;
     totals.set(place, (totals.get(place) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
   const busy = [...totals].filter(([p]) => p !== '(idle)').reduce((s, [, t]) => s + t, 0);
@@ -118,21 +122,26 @@ export async function profileReceiver(dir: string, secret: string): Promise<stri
     90_000,
     ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'host-profile')}`],
   );
-  const n = 6000;
-  const body = () => uniqueEvent('profile');
-  const workerdProfile = await profileInspector(inspector, () =>
-    load({ url: `${proc.url}/api/v1/webhooks/onboard`, method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-secret': secret }, body, amount: n, connections: 32 }),
-  );
+  const url = `${proc.url}/api/v1/webhooks/onboard`;
+  const headers = { 'content-type': 'application/json', 'x-webhook-secret': secret };
+  let result!: LoadResult;
+  const workerdProfile = await profileInspector(inspector, async () => {
+    result = hasWrk()
+      ? await wrkEvents({ url, headers, prefix: 'profile', connections: 32, durationSeconds: 10 })
+      : await load({ url, method: 'POST', headers, body: () => uniqueEvent('profile'), amount: 6000, connections: 32 });
+  });
+  const n = result.ok2xx;
   await proc.stop();
   writeFileSync(join(dir, 'workerd.cpuprofile'), JSON.stringify(workerdProfile));
   const hostFile = readdirSync(join(dir, 'host-profile')).find((f) => f.endsWith('.cpuprofile'))!;
   const hostProfile = JSON.parse(readFileSync(join(dir, 'host-profile', hostFile), 'utf8')) as CpuProfile;
   const bundleSources = sourcesByLine(JSON.parse(readFileSync(join(ROOT, 'dist/receiver/index.js.map'), 'utf8')) as { sources: string[]; mappings: string });
-  const lines = (title: string, profile: CpuProfile, sources?: (string | undefined)[]) => [
-    `${title} (self time while busy, ${n} deliveries):`,
-    ...breakdown(profile, sources)
-      .slice(0, 12)
-      .map((r) => `  ${r.place.padEnd(34)} ${String(r.ms).padStart(6)} ms  ${String(r.share).padStart(5)} %  ${((r.ms / n) * 1000).toFixed(0).padStart(5)} µs/delivery`),
-  ];
-  return [...lines('workerd (the worker)', workerdProfile, bundleSources), ...lines('host (Node: libSQL endpoint, group commit)', hostProfile), `profiles kept in ${dir}`];
+  const lines = (title: string, profile: CpuProfile, sources?: (string | undefined)[]) =>
+    (['place', 'function'] as const).flatMap((by) => [
+      `${title}, by ${by} (self time while busy, ${n} deliveries):`,
+      ...breakdown(profile, sources, by)
+        .slice(0, by === 'place' ? 12 : 20)
+        .map((r) => `  ${r.place.slice(0, 60).padEnd(60)} ${String(r.ms).padStart(6)} ms  ${String(r.share).padStart(5)} %  ${((r.ms / n) * 1000).toFixed(0).padStart(5)} µs/delivery`),
+    ]);
+  return [`${result.rps} req/s, p99 ${result.p99} ms`, ...lines('workerd (the worker)', workerdProfile, bundleSources), ...lines('host (Node: libSQL endpoint, group commit)', hostProfile), `profiles kept in ${dir}`];
 }

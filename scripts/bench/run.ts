@@ -266,7 +266,9 @@ function pageLines(pages: PageTimings[]): string[] {
 /** `npm run bench -- cost`: only the cost-per-event comparison (about a minute). */
 async function costOnly(): Promise<void> {
   await buildFunctions(['receiver']);
-  console.log(costLines(await measureCost(dir, SECRET)).join('\n'));
+  const only = process.argv[3]?.toUpperCase();
+  if (only !== undefined && only !== 'FULL' && only !== 'NORMAL') throw new Error('usage: npm run bench -- cost [FULL|NORMAL]');
+  console.log(costLines(await measureCost(dir, SECRET, only)).join('\n'));
 }
 
 const MODES: Record<string, () => Promise<void>> = {
