@@ -24,7 +24,7 @@ export function hostBundleStale() {
  * serve processes starting side by side never import a half-written bundle.
  */
 export async function buildHostBundle() {
-  const { build } = await import('esbuild');
+  const { build, stop } = await import('esbuild');
   const result = await build({
     write: false,
     entryPoints: { host: join(ROOT, 'host/main.ts'), 'host-preflight': join(ROOT, 'host/preflight.ts') },
@@ -39,6 +39,9 @@ export async function buildHostBundle() {
     logLevel: 'warning',
     banner: { js: '// Generated from host/ by host/bundle.mjs; do not edit.' },
   });
+  // esbuild keeps a service child process alive for further builds; a host that rebuilt at start
+  // would carry it (about 18 MB) for its whole life.
+  await stop();
   mkdirSync(dirname(HOST_BUNDLE), { recursive: true });
   for (const file of result.outputFiles) {
     const temporary = `${file.path}.${process.pid}.tmp`;
