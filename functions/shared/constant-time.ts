@@ -2,38 +2,44 @@
 
 const encoder = new TextEncoder();
 
-async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-}
-
 /**
- * Digests of the configured secrets, computed once per isolate rather than on every request
- * (they are the same few values for the process's whole life). Bounded, so a caller passing
- * ever-new "secrets" could not grow it; past the bound a digest is simply computed each time.
+ * The bytes of the configured secrets, encoded once per isolate rather than on every request (they
+ * are the same few values for the process's whole life). Bounded, so a caller passing ever-new
+ * values could not grow it; past the bound a secret is simply encoded each time.
  */
-const EXPECTED_DIGESTS = new Map<string, Promise<Uint8Array>>();
+const EXPECTED_BYTES = new Map<string, Uint8Array>();
 const MAX_CACHED_SECRETS = 16;
 
-function expectedDigest(secret: string): Promise<Uint8Array> {
-  const cached = EXPECTED_DIGESTS.get(secret);
-  if (cached) return cached;
-  const digest = sha256(secret);
-  if (EXPECTED_DIGESTS.size < MAX_CACHED_SECRETS) EXPECTED_DIGESTS.set(secret, digest);
-  return digest;
+function expectedBytes(secret: string): Uint8Array {
+  let bytes = EXPECTED_BYTES.get(secret);
+  if (!bytes) {
+    bytes = encoder.encode(secret);
+    if (EXPECTED_BYTES.size < MAX_CACHED_SECRETS) EXPECTED_BYTES.set(secret, bytes);
+  }
+  return bytes;
 }
 
 /**
- * True when `candidate` equals one of `secrets` (configured values, never caller input).
- * Everything is hashed first so each comparison runs over 32 bytes whatever the lengths, and
- * every secret is compared, so timing tells neither how much matched nor which secret did.
+ * Whether `given` has exactly the bytes of `expected`. The loop always runs over the whole of
+ * `expected` (a configured value, the same on every call) and never branches on the bytes, so its
+ * time tells nothing of how much of `given` matched, nor of its length: a length difference is
+ * folded into the result instead of returning early.
  */
-export async function matchesSecret(candidate: string, ...secrets: string[]): Promise<boolean> {
-  const [given, ...expected] = await Promise.all([sha256(candidate), ...secrets.map(expectedDigest)]);
+function sameBytes(given: Uint8Array, expected: Uint8Array): boolean {
+  let diff = given.length ^ expected.length;
+  const n = given.length;
+  for (let i = 0; i < expected.length; i++) diff |= expected[i]! ^ (n === 0 ? 0 : given[i % n]!);
+  return diff === 0;
+}
+
+/**
+ * True when `candidate` equals one of `secrets` (configured values, never caller input). Every
+ * secret is compared, so timing does not tell which one matched. Synchronous and without a
+ * digest: hashing both sides through WebCrypto cost about 45 µs of worker CPU per request.
+ */
+export function matchesSecret(candidate: string, ...secrets: string[]): boolean {
+  const given = encoder.encode(candidate);
   let matched = false;
-  for (const e of expected) {
-    let diff = 0;
-    for (let i = 0; i < e.length; i++) diff |= e[i]! ^ given![i]!;
-    matched = diff === 0 || matched;
-  }
+  for (const secret of secrets) matched = sameBytes(given, expectedBytes(secret)) || matched;
   return matched;
 }

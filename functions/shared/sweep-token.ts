@@ -12,6 +12,6 @@ export const requireSweepToken: MiddlewareHandler<{ Variables: { config: { SWEEP
   async function requireSweepToken(c, next) {
     const expected = c.var.config.SWEEP_TOKEN;
     const given = c.req.header(SWEEP_TOKEN_HEADER);
-    if (!expected || !given || !(await matchesSecret(given, expected))) return notFoundHandler(c);
+    if (!expected || !given || !matchesSecret(given, expected)) return notFoundHandler(c);
     await next();
   };

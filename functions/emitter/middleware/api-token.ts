@@ -9,7 +9,7 @@ export const requireApiToken: MiddlewareHandler<EmitterApp> = async function req
   if (token) {
     // The scheme is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are Bearer too.
     const given = /^Bearer +(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    if (!given || !(await matchesSecret(given, token))) {
+    if (!given || !matchesSecret(given, token)) {
       c.var.log.reason = given ? 'bad_token' : 'missing_token';
       throw apiError(401, 'unauthorized', 'a valid Authorization: Bearer token is required', {
         headers: { 'www-authenticate': 'Bearer' },

@@ -25,7 +25,7 @@ export function acceptedSecrets(config: ReceiverConfig): string[] {
 export async function authenticateHeaders(headers: Headers, config: ReceiverConfig, requireSignature: boolean): Promise<PreAuth> {
   const signed = SIGNATURE_HEADERS.some((h) => headers.has(h));
   const secret = headers.get(SECRET_HEADER);
-  if (secret !== null && !(await matchesSecret(secret, ...acceptedSecrets(config)))) {
+  if (secret !== null && !matchesSecret(secret, ...acceptedSecrets(config))) {
     return { ok: false, reason: 'bad_secret' };
   }
   if (requireSignature && !signed) return { ok: false, reason: 'missing_signature' };

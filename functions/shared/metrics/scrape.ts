@@ -33,7 +33,7 @@ export function scrapeHandler<E extends ScrapeEnv>(fn: string, collect: (c: Cont
     const token = c.var.config.METRICS_TOKEN;
     if (token) {
       const given = /^Bearer +(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-      if (!given || !(await matchesSecret(given, token))) {
+      if (!given || !matchesSecret(given, token)) {
         throw apiError(401, 'unauthorized', 'a valid Authorization: Bearer token is required', { headers: { 'www-authenticate': 'Bearer' } });
       }
     }
