@@ -16,7 +16,8 @@ import { hasWrk, wrkEvents } from './wrk';
 
 export interface CostRow {
   name: string;
-  synchronous: 'FULL' | 'NORMAL';
+  /** The SQLite durability level, or `none` for the design floors (no database). */
+  synchronous: 'FULL' | 'NORMAL' | 'none';
   rps: number;
   p50: number;
   p99: number;
@@ -34,14 +35,13 @@ export interface CostRow {
 const EVENTS = 6000;
 const WRK_SECONDS = 10;
 const USE_WRK = hasWrk();
-const BASELINE_BUNDLE = join(ROOT, 'dist/bench-baseline.mjs');
-
-/** Bundles the baseline to plain JavaScript, so it runs without a TypeScript loader (as the host does). */
-async function buildBaseline(): Promise<void> {
+/** Bundles a bench service to plain JavaScript, so it runs without a TypeScript loader (as the host does). */
+async function bundleService(entry: string): Promise<string> {
   const { build } = await import('esbuild');
+  const outfile = join(ROOT, 'dist', `bench-${entry.replace(/\.ts$/, '')}.mjs`);
   await build({
-    entryPoints: [join(ROOT, 'scripts/bench/baseline-receiver.ts')],
-    outfile: BASELINE_BUNDLE,
+    entryPoints: [join(ROOT, 'scripts/bench', entry)],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -49,17 +49,14 @@ async function buildBaseline(): Promise<void> {
     packages: 'external',
     logLevel: 'warning',
   });
+  return outfile;
 }
 
-/** Starts the plain-Node baseline; resolves with its pid, url, and how long it took to listen. */
-export async function startBaseline(file: string, secret: string, synchronous = 'FULL') {
-  await buildBaseline();
+/** Starts a bundled bench service; resolves with its pid, url, and how long it took to listen. */
+async function startNodeService(entry: string, args: string[], env: Record<string, string>) {
+  const bundle = await bundleService(entry);
   const started = Date.now();
-  const child = spawn(process.execPath, [BASELINE_BUNDLE, file], {
-    cwd: ROOT,
-    env: { ...process.env, WEBHOOK_SECRET: secret, SQLITE_SYNCHRONOUS: synchronous },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(process.execPath, [bundle, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve) =>
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = /"url":"([^"]+)"/.exec(line);
@@ -77,6 +74,16 @@ export async function startBaseline(file: string, secret: string, synchronous = 
   };
 }
 
+/** Starts the plain-Node baseline (scripts/bench/baseline-receiver.ts) on `file`. */
+export function startBaseline(file: string, secret: string, synchronous = 'FULL') {
+  return startNodeService('baseline-receiver.ts', [file], { WEBHOOK_SECRET: secret, SQLITE_SYNCHRONOUS: synchronous });
+}
+
+/** Starts a design floor (scripts/bench/floor-service.ts): `request` or `hop`. */
+function startFloor(kind: 'request' | 'hop', dir: string) {
+  return startNodeService('floor-service.ts', [kind, dir], {});
+}
+
 async function startReceiver(file: string, secret: string, synchronous: string, processes = 1) {
   const started = Date.now();
   const proc = await startServe('receiver', {
@@ -90,7 +97,7 @@ async function startReceiver(file: string, secret: string, synchronous: string, 
   return { pid: proc.child.pid!, url: proc.url, startMs: Date.now() - started, stop: async () => void (await proc.stop()) };
 }
 
-async function measure(name: string, synchronous: 'FULL' | 'NORMAL', service: Awaited<ReturnType<typeof startBaseline>>, secret: string): Promise<CostRow> {
+async function measure(name: string, synchronous: CostRow['synchronous'], service: Awaited<ReturnType<typeof startBaseline>>, secret: string): Promise<CostRow> {
   await new Promise((r) => setTimeout(r, 1000)); // settle: idle memory after start-up work
   const idle = rssMb(service.pid);
   const peak = sampleRss(service.pid);
@@ -135,6 +142,9 @@ async function measure(name: string, synchronous: 'FULL' | 'NORMAL', service: Aw
  */
 export async function measureCost(dir: string, secret: string, only?: 'FULL' | 'NORMAL'): Promise<CostRow[]> {
   const rows: CostRow[] = [];
+  // What the design itself costs, with no validation, SQL or logging (no durability level applies).
+  rows.push(await measure('floor: workerd request only', 'none', await startFloor('request', dir), secret));
+  rows.push(await measure('floor: workerd + one libSQL hop', 'none', await startFloor('hop', dir), secret));
   for (const synchronous of only ? [only] : (['FULL', 'NORMAL'] as const)) {
     rows.push(await measure('baseline (plain Node)', synchronous, await startBaseline(join(dir, `cost-base-${synchronous}.db`), secret, synchronous), secret));
     rows.push(await measure('receiver (host + workerd)', synchronous, await startReceiver(join(dir, `cost-recv-${synchronous}.db`), secret, synchronous), secret));
@@ -148,8 +158,8 @@ export function costLines(rows: CostRow[]): string[] {
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
   const lines = [`load: ${rows[0]?.load ?? 'none'}, 32 connections${rows[0]?.load === 'wrk' ? `, ${WRK_SECONDS} s a row` : `, ${EVENTS} events a row`}`, `${pad('cost per event', 34)}${pad('sync', 8)}${pad('req/s', 8)}${pad('p99 ms', 8)}${pad('CPU ms/ev', 11)}${pad('RSS idle', 10)}${pad('RSS peak', 10)}start ms`];
   for (const r of rows) {
-    const base = rows.find((b) => b.synchronous === r.synchronous && b.name.startsWith('baseline'))!;
-    const vs = r === base ? '' : `  (${(r.rps / base.rps).toFixed(2)}× req/s, ${(r.cpu_ms_per_event / base.cpu_ms_per_event).toFixed(2)}× CPU, ${(r.rss_peak_mb / base.rss_peak_mb).toFixed(2)}× RSS)`;
+    const base = rows.find((b) => b.synchronous === r.synchronous && b.name.startsWith('baseline'));
+    const vs = !base || r === base ? '' : `  (${(r.rps / base.rps).toFixed(2)}× req/s, ${(r.cpu_ms_per_event / base.cpu_ms_per_event).toFixed(2)}× CPU, ${(r.rss_peak_mb / base.rss_peak_mb).toFixed(2)}× RSS)`;
     lines.push(`${pad(r.name, 34)}${pad(r.synchronous, 8)}${pad(r.rps, 8)}${pad(r.p99, 8)}${pad(r.cpu_ms_per_event, 11)}${pad(r.rss_idle_mb, 10)}${pad(r.rss_peak_mb, 10)}${r.start_ms}${vs}`);
     lines.push(`${pad('', 34)}CPU µs/event, user+system: ${Object.entries(r.cpu_us_split).map(([n, v]) => `${n} ${v}`).join(', ')}`);
   }
