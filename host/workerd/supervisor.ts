@@ -7,6 +7,14 @@ import { ROOT } from '../project.mjs';
 import { authority } from '../address';
 
 const RESTART_WINDOW_MS = 60_000;
+
+/**
+ * What workerd prints at start whenever heap-sizing V8 flags are set (the default
+ * `--initial-heap-size`, host/settings.ts): its built-in scripts are then compiled at isolate
+ * creation instead of taken from its cache, a few milliseconds once per start. Expected, so not
+ * passed on to the journal where it would read as a fault.
+ */
+const EXPECTED_STDERR = /per-isolate bootstrap compile cache failed its compatibility check/;
 const MAX_RESTARTS = 5;
 
 /**
@@ -35,7 +43,10 @@ export function spawnWorkerd(
   const child = spawn(workerdBinary(), ['serve', configPath, '--control-fd=3', ...shared, ...inspector], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'pipe', ...(socketFd === undefined ? [] : [socketFd])],
+    stdio: ['ignore', 'inherit', 'pipe', 'pipe', ...(socketFd === undefined ? [] : [socketFd])],
+  });
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    if (!EXPECTED_STDERR.test(line)) process.stderr.write(`${line}\n`);
   });
   createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on('line', (line) => {
     try {
