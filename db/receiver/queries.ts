@@ -28,9 +28,11 @@ export type RecordOutcome =
   | { conflict: true };
 
 /**
- * Records one event idempotently. The unique indexes on (event_type, session_id, domain) and on
- * webhook_id make the insert a no-op for a repeat; `intakeId` (random per call) tells this call
- * whether its own insert won, and the later statements act only if it did.
+ * Records one event idempotently. The unique indexes on the key (session_id, domain, event_type)
+ * and on webhook_id make the insert a no-op for a repeat; `intakeId` (random per call) tells this
+ * call whether its own insert won, and the later statements act only if it did. They find that
+ * row by its key and intake_id, through the key's index: an index on intake_id itself would be
+ * one more randomly placed page written by every intake.
  *
  * Written as constant SQL texts over the libSQL client rather than built by drizzle per call:
  * this is the hot path, building the four statements cost more worker CPU than sending them,
@@ -63,10 +65,10 @@ export function intakeStatements(event: NewEvent, plan: TicketPlan, intakeId: st
     { sql: COUNT_DUPLICATE, args: [...key, intakeId] },
     ...(plan.action === 'open'
       ? [
-          { sql: OPEN_TICKET, args: [plan.subject, plan.priority, now, now, intakeId] },
-          { sql: ADOPT_SESSION_EVENTS, args: [intakeId, event.sessionId, event.domain] },
+          { sql: OPEN_TICKET, args: [plan.subject, plan.priority, now, now, intakeId, event.sessionId, event.domain, event.eventType] },
+          { sql: ADOPT_SESSION_EVENTS, args: [intakeId, event.sessionId, event.domain, event.eventType] },
         ]
-      : [{ sql: TOUCH_LINKED_TICKET, args: [now, intakeId] }]),
+      : [{ sql: TOUCH_LINKED_TICKET, args: [now, intakeId, event.sessionId, event.domain, event.eventType] }]),
     { sql: READ_BACK, args: [...key, event.webhookId] },
   ];
 }
@@ -97,21 +99,23 @@ const INSERT_LINKED_EVENT = `INSERT INTO webhook_events (${EVENT_COLUMNS}) VALUE
   ON CONFLICT DO NOTHING`;
 
 const OPEN_TICKET = `INSERT INTO tickets (subject, priority, status, domain, session_id, opened_by_event_id, created_at, updated_at)
-  SELECT ?1, ?2, 'open', domain, session_id, id, ?3, ?4 FROM webhook_events WHERE intake_id = ?5`;
+  SELECT ?1, ?2, 'open', domain, session_id, id, ?3, ?4 FROM webhook_events
+  WHERE session_id = ?6 AND domain = ?7 AND event_type = ?8 AND intake_id = ?5`;
 
 /** The new ticket adopts its own event and any earlier events of the session that had no ticket yet. */
 const ADOPT_SESSION_EVENTS = `UPDATE webhook_events
-  SET ticket_id = (SELECT t.id FROM tickets t JOIN webhook_events mine ON mine.id = t.opened_by_event_id WHERE mine.intake_id = ?1)
+  SET ticket_id = (SELECT t.id FROM tickets t JOIN webhook_events mine ON mine.id = t.opened_by_event_id
+    WHERE mine.session_id = ?2 AND mine.domain = ?3 AND mine.event_type = ?4 AND mine.intake_id = ?1)
   WHERE session_id = ?2 AND domain = ?3 AND ticket_id IS NULL
-    AND EXISTS (SELECT 1 FROM webhook_events WHERE intake_id = ?1)`;
+    AND EXISTS (SELECT 1 FROM webhook_events WHERE session_id = ?2 AND domain = ?3 AND event_type = ?4 AND intake_id = ?1)`;
 
 const TOUCH_LINKED_TICKET = `UPDATE tickets SET updated_at = ?1
-  WHERE id = (SELECT ticket_id FROM webhook_events WHERE intake_id = ?2)`;
+  WHERE id = (SELECT ticket_id FROM webhook_events WHERE session_id = ?3 AND domain = ?4 AND event_type = ?5 AND intake_id = ?2)`;
 
 /** Adds one to deliveries_total{outcome="duplicate"} when this delivery's insert lost to an event of the same key. */
 const COUNT_DUPLICATE = `INSERT INTO metric_counters (name, labels, value)
   SELECT 'ops_webhook_receiver_deliveries_total', 'event="' || ?1 || '",outcome="duplicate"', 1
-  WHERE NOT EXISTS (SELECT 1 FROM webhook_events WHERE intake_id = ?4)
+  WHERE NOT EXISTS (SELECT 1 FROM webhook_events WHERE event_type = ?1 AND session_id = ?2 AND domain = ?3 AND intake_id = ?4)
     AND EXISTS (SELECT 1 FROM webhook_events WHERE event_type = ?1 AND session_id = ?2 AND domain = ?3)
   ON CONFLICT (name, labels) DO UPDATE SET value = value + excluded.value`;
 

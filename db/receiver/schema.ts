@@ -51,11 +51,12 @@ export const webhookEvents = sqliteTable(
     dataPurgedAt: integer('data_purged_at'),
   },
   (t) => [
-    // The idempotency key: at most one row per (event, session_id, domain).
-    uniqueIndex('webhook_events_dedup_key_unique').on(t.eventType, t.sessionId, t.domain),
+    // The idempotency key: at most one row per (event, session_id, domain). Session first, so the
+    // same index also finds a session's events (timelines, adoption by a new ticket). Every index
+    // here costs a page written per intake, so there is no separate session index, and the
+    // intake's own row is found through this key plus intake_id rather than an index on intake_id.
+    uniqueIndex('webhook_events_key_unique').on(t.sessionId, t.domain, t.eventType),
     uniqueIndex('webhook_events_webhook_id_unique').on(t.webhookId),
-    uniqueIndex('webhook_events_intake_id_unique').on(t.intakeId),
-    index('webhook_events_session_idx').on(t.sessionId),
     index('webhook_events_ticket_idx').on(t.ticketId),
   ],
 );
