@@ -176,6 +176,8 @@ export class HranaEndpoint {
       }
       case 'sequence':
         this.#db.exec(this.#sqlOf(stream, request as HranaStmt));
+        // Free SQL may have changed the schema; cached statements and their columns start afresh.
+        this.#statements.clear();
         return { type: 'sequence' };
       case 'describe':
         return { type: 'describe', result: this.#statements.describe(this.#sqlOf(stream, request as HranaStmt)) };

@@ -14,10 +14,23 @@ export interface BatchOutcome {
   step_errors: (HranaError | null)[];
 }
 
+/** Statements that change the schema. */
+const DDL = /^\s*(CREATE|ALTER|DROP)\b/i;
+
+function columnsOf(stmt: Stmt): StmtResult['cols'] {
+  return stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }));
+}
+
 export class StatementRunner {
   readonly #db: Db;
   readonly #cacheSize: number;
   readonly #statements = new Map<string, Stmt>();
+  /**
+   * Result columns of each cached reader, asked of libSQL once rather than on every execution
+   * (a schema change through this endpoint clears the cache; schema changes come only from
+   * migrations, which run before the host serves).
+   */
+  readonly #columns = new WeakMap<Stmt, StmtResult['cols']>();
   readonly #totalChanges: Stmt;
 
   constructor(db: Db, cacheSize: number) {
@@ -34,14 +47,18 @@ export class StatementRunner {
     const params = bindParameters(hstmt);
     if (!stmt.reader) {
       const info = stmt.run(params);
+      // A schema change can change what a cached `SELECT *` returns: start the cache afresh.
+      if (DDL.test(sql)) this.clear();
       return { cols: [], rows: [], affected_row_count: info.changes, last_insert_rowid: String(info.lastInsertRowid) };
     }
     // A reader may still write (INSERT … RETURNING): count its changes around the call.
     const [before] = this.#totalChanges.get([]) as [bigint, bigint];
     const rows = stmt.all(params) as unknown[][];
     const [after, rowid] = this.#totalChanges.get([]) as [bigint, bigint];
+    let cols = this.#columns.get(stmt);
+    if (cols === undefined) this.#columns.set(stmt, (cols = columnsOf(stmt)));
     return {
-      cols: stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null })),
+      cols,
       rows: hstmt.want_rows === false ? [] : rows.map((row) => row.map(encodeValue)),
       affected_row_count: Number(after - before),
       last_insert_rowid: String(rowid),
@@ -97,7 +114,7 @@ export class StatementRunner {
   /** Column names and types of `sql`, and whether it only reads. */
   describe(sql: string) {
     const stmt = this.#db.prepare(sql);
-    const cols = stmt.reader ? stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null })) : [];
+    const cols = stmt.reader ? columnsOf(stmt) : [];
     return {
       params: [],
       cols,
@@ -106,7 +123,7 @@ export class StatementRunner {
     };
   }
 
-  /** Forgets every cached statement. */
+  /** Forgets every cached statement (and so their columns). */
   clear(): void {
     this.#statements.clear();
   }

@@ -181,6 +181,18 @@ describe('libSQL endpoint', () => {
     expect(endpoint.openStreams).toBe(0);
   });
 
+  it('answers a repeated SELECT * with the columns of the current schema after ALTER TABLE, by statement or sequence', async () => {
+    await client.execute('CREATE TABLE shape (a)');
+    await client.execute("INSERT INTO shape (a) VALUES ('x')");
+    expect((await client.execute('SELECT * FROM shape')).columns).toEqual(['a']);
+    await client.execute('ALTER TABLE shape ADD COLUMN b');
+    expect((await client.execute('SELECT * FROM shape')).columns).toEqual(['a', 'b']);
+    await client.executeMultiple('ALTER TABLE shape ADD COLUMN c; UPDATE shape SET c = 1');
+    const rs = await client.execute('SELECT * FROM shape');
+    expect(rs.columns).toEqual(['a', 'b', 'c']);
+    expect(rs.rows[0]?.c).toBe(1n);
+  });
+
   it('runs executeMultiple as a sequence', async () => {
     await client.executeMultiple("INSERT INTO kv (k, v) VALUES ('m1', 1); INSERT INTO kv (k, v) VALUES ('m2', 2);");
     const rs = await client.execute("SELECT count(*) AS c FROM kv WHERE k IN ('m1', 'm2')");
