@@ -25,20 +25,32 @@ export function hostBundleStale() {
  */
 export async function buildHostBundle() {
   const { build, stop } = await import('esbuild');
-  const result = await build({
+  const common = {
     write: false,
-    entryPoints: { host: join(ROOT, 'host/main.ts'), 'host-preflight': join(ROOT, 'host/preflight.ts') },
     outdir: dirname(HOST_BUNDLE),
     outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
     sourcemap: 'linked',
     logLevel: 'warning',
     banner: { js: '// Generated from host/ by host/bundle.mjs; do not edit.' },
-  });
+  };
+  const results = await Promise.all([
+    // The host imports only Node and libsql: its packages load from node_modules.
+    build({ ...common, entryPoints: { host: join(ROOT, 'host/main.ts') }, packages: 'external' }),
+    // The preflight runs at every start, and resolving and compiling the several hundred module
+    // files of zod, drizzle and the libSQL client was most of its time: they are bundled in, all
+    // but the native libSQL binding (and the CommonJS `require` some of them use is provided).
+    build({
+      ...common,
+      entryPoints: { 'host-preflight': join(ROOT, 'host/preflight.ts') },
+      external: ['libsql'],
+      banner: { js: `${common.banner.js}\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);` },
+    }),
+  ]);
+  const result = { outputFiles: results.flatMap((r) => r.outputFiles) };
   // esbuild keeps a service child process alive for further builds; a host that rebuilt at start
   // would carry it (about 18 MB) for its whole life.
   await stop();
