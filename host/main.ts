@@ -17,7 +17,7 @@ import type { DatabaseSettings } from './function-settings';
 import { functionSpec, type FunctionSpec } from './functions';
 import { HranaEndpoint } from './hrana/endpoint';
 import { listenHrana } from './hrana/http';
-import { ROOT } from './project.mjs';
+import { HOST_NODE_ARGS, ROOT } from './project.mjs';
 import { PREFLIGHT_BUNDLE } from './bundle.mjs';
 import type { PreflightResult } from './preflight';
 import type { HostSettings } from './settings';
@@ -90,6 +90,9 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   // Lifecycle lines (listening, stopping, crashes) are few and always wanted, whatever LOG_LEVEL says.
   const log: Logger = createLogger(env.LOG_LEVEL === 'debug' ? 'debug' : 'info', { service: `serve-${spec.name}` });
   const socketFd = inheritedSocket(env);
+  const given = [...process.execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const missing = HOST_NODE_ARGS.filter((flag) => !given.includes(flag));
+  if (missing.length > 0) log.warn('node started without the host\'s flags: it will hold more memory under load', { missing, expected: `node ${HOST_NODE_ARGS.join(' ')} host/serve.mjs ${spec.name}` });
   // A host that inherited its socket runs under one whose preflight already applied the migrations.
   const preflightArgs = [PREFLIGHT_BUNDLE, spec.name, ...(socketFd === undefined ? [] : ['--no-migrations'])];
   const preflight = spawnSync(process.execPath, preflightArgs, { env, stdio: ['ignore', 'inherit', 'inherit', 'pipe'], encoding: 'utf8' });

@@ -1,4 +1,5 @@
 /** Types of host/project.mjs. */
 export declare const ROOT: string;
+export declare const HOST_NODE_ARGS: string[];
 export declare function newestMtime(path: string): number;
 export declare function isStale(output: string, sources: string[]): boolean;

@@ -28,7 +28,7 @@ export function runWithSharedSocket(host: string, port: number, env: NodeJS.Proc
     server.listen(port, host, () => {
       const bound = (server.address() as { port: number }).port;
       const fd = (server as unknown as { _handle: { fd: number } })._handle.fd;
-      const child = spawn(process.execPath, process.argv.slice(1), {
+      const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
         env: { ...env, [LISTEN_FD_VARIABLE]: '3', PORT: String(bound) },
         stdio: ['ignore', 'inherit', 'inherit', fd],
       });

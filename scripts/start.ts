@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { settingNames } from '../host/function-settings';
 import { FUNCTIONS, type FunctionSpec } from '../host/functions';
-import { ROOT } from '../host/project.mjs';
+import { HOST_NODE_ARGS, ROOT } from '../host/project.mjs';
 import { HOST_SETTINGS } from '../host/settings';
 import { operatorEntry } from '../functions/shared/operators/password';
 import { loadDevVars } from './dev-vars';
@@ -55,7 +55,7 @@ const LINKS: Record<string, Record<string, string>> = {
 
 const children: ChildProcess[] = [];
 for (const spec of Object.values(FUNCTIONS)) {
-  const child = spawn(process.execPath, [join(ROOT, 'host/serve.mjs'), spec.name], {
+  const child = spawn(process.execPath, [...HOST_NODE_ARGS, join(ROOT, 'host/serve.mjs'), spec.name], {
     cwd: ROOT,
     env: settingsFor(spec, LINKS[spec.name] ?? {}),
     stdio: 'inherit',

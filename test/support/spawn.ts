@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
-import { ROOT } from '../../host/project.mjs';
+import { HOST_NODE_ARGS, ROOT } from '../../host/project.mjs';
 
 const ENTRY = 'host/serve.mjs';
 
@@ -24,7 +24,7 @@ export interface ServeProcess {
 
 /** Spawns the host with `env` added to a clean environment and waits until it listens. */
 export async function startServe(name: string, env: Record<string, string>, timeoutMs = 90_000, nodeArgs: string[] = []): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, ENTRY, name], {
+  const child = spawn(process.execPath, [...HOST_NODE_ARGS, ...nodeArgs, ENTRY, name], {
     cwd: ROOT,
     // A test machine may be short of disk; the free-space threshold has its own test.
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', MIN_FREE_DISK_MB: '0', ...env },
@@ -75,8 +75,8 @@ export async function startServe(name: string, env: Record<string, string>, time
 }
 
 /** Runs the host to completion (for start-up failures) and returns its exit code and output. */
-export async function runServe(name: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [ENTRY, name], {
+export async function runServe(name: string, env: Record<string, string>, nodeArgs = HOST_NODE_ARGS): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [...nodeArgs, ENTRY, name], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', MIN_FREE_DISK_MB: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
