@@ -19,12 +19,21 @@ export const MAX_SUBJECT = 200;
  */
 const UNSAFE_IN_SUBJECT = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
 
-const GRAPHEMES = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined;
+/**
+ * Made on the first subject that needs cutting, not at start: building it loads ICU's break
+ * rules and locale data, megabytes of resident memory that most processes never need.
+ */
+let graphemes: Intl.Segmenter | null | undefined;
+function graphemeSegmenter(): Intl.Segmenter | null {
+  graphemes ??= typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+  return graphemes;
+}
 
 /** `text` cut to at most `max` code points, ellipsis included, on a whole character (grapheme cluster). */
 export function cutOnCharacter(text: string, max: number): string {
   if ([...text].length <= max) return text;
-  const pieces = GRAPHEMES ? Array.from(GRAPHEMES.segment(text), (s) => s.segment) : [...text];
+  const segmenter = graphemeSegmenter();
+  const pieces = segmenter ? Array.from(segmenter.segment(text), (s) => s.segment) : [...text];
   let out = '';
   let length = 0;
   for (const piece of pieces) {
