@@ -114,11 +114,11 @@ async function profileInspector(addr: string, work: () => Promise<unknown>): Pro
   return profile;
 }
 
-export async function profileReceiver(dir: string, secret: string): Promise<string[]> {
+export async function profileReceiver(dir: string, secret: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): Promise<string[]> {
   const inspector = `127.0.0.1:${await freePort()}`;
   const proc = await startServe(
     'receiver',
-    { WEBHOOK_SECRET: secret, DATABASE_URL: `file:${join(dir, 'profile.db')}`, WORKERD_INSPECTOR_ADDR: inspector, LOG_LEVEL: 'error' },
+    { WEBHOOK_SECRET: secret, DATABASE_URL: `file:${join(dir, 'profile.db')}`, WORKERD_INSPECTOR_ADDR: inspector, LOG_LEVEL: 'error', SQLITE_SYNCHRONOUS: synchronous },
     90_000,
     ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'host-profile')}`],
   );
@@ -143,5 +143,5 @@ export async function profileReceiver(dir: string, secret: string): Promise<stri
         .slice(0, by === 'place' ? 12 : 20)
         .map((r) => `  ${r.place.slice(0, 60).padEnd(60)} ${String(r.ms).padStart(6)} ms  ${String(r.share).padStart(5)} %  ${((r.ms / n) * 1000).toFixed(0).padStart(5)} µs/delivery`),
     ]);
-  return [`${result.rps} req/s, p99 ${result.p99} ms`, ...lines('workerd (the worker)', workerdProfile, bundleSources), ...lines('host (Node: libSQL endpoint, group commit)', hostProfile), `profiles kept in ${dir}`];
+  return [`synchronous=${synchronous}: ${result.rps} req/s, p99 ${result.p99} ms (at FULL the host's self time includes waiting on fsync: wall time, not CPU)`, ...lines('workerd (the worker)', workerdProfile, bundleSources), ...lines('host (Node: libSQL endpoint, group commit)', hostProfile), `profiles kept in ${dir}`];
 }

@@ -277,7 +277,7 @@ const MODES: Record<string, () => Promise<void>> = {
   // Profiles stay on disk for DevTools: this mode keeps its folder.
   profile: async () => {
     await buildFunctions(['receiver']);
-    console.log((await profileReceiver(dir, SECRET)).join('\n'));
+    console.log((await profileReceiver(dir, SECRET, process.argv[3]?.toUpperCase() === 'NORMAL' ? 'NORMAL' : 'FULL')).join('\n'));
   },
 };
 
