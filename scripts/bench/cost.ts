@@ -165,3 +165,25 @@ export function costLines(rows: CostRow[]): string[] {
   }
   return lines;
 }
+
+/**
+ * The issue's cost targets, checked on the receiver row at each durability level against the
+ * baseline at the same level (never loosened to pass: a miss is reported with its figure).
+ */
+export function costTargets(rows: CostRow[]): (readonly [string, boolean, string])[] {
+  const out: (readonly [string, boolean, string])[] = [];
+  for (const level of ['FULL', 'NORMAL'] as const) {
+    const base = rows.find((r) => r.synchronous === level && r.name.startsWith('baseline'));
+    const recv = rows.find((r) => r.synchronous === level && r.name.startsWith('receiver (host'));
+    if (!base || !recv) continue;
+    out.push(
+      [`${level}: receiver CPU ≤ 0.30 ms per event`, recv.cpu_ms_per_event <= 0.3, `${recv.cpu_ms_per_event} ms`],
+      [`${level}: receiver ≥ 0.8× baseline req/s`, recv.rps >= 0.8 * base.rps, `${(recv.rps / base.rps).toFixed(2)}× (${recv.rps} / ${base.rps})`],
+      [`${level}: receiver p99 ≤ 25 ms (cost run)`, recv.p99 <= 25, `${recv.p99} ms`],
+      [`${level}: receiver idle RSS ≤ 120 MB`, recv.rss_idle_mb <= 120, `${recv.rss_idle_mb} MB`],
+      [`${level}: receiver peak RSS ≤ 200 MB`, recv.rss_peak_mb <= 200, `${recv.rss_peak_mb} MB`],
+      [`${level}: receiver start to healthy ≤ 1 s`, recv.start_ms <= 1000, `${recv.start_ms} ms`],
+    );
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import { readCompatibility, renderWorkerdConfig } from '../../host/workerd/confi
 import { spawnWorkerd } from '../../host/workerd/supervisor';
 import { queryFile } from '../../test/support/sqlite-read';
 import { load, quantile, sampleRss, uniqueEvent, type LoadResult } from './measure';
-import { costLines, measureCost, startBaseline } from './cost';
+import { costLines, costTargets, measureCost, startBaseline } from './cost';
 import { measurePages, type PageTimings } from './pages';
 import { profileReceiver } from './profile';
 
@@ -179,6 +179,8 @@ async function main(): Promise<void> {
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   say('operator pages with 10,000 tickets and messages');
   const pages = await measurePages(dir, SECRET);
+  say('cost per event: design floors, baseline and receiver at FULL and NORMAL');
+  const cost = await measureCost(dir, SECRET);
 
   const rows = [
     { name: '1 ceiling: trivial worker, workerd', ...ceil },
@@ -216,6 +218,7 @@ async function main(): Promise<void> {
     ['backlog of 5,000 drained ≤ 30 s after Ops returns', drainSeconds <= 30, `${checks.drain_seconds} s (${checks.drain_after_first_delivery_seconds} s after the first delivery)`],
     ['backlog delivered once each', checks.drain_all_delivered_once, `${drainRows} rows, ${drainTwice} repeat deliveries`],
     ['operator pages p95 ≤ 50 ms with 10,000 rows', pages.every((p) => p.p95 <= 50), `slowest p95 ${Math.max(...pages.map((p) => p.p95))} ms`],
+    ...costTargets(cost),
     ['peak RSS ≤ 300 MB per serve process', Math.max(receiverRssMb, emitterRssMb, drainRssMb, opsRssMb) <= 300, `receiver ${receiverRssMb} MB, emitter ${Math.max(emitterRssMb, drainRssMb)} MB`],
   ] as const;
 
@@ -236,6 +239,7 @@ async function main(): Promise<void> {
     `end-to-end, 400 events flat out with 4 in flight (${paced.rps} req/s): p50 ${checks.e2e_loaded_p50_ms} ms, p95 ${checks.e2e_loaded_p95_ms} ms, p99 ${checks.e2e_loaded_p99_ms} ms`,
     `8 peak RSS (serve process + workerd): receiver ${receiverRssMb} MB, emitter ${Math.max(emitterRssMb, drainRssMb)} MB, receiver fed by emitter ${opsRssMb} MB; baseline Node ${base.rssMb} MB`,
     ...pageLines(pages),
+    ...costLines(cost),
     '',
     'targets:',
     ...targets.map(([name, ok, figure]) => `  ${ok ? 'MET ' : 'MISS'} ${pad(name, 48)} ${figure}`),
@@ -245,7 +249,7 @@ async function main(): Promise<void> {
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(
     join(ROOT, 'bench/results/latest.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), machine, rows, checks, targets: targets.map(([name, met, figure]) => ({ name, met, figure })) }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), machine, rows, checks, cost, targets: targets.map(([name, met, figure]) => ({ name, met, figure })) }, null, 2)}\n`,
   );
 }
 
@@ -268,7 +272,8 @@ async function costOnly(): Promise<void> {
   await buildFunctions(['receiver']);
   const only = process.argv[3]?.toUpperCase();
   if (only !== undefined && only !== 'FULL' && only !== 'NORMAL') throw new Error('usage: npm run bench -- cost [FULL|NORMAL]');
-  console.log(costLines(await measureCost(dir, SECRET, only)).join('\n'));
+  const rows = await measureCost(dir, SECRET, only);
+  console.log([...costLines(rows), '', 'targets:', ...costTargets(rows).map(([name, ok, figure]) => `  ${ok ? 'MET ' : 'MISS'} ${name.padEnd(48)} ${figure}`)].join('\n'));
 }
 
 const MODES: Record<string, () => Promise<void>> = {
