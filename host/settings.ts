@@ -9,11 +9,12 @@ import { parseDuration } from '../functions/shared/config';
 /**
  * workerd's V8 heap. The young generation grows to 16 MB per semi-space under load, and the old
  * generation is left to grow well past what is live before V8 collects it: together they took
- * workerd from about 80 MB to 190 MB resident in the cost bench. 4 MB semi-spaces and a 16 MB
- * initial heap (V8 then sizes the old generation from what survives) hold it near 125 MB at the
- * same rate, for no measurable CPU (README, Performance). WORKERD_V8_FLAGS overrides the list.
+ * workerd from about 80 MB to 190 MB resident in the cost bench. A 16 MB initial heap (V8 then
+ * sizes the old generation from what survives) held it near 123 MB, and 2 MB semi-spaces near
+ * 114 MB, each for no measurable CPU in paired runs (README, Performance). WORKERD_V8_FLAGS
+ * overrides the list.
  */
-export const DEFAULT_V8_FLAGS = '--max-semi-space-size=4 --initial-heap-size=16';
+export const DEFAULT_V8_FLAGS = '--max-semi-space-size=2 --initial-heap-size=16';
 
 export const HOST_SETTINGS = z.object({
   HOST: z.string().default('127.0.0.1'),
