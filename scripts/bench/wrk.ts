@@ -6,7 +6,7 @@
  * bench falls back to autocannon and says so in its output.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadResult } from './measure';
@@ -47,12 +47,14 @@ end
 
 /** Runs wrk with 2 threads for `durationSeconds`, each request a new `account.created` event. */
 export async function wrkEvents(options: { url: string; headers: Record<string, string>; prefix: string; connections: number; durationSeconds: number }): Promise<LoadResult> {
-  const file = join(mkdtempSync(join(tmpdir(), 'ops-webhook-wrk-')), 'events.lua');
+  const dir = mkdtempSync(join(tmpdir(), 'ops-webhook-wrk-'));
+  const file = join(dir, 'events.lua');
   writeFileSync(file, script(options.prefix, options.headers));
   const child = spawn('wrk', ['-t2', `-c${options.connections}`, `-d${options.durationSeconds}s`, '--timeout', '10s', '-s', file, options.url], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  rmSync(dir, { recursive: true, force: true });
   const line = out.split('\n').find((l) => l.startsWith('{"requests"'));
   if (code !== 0 || !line) throw new Error(`wrk failed (exit ${code}): ${out.slice(-500)}`);
   const r = JSON.parse(line) as { requests: number; duration_us: number; non2xx: number; errors: number; p50_us: number; p99_us: number };
