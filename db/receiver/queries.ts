@@ -98,24 +98,34 @@ const INSERT_LINKED_EVENT = `INSERT INTO webhook_events (${EVENT_COLUMNS}) VALUE
   (SELECT id FROM tickets WHERE session_id = ?2 AND domain = ?3 ORDER BY id DESC LIMIT 1))
   ON CONFLICT DO NOTHING`;
 
+/**
+ * The condition that picks this intake's own event row: by the key, so the key's index finds it,
+ * and by `intake_id`, so it is the row this intake inserted. Arguments are the parameter numbers
+ * of the statement at hand (`?N`), and the alias of webhook_events when the statement uses one.
+ */
+function ownRow(p: { type: number; session: number; domain: number; intake: number }, alias = ''): string {
+  const col = (name: string) => (alias ? `${alias}.${name}` : name);
+  return `${col('session_id')} = ?${p.session} AND ${col('domain')} = ?${p.domain} AND ${col('event_type')} = ?${p.type} AND ${col('intake_id')} = ?${p.intake}`;
+}
+
 const OPEN_TICKET = `INSERT INTO tickets (subject, priority, status, domain, session_id, opened_by_event_id, created_at, updated_at)
   SELECT ?1, ?2, 'open', domain, session_id, id, ?3, ?4 FROM webhook_events
-  WHERE session_id = ?6 AND domain = ?7 AND event_type = ?8 AND intake_id = ?5`;
+  WHERE ${ownRow({ type: 8, session: 6, domain: 7, intake: 5 })}`;
 
 /** The new ticket adopts its own event and any earlier events of the session that had no ticket yet. */
 const ADOPT_SESSION_EVENTS = `UPDATE webhook_events
   SET ticket_id = (SELECT t.id FROM tickets t JOIN webhook_events mine ON mine.id = t.opened_by_event_id
-    WHERE mine.session_id = ?2 AND mine.domain = ?3 AND mine.event_type = ?4 AND mine.intake_id = ?1)
+    WHERE ${ownRow({ type: 4, session: 2, domain: 3, intake: 1 }, 'mine')})
   WHERE session_id = ?2 AND domain = ?3 AND ticket_id IS NULL
-    AND EXISTS (SELECT 1 FROM webhook_events WHERE session_id = ?2 AND domain = ?3 AND event_type = ?4 AND intake_id = ?1)`;
+    AND EXISTS (SELECT 1 FROM webhook_events WHERE ${ownRow({ type: 4, session: 2, domain: 3, intake: 1 })})`;
 
 const TOUCH_LINKED_TICKET = `UPDATE tickets SET updated_at = ?1
-  WHERE id = (SELECT ticket_id FROM webhook_events WHERE session_id = ?3 AND domain = ?4 AND event_type = ?5 AND intake_id = ?2)`;
+  WHERE id = (SELECT ticket_id FROM webhook_events WHERE ${ownRow({ type: 5, session: 3, domain: 4, intake: 2 })})`;
 
 /** Adds one to deliveries_total{outcome="duplicate"} when this delivery's insert lost to an event of the same key. */
 const COUNT_DUPLICATE = `INSERT INTO metric_counters (name, labels, value)
   SELECT 'ops_webhook_receiver_deliveries_total', 'event="' || ?1 || '",outcome="duplicate"', 1
-  WHERE NOT EXISTS (SELECT 1 FROM webhook_events WHERE event_type = ?1 AND session_id = ?2 AND domain = ?3 AND intake_id = ?4)
+  WHERE NOT EXISTS (SELECT 1 FROM webhook_events WHERE ${ownRow({ type: 1, session: 2, domain: 3, intake: 4 })})
     AND EXISTS (SELECT 1 FROM webhook_events WHERE event_type = ?1 AND session_id = ?2 AND domain = ?3)
   ON CONFLICT (name, labels) DO UPDATE SET value = value + excluded.value`;
 

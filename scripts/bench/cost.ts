@@ -35,8 +35,19 @@ export interface CostRow {
 const EVENTS = 6000;
 const WRK_SECONDS = 10;
 const USE_WRK = hasWrk();
-/** Bundles a bench service to plain JavaScript, so it runs without a TypeScript loader (as the host does). */
-async function bundleService(entry: string): Promise<string> {
+const BUNDLED = new Map<string, Promise<string>>();
+
+/**
+ * Bundles a bench service to plain JavaScript, so it runs without a TypeScript loader (as the
+ * host does); once per run, however many rows start it.
+ */
+function bundleService(entry: string): Promise<string> {
+  let bundled = BUNDLED.get(entry);
+  if (!bundled) BUNDLED.set(entry, (bundled = buildService(entry)));
+  return bundled;
+}
+
+async function buildService(entry: string): Promise<string> {
   const { build } = await import('esbuild');
   const outfile = join(ROOT, 'dist', `bench-${entry.replace(/\.ts$/, '')}.mjs`);
   await build({
