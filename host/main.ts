@@ -8,81 +8,20 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../functions/shared/logger';
 import { buildFunctions, bundlePath } from './build';
-import type { DatabaseSettings } from './function-settings';
-import { functionSpec, type FunctionSpec } from './functions';
-import { HranaEndpoint } from './hrana/endpoint';
-import { listenHrana } from './hrana/http';
+import { functionSpec } from './functions';
+import { serveDatabase, type ServedDatabase } from './served-database';
 import { HOST_NODE_ARGS, ROOT } from './project.mjs';
 import { PREFLIGHT_BUNDLE } from './bundle.mjs';
 import type { PreflightResult } from './preflight';
-import type { HostSettings } from './settings';
-import { filePathOf, openSqlite, type SqliteDb } from './sqlite';
-import { StorageWatch } from './storage';
-import { BackupScheduler } from './backup';
-import { servingMarker, servingPid } from './restore';
 import { inheritedSocket, runWithSharedSocket } from './shared-socket';
 import { SweepDriver } from './sweep-driver';
-import { readCompatibility, renderWorkerdConfig } from './workerd/config';
+import { renderWorkerdConfig } from './workerd/config';
+import { readCompatibility } from './wrangler-toml';
 import { WorkerdSupervisor } from './workerd/supervisor';
-
-/** The database as the worker will reach it, and how to close it when the host stops. */
-interface ServedDatabase {
-  /** The token the worker must present (the per-start one, or a remote server's). */
-  authToken: string | undefined;
-  /** Where the worker's `LIBSQL` binding points. */
-  binding: { unixSocket: string } | { network: true };
-  close(): Promise<void>;
-}
-
-/**
- * Applies pending migrations; for a `file:` URL also opens the file and serves it over the libSQL
- * protocol on a 0600 unix socket in `runtimeDir`, guarded by a token made for this start.
- */
-async function serveDatabase(
-  spec: FunctionSpec,
-  config: DatabaseSettings,
-  host: HostSettings,
-  runtimeDir: string,
-  log: Logger,
-): Promise<ServedDatabase> {
-  if (!config.DATABASE_URL.startsWith('file:')) {
-    if (host.BACKUP_DIR) log.warn('BACKUP_DIR is ignored: the database is a libSQL server, whose backups are its own business');
-    return { authToken: config.DATABASE_AUTH_TOKEN, binding: { network: true }, close: async () => undefined };
-  }
-  const token = randomBytes(32).toString('base64url');
-  const socketPath = join(runtimeDir, 'libsql.sock');
-  const path = filePathOf(config.DATABASE_URL);
-  const pid = servingPid(path);
-  if (pid !== undefined) throw new Error(`another host (pid ${pid}) serves ${path}`);
-  const sqlite: SqliteDb = openSqlite(path, host.SQLITE_SYNCHRONOUS);
-  writeFileSync(servingMarker(path), `${process.pid}\n`);
-  spec.beforeStart?.(sqlite);
-  const storage = new StorageWatch(path, host.MIN_FREE_DISK_MB * 1024 * 1024);
-  const backups = host.BACKUP_DIR
-    ? new BackupScheduler(path, spec.name, { dir: host.BACKUP_DIR, intervalMs: host.BACKUP_INTERVAL, keep: host.BACKUP_KEEP }, log)
-    : undefined;
-  backups?.start();
-  const endpoint = new HranaEndpoint(sqlite, { refusal: () => storage.refusal() });
-  const health = () => ({ ...storage.status(), backup: backups?.status() ?? null });
-  const server: Server = await listenHrana(endpoint, { socketPath }, { token, health });
-  return {
-    authToken: token,
-    binding: { unixSocket: socketPath },
-    async close() {
-      backups?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      endpoint.close();
-      sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-      sqlite.close();
-      rmSync(servingMarker(path), { force: true });
-    },
-  };
-}
 
 /** Serves function `name` until SIGTERM/SIGINT (or an unrecoverable workerd failure); resolves with the exit code. */
 export async function serve(name: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -109,7 +48,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   const runtimeDir = mkdtempSync(join(tmpdir(), `ops-webhook-${spec.name}-`));
   let database: ServedDatabase;
   try {
-    database = await serveDatabase(spec, config, host, runtimeDir, log);
+    database = await serveDatabase(spec, config, host, { socketPath: join(runtimeDir, 'libsql.sock') }, log);
   } catch (err) {
     log.error('database setup failed', { error: (err as Error).message });
     rmSync(runtimeDir, { recursive: true, force: true });

@@ -10,8 +10,8 @@ export interface AssetBindings {
   ASSETS?: FetchBinding;
 }
 
-/** Served name → path under node_modules, and type. */
-const FILES: Record<string, { path: string; type: string }> = {
+/** Served name → path under node_modules, and type (`npm run dev` copies these paths for Wrangler's assets). */
+export const ASSET_FILES: Record<string, { path: string; type: string }> = {
   'swagger-ui.css': { path: 'swagger-ui-dist/swagger-ui.css', type: 'text/css; charset=utf-8' },
   'swagger-ui-bundle.js': { path: 'swagger-ui-dist/swagger-ui-bundle.js', type: 'text/javascript; charset=utf-8' },
   'favicon-32x32.png': { path: 'swagger-ui-dist/favicon-32x32.png', type: 'image/png' },
@@ -20,7 +20,7 @@ const FILES: Record<string, { path: string; type: string }> = {
 
 /** The answer for asset `name` (404 in the project's shape when it is not one, or there is no binding). */
 export async function serveAsset(env: AssetBindings, name: string): Promise<Response> {
-  const file = FILES[name];
+  const file = ASSET_FILES[name];
   if (!file) return errorResponse(404, 'not_found', `no asset ${name}`);
   if (!env.ASSETS) return errorResponse(404, 'not_found', 'assets are not available here (no ASSETS binding)');
   const res = await env.ASSETS.fetch(new Request(`http://assets/${file.path}`));

@@ -3,9 +3,7 @@
  * HTTP socket on HOST:PORT, and its bindings. Secrets are bound with `fromEnvironment`, so the
  * file on disk never holds them; workerd reads them from the environment the host gives it.
  */
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { ROOT } from '../project.mjs';
+import { relative } from 'node:path';
 
 export interface WorkerdConfigInput {
   /** Directory the config file is written to (module paths are made relative to it). */
@@ -73,17 +71,4 @@ const worker :Workerd.Worker = (
   globalOutbound = "internet",
 );
 `;
-}
-
-/**
- * compatibility_date and compatibility_flags from wrangler.toml's top level, so workerd here and
- * a Cloudflare deployment run the same runtime semantics. Only these two keys are read; both are
- * plain one-line values in that file.
- */
-export function readCompatibility(): { date: string; flags: string[] } {
-  const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
-  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
-  const flags = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1];
-  if (!date) throw new Error('wrangler.toml has no compatibility_date');
-  return { date, flags: flags ? [...flags.matchAll(/"([^"]+)"/g)].map((m) => m[1]!) : [] };
 }

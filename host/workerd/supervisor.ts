@@ -18,12 +18,11 @@ const EXPECTED_STDERR = /per-isolate bootstrap compile cache failed its compatib
 const MAX_RESTARTS = 5;
 
 /**
- * Path of the workerd binary production runs: the `workerd-production` npm alias, a current
- * release (it answers 400 to a malformed Content-Length where older ones answered 500). The
- * `workerd` package itself stays at the version Miniflare and the in-workerd tests pin.
+ * Path of the workerd binary: the `workerd` package, the one version in the tree (`npm ls
+ * workerd`), which Wrangler, Miniflare and the in-workerd tests run too.
  */
 export function workerdBinary(): string {
-  return (createRequire(import.meta.url)('workerd-production') as { default: string }).default;
+  return (createRequire(import.meta.url)('workerd') as { default: string }).default;
 }
 
 /**

@@ -15,7 +15,8 @@ import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_V8_FLAGS } from '../../host/settings';
-import { readCompatibility, renderWorkerdConfig } from '../../host/workerd/config';
+import { renderWorkerdConfig } from '../../host/workerd/config';
+import { readCompatibility } from '../../host/wrangler-toml';
 import { spawnWorkerd } from '../../host/workerd/supervisor';
 
 const WORKERS = {

@@ -11,6 +11,7 @@ import { defineConfig } from 'vitest/config';
 import { hranaFetchHandler } from '../../host/hrana/http';
 import { HranaEndpoint } from '../../host/hrana/endpoint';
 import { applyMigrations } from '../../host/migrations';
+import { readCompatibility } from '../../host/wrangler-toml';
 import { openSqlite } from '../../host/sqlite';
 import { createFakeOps } from '../support/fake-ops';
 import { TEST_BINDINGS } from '../support/test-env';
@@ -28,8 +29,9 @@ export default defineConfig({
   plugins: [
     cloudflareTest(async () => ({
       miniflare: {
-        compatibilityDate: '2026-04-26',
-        compatibilityFlags: ['nodejs_compat'],
+        // The same runtime semantics as production and `wrangler dev`: wrangler.toml's.
+        compatibilityDate: readCompatibility().date,
+        compatibilityFlags: readCompatibility().flags,
         bindings: { ...TEST_BINDINGS },
         serviceBindings: {
           LIBSQL: (await testDatabase('receiver')) as never,
