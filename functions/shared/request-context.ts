@@ -21,8 +21,18 @@ export interface RequestVariables<C> {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Middleware: validates config (answering 500 `misconfigured` if the environment is wrong, which
- * the serve process prevents by checking it first), then times the request and logs it.
+ * True when nothing can serve the worker's database: a `file:` URL (the default) with no LIBSQL
+ * binding. That is `wrangler dev` run on its own, without the loop (`npm run dev`) or the host
+ * (`npm start`, `npm run serve`) that serve the SQLite file.
+ */
+function withoutDatabase(env: { DATABASE_URL?: unknown; LIBSQL?: unknown }): boolean {
+  return env.LIBSQL === undefined && (typeof env.DATABASE_URL !== 'string' || env.DATABASE_URL.startsWith('file:'));
+}
+
+/**
+ * Middleware: checks that the worker can reach its database and validates config (answering 503
+ * `not_wired` or 500 `misconfigured` if the environment is wrong, which the serve process and the
+ * developer loop prevent by checking it first), then times the request and logs it.
  */
 export function requestContext<S extends z.ZodType<{ LOG_LEVEL: LogLevel }>>(
   schema: S,
@@ -33,6 +43,10 @@ export function requestContext<S extends z.ZodType<{ LOG_LEVEL: LogLevel }>>(
     const started = Date.now();
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    if (withoutDatabase(c.env as object)) {
+      createLogger('error', { service }).error('no database: this worker was started without the loop or the host that serve its SQLite file');
+      return errorResponse(503, 'not_wired', 'this worker has no database: start it with `npm run dev` (or `npm start`), not `wrangler dev` alone');
+    }
     let config: z.infer<S>;
     try {
       config = configFor(c.env as object);

@@ -15,6 +15,8 @@ describe('host launch flags', () => {
     const execStarts = [...readme.matchAll(/^ExecStart=(.*)$/gm)].map((m) => m[1]);
     expect(execStarts.length).toBeGreaterThan(0);
     for (const line of execStarts) expect(line).toContain(`node ${FLAGS} host/serve.mjs`);
+    // Production runs the Node the tests ran (the project's pinned one), not the distro's.
+    for (const line of execStarts) expect(line).toMatch(/^\/opt\/ops-webhook\/node_modules\/\.bin\/node /);
   });
 
   it('warns at start, naming them, when the host runs without them', async () => {

@@ -121,6 +121,25 @@ describe('receiver errors', () => {
     expect(text).toContain('misconfigured');
     expect(text).not.toContain('short');
   });
+
+  it('answers 503 not_wired naming `npm run dev` when started without a database, as `wrangler dev` alone is', async () => {
+    const { LIBSQL: _served, ...unwired } = ENV;
+    for (const path of ['/healthz', '/desk', ONBOARD]) {
+      const res = await call(path, {}, unwired);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as ErrorBody;
+      expect(body.error.code).toBe('not_wired');
+      expect(body.error.message).toContain('npm run dev');
+    }
+  });
+
+  it('serves a worker whose database is a libSQL server by URL, without a LIBSQL binding', async () => {
+    const { LIBSQL: _served, ...byUrl } = ENV;
+    const res = await call('/healthz', {}, { ...byUrl, DATABASE_URL: 'http://127.0.0.1:9' });
+    // Nothing listens there: the worker tries and its health check fails; it is not refused as unwired.
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as ErrorBody).error.code).not.toBe('not_wired');
+  });
 });
 
 describe('health', () => {
