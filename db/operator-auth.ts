@@ -1,72 +1,103 @@
 /**
  * Operator sign-in state, kept in each function's own database so that a sign-out or a restart
  * behaves, and so that several worker processes agree: sessions (by the SHA-256 of their opaque
- * cookie value, never the value itself) and recent failed sign-ins (for throttling).
+ * cookie value, never the value itself) and sign-in attempts (for throttling).
+ *
+ * An attempt is written before its password is checked, under each key it counts against, and
+ * counted in the same batch: concurrent attempts are serialised by the database, so each sees
+ * the ones before it and no more than the limit ever reach the (costly) password check. An
+ * attempt that is refused, or that succeeds, takes its rows back; the rows that stay are failures.
  */
-import { and, count, eq, gte, inArray, lt } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { Db } from './connection';
 
-export const operatorSessions = sqliteTable('operator_sessions', {
-  /** SHA-256 (base64url) of the cookie's value. */
-  id: text('id').primaryKey(),
-  operator: text('operator').notNull(),
-  createdAt: integer('created_at').notNull(),
-  lastSeenAt: integer('last_seen_at').notNull(),
-});
+export const operatorSessions = sqliteTable(
+  'operator_sessions',
+  {
+    /** SHA-256 (base64url) of the cookie's value. */
+    id: text('id').primaryKey(),
+    operator: text('operator').notNull(),
+    /** A fingerprint of the operator's OPERATOR_USERS entry at sign-in: a new password ends the session. */
+    credential: text('credential').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+  },
+  (t) => [index('operator_sessions_last_seen_idx').on(t.lastSeenAt)],
+);
 
 export const loginFailures = sqliteTable(
   'login_failures',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    /** `user:<name>` or `address:<ip>`. */
+    /** `pair:<address> <name>`, `address:<ip>` or `user:<name>`. */
     key: text('key').notNull(),
     at: integer('at').notNull(),
+    /** The attempt that wrote the row (random), so it can take its rows back. */
+    attempt: text('attempt'),
   },
-  (t) => [index('login_failures_key_at_idx').on(t.key, t.at)],
+  (t) => [index('login_failures_key_at_idx').on(t.key, t.at), index('login_failures_at_idx').on(t.at)],
 );
 
 export type OperatorSession = typeof operatorSessions.$inferSelect;
 
-export async function createSession(db: Db, id: string, operator: string, now: number): Promise<void> {
-  await db.insert(operatorSessions).values({ id, operator, createdAt: now, lastSeenAt: now });
+export async function createSession(db: Db, id: string, operator: string, credential: string, now: number): Promise<void> {
+  await db.insert(operatorSessions).values({ id, operator, credential, createdAt: now, lastSeenAt: now });
 }
 
-/** The session `id` if it was seen within `idleMs`; an idle one is deleted. */
-export async function findSession(db: Db, id: string, now: number, idleMs: number): Promise<OperatorSession | undefined> {
-  const [session] = await db.select().from(operatorSessions).where(eq(operatorSessions.id, id));
+/** How long a session may live: without a request (`idleMs`) and at all (`maxMs`). */
+export interface SessionLimits {
+  idleMs: number;
+  maxMs: number;
+}
+
+/** The session `id` if it is within both limits; one past either is deleted. */
+export async function findSession(db: Db, id: string, now: number, limits: SessionLimits): Promise<OperatorSession | undefined> {
+  const [session] = await db.select().from(operatorSessions).where(sql`${operatorSessions.id} = ${id}`);
   if (!session) return undefined;
-  if (now - session.lastSeenAt > idleMs) {
-    await db.delete(operatorSessions).where(eq(operatorSessions.id, id));
+  if (now - session.lastSeenAt > limits.idleMs || now - session.createdAt > limits.maxMs) {
+    await deleteSession(db, id);
     return undefined;
   }
   return session;
 }
 
 export async function touchSession(db: Db, id: string, now: number): Promise<void> {
-  await db.update(operatorSessions).set({ lastSeenAt: now }).where(eq(operatorSessions.id, id));
+  await db.update(operatorSessions).set({ lastSeenAt: now }).where(sql`${operatorSessions.id} = ${id}`);
 }
 
 export async function deleteSession(db: Db, id: string): Promise<void> {
-  await db.delete(operatorSessions).where(eq(operatorSessions.id, id));
+  await db.delete(operatorSessions).where(sql`${operatorSessions.id} = ${id}`);
 }
 
-/** Failed sign-ins per key since `since`, the largest count first. */
-export async function failuresSince(db: Db, keys: string[], since: number): Promise<number> {
-  const rows = await db
-    .select({ key: loginFailures.key, n: count() })
-    .from(loginFailures)
-    .where(and(inArray(loginFailures.key, keys), gte(loginFailures.at, since)))
-    .groupBy(loginFailures.key);
-  return Math.max(0, ...rows.map((r) => r.n));
+/** Records attempt `attempt` under each of `keys` and answers, for each key, how many rows it has since `since` (this one included). */
+export async function recordAttempt(db: Db, attempt: string, keys: string[], now: number, since: number): Promise<Map<string, number>> {
+  const [, counted] = await db.batch([
+    db.insert(loginFailures).values(keys.map((key) => ({ key, at: now, attempt }))),
+    db
+      .select({ key: loginFailures.key, n: sql<number>`count(*)` })
+      .from(loginFailures)
+      .where(sql`${loginFailures.key} IN ${keys} AND ${loginFailures.at} >= ${since}`)
+      .groupBy(loginFailures.key),
+  ]);
+  return new Map(counted.map((row) => [row.key, row.n]));
 }
 
-/** Records a failure under each key, and forgets failures older than `forgetBefore`. */
-export async function recordFailure(db: Db, keys: string[], now: number, forgetBefore: number): Promise<void> {
-  await db.batch([db.insert(loginFailures).values(keys.map((key) => ({ key, at: now }))), db.delete(loginFailures).where(lt(loginFailures.at, forgetBefore))]);
+/** Takes back the rows of `attempt` (it was refused before its check, or it succeeded). */
+export async function withdrawAttempt(db: Db, attempt: string): Promise<void> {
+  await db.delete(loginFailures).where(sql`${loginFailures.attempt} = ${attempt}`);
 }
 
-/** Forgets the failures of `key` (after a successful sign-in). */
-export async function clearFailures(db: Db, key: string): Promise<void> {
-  await db.delete(loginFailures).where(eq(loginFailures.key, key));
+/** After a successful sign-in: takes back the attempt and forgets the failures under `key` (the name from that address). */
+export async function clearFailures(db: Db, attempt: string, key: string): Promise<void> {
+  await db.batch([db.delete(loginFailures).where(sql`${loginFailures.attempt} = ${attempt}`), db.delete(loginFailures).where(sql`${loginFailures.key} = ${key}`)]);
+}
+
+/** Sweep: deletes sessions past either limit and failures older than `failuresBefore`; answers how many went. */
+export async function purgeSignInState(db: Db, now: number, limits: SessionLimits, failuresBefore: number): Promise<{ sessions: number; failures: number }> {
+  const [sessions, failures] = await db.batch([
+    db.delete(operatorSessions).where(sql`${operatorSessions.lastSeenAt} < ${now - limits.idleMs} OR ${operatorSessions.createdAt} < ${now - limits.maxMs}`),
+    db.delete(loginFailures).where(sql`${loginFailures.at} < ${failuresBefore}`),
+  ]);
+  return { sessions: sessions.rowsAffected, failures: failures.rowsAffected };
 }

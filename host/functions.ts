@@ -16,8 +16,10 @@ export interface FunctionSpec {
   sweep?: { everyMs?: number };
   /** Whether the worker may reach the network (the emitter delivers to Ops). */
   outbound?: boolean;
-  /** Variables that must be set when HOST is not a loopback address. */
-  requiredBeyondLoopback?: string[];
+  /** The setting holding the bearer token of the function's API; made and kept beside a `file:` database when unset (host/api-token-file.ts). */
+  apiToken?: string;
+  /** Parts that stay off until a setting is given, named in the start-up log with how to turn them on. */
+  offUntilSet?: { setting: string; what: string; how: string }[];
   /** Where the function's operator pages live (they answer 404 until OPERATOR_USERS is set). */
   operatorPages: '/desk' | '/console';
   /** Runs on the SQLite file before workerd starts (embedded mode only). */
@@ -30,6 +32,7 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
     defaultPort: 8080,
     migrations: 'db/receiver/migrations',
     operatorPages: '/desk',
+    offUntilSet: [{ setting: 'TICKETS_API_TOKEN', what: 'the tickets read API (/api/v1/tickets)', how: 'a token of at least 32 characters (openssl rand -base64 32)' }],
     // Retention only: once a minute is plenty.
     sweep: { everyMs: 60_000 },
   },
@@ -41,7 +44,7 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
     wranglerEnv: 'emitter',
     sweep: {},
     outbound: true,
-    requiredBeyondLoopback: ['EMITTER_API_TOKEN'],
+    apiToken: 'EMITTER_API_TOKEN',
     // Leases held by a process that died are void: nothing else delivers while workerd is down.
     beforeStart: (db) => db.exec('UPDATE outbox_messages SET lease_until = NULL WHERE lease_until IS NOT NULL'),
   },

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../functions/shared/logger';
 import { buildFunctions, bundlePath } from './build';
+import { resolveApiToken } from './api-token-file';
 import { functionSpec } from './functions';
 import { serveDatabase, type ServedDatabase } from './served-database';
 import { HOST_NODE_ARGS, ROOT } from './project.mjs';
@@ -43,6 +44,15 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   if (!env.OPERATOR_USERS) {
     log.info(`operator pages (${spec.operatorPages}) are off: set OPERATOR_USERS to entries made by npm run --silent operator-hash -- NAME`);
   }
+  for (const off of spec.offUntilSet ?? []) if (!env[off.setting]) log.info(`${off.what} is off: set ${off.setting} to ${off.how} to turn it on`);
+  let apiToken: ReturnType<typeof resolveApiToken> | undefined;
+  try {
+    apiToken = spec.apiToken ? resolveApiToken(spec.apiToken, config.DATABASE_URL, env) : undefined;
+  } catch (err) {
+    log.error('refusing to start', { problems: [(err as Error).message] });
+    return 2;
+  }
+  if (apiToken?.path) log.info(`${apiToken.created ? 'made the API token' : 'the API token is'} in ${apiToken.path}: /v1/* requires it as Authorization: Bearer`);
 
   await buildFunctions([spec.name]);
   const runtimeDir = mkdtempSync(join(tmpdir(), `ops-webhook-${spec.name}-`));
@@ -58,6 +68,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   // The function's settings reach workerd through its environment (fromEnvironment bindings), never the config file.
   const workerEnv: Record<string, string> = {};
   for (const key of settingNames) if (env[key]) workerEnv[key] = env[key];
+  if (spec.apiToken && apiToken) workerEnv[spec.apiToken] = apiToken.token;
   delete workerEnv.DATABASE_URL;
   if (database.authToken) workerEnv.DATABASE_AUTH_TOKEN = database.authToken;
   else delete workerEnv.DATABASE_AUTH_TOKEN;

@@ -10,7 +10,6 @@ import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../functions/shared/config';
 import { createLogger } from '../functions/shared/logger';
-import { isLoopback } from './address';
 import { settingNames, settingsSchema, type DatabaseSettings } from './function-settings';
 import { functionSpec } from './functions';
 import { applyMigrations } from './migrations';
@@ -32,8 +31,6 @@ async function preflight(name: string, env: NodeJS.ProcessEnv, migrate: boolean)
   try {
     const host = loadConfig(HOST_SETTINGS, env);
     const { DATABASE_URL, DATABASE_AUTH_TOKEN } = loadConfig(settingsSchema(spec.name), env);
-    const missing = isLoopback(host.HOST) ? [] : (spec.requiredBeyondLoopback ?? []).filter((k) => !env[k]);
-    if (missing.length) throw new ConfigError(missing.map((k) => `${k} must be set when HOST (${host.HOST}) is not a loopback address`));
     result = { host, config: { DATABASE_URL, DATABASE_AUTH_TOKEN }, settingNames: settingNames(spec.name) };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -21,6 +21,7 @@ import { ConfigError, loadConfig } from '../functions/shared/config';
 import { createLogger } from '../functions/shared/logger';
 import { settingNames, settingsSchema } from '../host/function-settings';
 import { FUNCTIONS, type FunctionSpec } from '../host/functions';
+import { resolveApiToken } from '../host/api-token-file';
 import { applyMigrations } from '../host/migrations';
 import { ROOT } from '../host/project.mjs';
 import { serveDatabase, type ServedDatabase } from '../host/served-database';
@@ -85,6 +86,11 @@ async function prepare(spec: FunctionSpec, env: Record<string, string>, port: nu
   for (const key of settingNames(spec.name)) if (env[key]) vars[key] = env[key];
   vars.DATABASE_URL = database.url;
   if (database.authToken) vars.DATABASE_AUTH_TOKEN = database.authToken;
+  if (spec.apiToken) {
+    const apiToken = resolveApiToken(spec.apiToken, config.DATABASE_URL, env);
+    vars[spec.apiToken] = apiToken.token;
+    if (apiToken.path) log.info(`the ${spec.name}'s API token is in ${apiToken.path}: /v1/* requires it as Authorization: Bearer (scripts/emit.sh reads it there)`);
+  }
   const sweep = spec.sweep ? { token: randomBytes(32).toString('base64url'), everyMs: spec.sweep.everyMs ?? host.SWEEP_INTERVAL_MS } : undefined;
   if (sweep) vars.SWEEP_TOKEN = sweep.token;
 

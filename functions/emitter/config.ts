@@ -5,9 +5,10 @@
  * one entry here (and its row in the README's configuration table).
  */
 import { z } from 'zod';
+import { ALLOWED_HOSTS } from '../shared/allowed-hosts';
 import type { DatabaseBindings, FetchBinding } from '../../db/connection';
 import type { AssetBindings } from '../shared/assets';
-import { databaseSettings, days, flag, integer, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, OPERATOR_SESSION_IDLE, OPERATOR_USERS, parseDuration, SECRET, SWEEP_TOKEN, type SettingBindings } from '../shared/config';
+import { databaseSettings, optionalText, days, flag, integer, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, OPERATOR_SESSION_IDLE, OPERATOR_SESSION_MAX, OPERATOR_USERS, parseDuration, SECRET, SWEEP_TOKEN, type SettingBindings } from '../shared/config';
 
 /** The default retry schedule: three fast tries (1 s, 3 s, 9 s), then a slow durable one (about 45 h in all). */
 export const DEFAULT_RETRY_SCHEDULE = '1s,3s,9s,1m,5m,30m,2h,6h,12h,24h';
@@ -41,7 +42,7 @@ export const EMITTER_CONFIG = z.object({
   DELIVERY_CONCURRENCY: integer(16, 1, 256),
   /** While a backlog waits on its slow schedule, how often the oldest message is tried early. */
   PROBE_INTERVAL_MS: integer(30_000, 100, 3_600_000),
-  /** Bearer token for /v1/*; required when the emitter listens beyond loopback. */
+  /** Bearer token for /v1/* (always required; the host makes one beside the database when unset). */
   EMITTER_API_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
   /** Delivered and skipped messages (and their attempts) older than this are deleted by the sweep; dead ones are kept. */
   RETENTION_DAYS: days(90),
@@ -51,6 +52,11 @@ export const EMITTER_CONFIG = z.object({
   METRICS_TOKEN,
   OPERATOR_USERS,
   OPERATOR_SESSION_IDLE,
+  OPERATOR_SESSION_MAX,
+  /** Host names (host[:port]) this function answers for; others get 421 (DNS rebinding). */
+  ALLOWED_HOSTS,
+  /** The address the host listens on (its HOST): allowed as a Host by default. */
+  HOST: optionalText,
   LOG_LEVEL,
   ...databaseSettings('file:.data/emitter.db'),
 });

@@ -5,14 +5,15 @@
  */
 import { Hono } from 'hono';
 import { loadConfig } from '../shared/config';
+import { requireAllowedHost } from '../shared/allowed-hosts';
 import { apiDocs } from '../shared/api-docs';
+import { requireBearer } from '../shared/bearer-token';
 import { errorHandler, notFoundHandler } from '../shared/http-errors';
 import { createLogger } from '../shared/logger';
 import { measureRequests } from '../shared/metrics/request-durations';
 import { requestContext } from '../shared/request-context';
 import { EMITTER_CONFIG, type EmitterBindings } from './config';
 import { emitterDocument } from './openapi';
-import { requireApiToken } from './middleware/api-token';
 import { consoleArea } from './routes/console';
 import { deliveries } from './routes/deliveries';
 import { events } from './routes/events';
@@ -26,10 +27,12 @@ import type { EmitterApp } from './types';
 const app = new Hono<EmitterApp>();
 
 app.use(requestContext(EMITTER_CONFIG, 'emitter'));
+app.use(requireAllowedHost<EmitterApp>());
 app.use(measureRequests);
 app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
 app.notFound(notFoundHandler);
-app.use('/v1/*', requireApiToken, withDeliveryDeps);
+// The portal's API always needs its token: the host makes one at first start when none is set.
+app.use('/v1/*', requireBearer<EmitterApp>((c) => c.var.config.EMITTER_API_TOKEN, 'unavailable'), withDeliveryDeps);
 app.use('/__internal/*', withDeliveryDeps);
 app.use('/console/*', withDeliveryDeps);
 app.use('/console', withDeliveryDeps);

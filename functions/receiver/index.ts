@@ -3,6 +3,7 @@
  * them and opens desk tickets. Served by workerd through `npm run serve -- receiver`.
  */
 import { Hono } from 'hono';
+import { requireAllowedHost } from '../shared/allowed-hosts';
 import { apiDocs } from '../shared/api-docs';
 import { errorHandler, notFoundHandler } from '../shared/http-errors';
 import { createLogger } from '../shared/logger';
@@ -21,6 +22,7 @@ import type { ReceiverApp } from './types';
 const app = new Hono<ReceiverApp>();
 
 app.use(requestContext(RECEIVER_CONFIG, 'receiver'));
+app.use(requireAllowedHost<ReceiverApp>());
 app.use(measureRequests);
 app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
 app.notFound(notFoundHandler);

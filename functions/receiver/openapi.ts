@@ -30,7 +30,13 @@ function registry() {
       'A Standard Webhooks signature over the raw body with the shared secret, with `webhook-id` and `webhook-timestamp`. ' +
       'Signature headers that are present must verify, even beside a good secret header; WEBHOOK_REQUIRE_SIGNATURE makes them mandatory.',
   });
+  r.registerComponent('securitySchemes', 'ticketsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'TICKETS_API_TOKEN, the read API\'s own credential. Unset, the read API answers 404.',
+  });
   const auth: Record<string, string[]>[] = [{ webhookSecret: [] }, { standardWebhooks: [] }];
+  const readAuth: Record<string, string[]>[] = [{ ticketsToken: [] }];
 
   r.registerPath({
     method: 'post',
@@ -53,16 +59,16 @@ function registry() {
     path: '/api/v1/tickets',
     summary: 'List desk tickets, newest first',
     tags: ['tickets'],
-    security: auth,
+    security: readAuth,
     request: { query: TICKET_LIST_QUERY },
-    responses: { 200: json('A page of tickets.', TICKET_PAGE), ...errorResponses(401, 422, 503) },
+    responses: { 200: json('A page of tickets.', TICKET_PAGE), ...errorResponses(401, 404, 422, 503) },
   });
   r.registerPath({
     method: 'get',
     path: '/api/v1/tickets/{id}',
     summary: 'One ticket with its timeline',
     tags: ['tickets'],
-    security: auth,
+    security: readAuth,
     request: { params: z.object({ id: TICKET_ID }) },
     responses: { 200: json('The ticket and its events, oldest first.', TICKET_WITH_EVENTS), ...errorResponses(401, 404, 503) },
   });

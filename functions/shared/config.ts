@@ -83,18 +83,26 @@ export const OPERATOR_USERS = z.preprocess(
     }),
 );
 
-/** OPERATOR_SESSION_IDLE: an operator's session ends after this long without a request. */
-export const OPERATOR_SESSION_IDLE = z
-  .string()
-  .default('12h')
-  .transform((text, ctx) => {
-    try {
-      return parseDuration(text);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  });
+/** A duration setting such as `12h` or `7d`, in milliseconds, with a default. */
+function duration(defaultValue: string) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((text, ctx) => {
+      try {
+        return parseDuration(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+}
+
+/** OPERATOR_SESSION_IDLE: an operator's session ends after this long without a request from the person. */
+export const OPERATOR_SESSION_IDLE = duration('12h');
+
+/** OPERATOR_SESSION_MAX: an operator's session ends this long after sign-in, however busy. */
+export const OPERATOR_SESSION_MAX = duration('7d');
 
 /** SWEEP_TOKEN: the per-start token with which the host triggers a function's sweep (set by the host, not by hand). */
 export const SWEEP_TOKEN = optionalText;

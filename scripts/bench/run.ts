@@ -15,6 +15,7 @@ import { renderWorkerdConfig } from '../../host/workerd/config';
 import { readCompatibility } from '../../host/wrangler-toml';
 import { spawnWorkerd } from '../../host/workerd/supervisor';
 import { queryFile } from '../../test/support/sqlite-read';
+import { EMITTER_AUTH } from '../../test/support/test-env';
 import { load, quantile, sampleRss, uniqueEvent, type LoadResult } from './measure';
 import { costLines, costTargets, measureCost, startBaseline } from './cost';
 import { measurePages, type PageTimings } from './pages';
@@ -29,6 +30,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const AUTH = { ...JSON_HEADERS, 'x-webhook-secret': SECRET };
+/** What the portal sends the emitter: JSON and its API token. */
+const PORTAL = { ...JSON_HEADERS, ...EMITTER_AUTH };
 
 /** POSTs `amount` events, each for a new session named `prefix-…`, at `connections` in flight. */
 function loadUnique(url: string, prefix: string, amount: number, headers = JSON_HEADERS, connections = CONNECTIONS) {
@@ -128,17 +131,17 @@ async function main(): Promise<void> {
   const emit = await emitter('emitter-live.db', Number(new URL(ops.url).port));
   const emitRss = sampleRss(emit.child.pid!);
   const opsRss = sampleRss(ops.child.pid!);
-  const accept = await loadUnique(`${emit.url}/v1/events`, 'acc', 10000);
+  const accept = await loadUnique(`${emit.url}/v1/events`, 'acc', 10000, PORTAL);
   while ((await emitterBacklog(emit)) > 0) await sleep(100);
   // End to end, portal → committed at Ops, at a steady 10 events/s (far above the 10-50 onboardings a day it serves)…
   for (let i = 0; i < 200; i++) {
     const sent = Date.now();
-    await fetch(`${emit.url}/v1/events`, { method: 'POST', headers: JSON_HEADERS, body: uniqueEvent('pace') });
+    await fetch(`${emit.url}/v1/events`, { method: 'POST', headers: PORTAL, body: uniqueEvent('pace') });
     await sleep(Math.max(0, 100 - (Date.now() - sent)));
   }
   while ((await emitterBacklog(emit)) > 0) await sleep(100);
   // …and flat out with 4 portal workers in flight.
-  const paced = await loadUnique(`${emit.url}/v1/events`, 'e2e', 400, JSON_HEADERS, 4);
+  const paced = await loadUnique(`${emit.url}/v1/events`, 'e2e', 400, PORTAL, 4);
   while ((await emitterBacklog(emit)) > 0) await sleep(100);
   const emitterRssMb = emitRss.stop();
   const opsRssMb = opsRss.stop();
@@ -156,7 +159,7 @@ async function main(): Promise<void> {
   const opsPort = await freePort();
   const drainEmitter = await emitter('emitter-drain.db', opsPort);
   const drainRss = sampleRss(drainEmitter.child.pid!);
-  const backlogAccept = await loadUnique(`${drainEmitter.url}/v1/events`, 'drain', 5000);
+  const backlogAccept = await loadUnique(`${drainEmitter.url}/v1/events`, 'drain', 5000, PORTAL);
   // Let the fast tries (1 s, 3 s, 9 s) run out, so the backlog sits on the slow schedule.
   await sleep(15_000);
   const opsBack = await receiver('ops-drain.db', { PORT: String(opsPort) });

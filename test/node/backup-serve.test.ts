@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import Database from 'libsql';
+import { EMITTER_AUTH } from '../support/test-env';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../host/project.mjs';
 import { servingMarker, servingPid } from '../../host/restore';
@@ -106,7 +107,7 @@ describe('backups (black box)', () => {
     };
     let emitter = await fx.serve('emitter', emitterEnv);
     const event = makeEvent();
-    expect((await fetch(`${emitter.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) })).status).toBe(202);
+    expect((await fetch(`${emitter.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...EMITTER_AUTH }, body: JSON.stringify(event) })).status).toBe(202);
     const backup = await run('backup', ['emitter'], emitterEnv);
     expect(backup.code, backup.output).toBe(0);
     const file = /wrote (\S+)/.exec(backup.output)![1]!;
@@ -168,12 +169,12 @@ describe('deduplication across emitter retention (black box)', () => {
     });
     const event = makeEvent();
     const emit = async () =>
-      ((await (await fetch(`${emitter.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) })).json()) as { id: string }).id;
+      ((await (await fetch(`${emitter.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...EMITTER_AUTH }, body: JSON.stringify(event) })).json()) as { id: string }).id;
     const first = await emit();
-    await waitFor(async () => (await fetch(`${emitter.url}/v1/deliveries/${first}`)).status === 404);
+    await waitFor(async () => (await fetch(`${emitter.url}/v1/deliveries/${first}`, { headers: EMITTER_AUTH })).status === 404);
     const second = await emit();
     expect(second).not.toBe(first);
-    await waitFor(async () => (await fetch(`${emitter.url}/v1/deliveries/${second}`)).status === 404);
+    await waitFor(async () => (await fetch(`${emitter.url}/v1/deliveries/${second}`, { headers: EMITTER_AUTH })).status === 404);
     expect(count('ops-retention.db', `SELECT count(*) AS n FROM tickets WHERE session_id = '${event.session_id}'`)).toBe(1);
     const metrics = await (await fetch(`${ops.url}/metrics`)).text();
     expect(metrics).toContain('ops_webhook_receiver_deliveries_total{event="account.created",outcome="duplicate"} 1');

@@ -25,6 +25,9 @@ let exited: Promise<number | null>;
 const urls = { desk: '', console: '' };
 let login = { name: '', password: '' };
 
+/** The emitter's API token, which the loop made beside its database as the host does. */
+const apiAuth = () => ({ authorization: `Bearer ${readFileSync(join(work, '.data/emitter.api-token'), 'utf8').trim()}` });
+
 /** The origin of a desk/console address the banner printed. */
 const originOf = (url: string) => new URL(url).origin;
 
@@ -62,7 +65,7 @@ describe('npm run dev (black box)', () => {
     const event = makeEvent();
     const accepted = await fetch(`${originOf(urls.console)}/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...apiAuth() },
       body: JSON.stringify(event),
     });
     expect(accepted.status).toBe(202);
@@ -93,7 +96,7 @@ describe('npm run dev (black box)', () => {
     await waitFor(async () => (await page()).includes('Sign in (edited) to the'), 30_000);
     // The figure is the README's (Developer loop); the test only requires that the edit went live.
     console.log(`dev loop: edit live after ${Date.now() - edited} ms`);
-    const deliveries = (await (await fetch(`${originOf(urls.console)}/v1/deliveries`)).json()) as { deliveries: unknown[] };
+    const deliveries = (await (await fetch(`${originOf(urls.console)}/v1/deliveries`, { headers: apiAuth() })).json()) as { deliveries: unknown[] };
     expect(deliveries.deliveries).toHaveLength(1);
     // Both workers were rebuilt (the page is shared), and both still serve from their files.
     expect(await (await fetch(`${originOf(urls.console)}/console/login`)).text()).toContain('Sign in (edited) to the');

@@ -2,6 +2,8 @@
  * Black-box tests of the whole link: both functions served by `npm run serve` under workerd on
  * ephemeral loopback ports, each with its own temporary SQLite file.
  */
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { EMITTER_AUTH, TEST_TICKETS_TOKEN } from '../support/test-env';
 import { describe, expect, it } from 'vitest';
 import { followUp, makeEvent, type EventBody } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
@@ -38,7 +40,7 @@ function emitterEnv(file: string, opsPort: number, extra: Record<string, string>
 async function emit(emitter: ServeProcess, event: EventBody): Promise<{ status: number; id: string }> {
   const res = await fetch(`${emitter.url}/v1/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...EMITTER_AUTH },
     body: JSON.stringify(event),
   });
   return { status: res.status, id: ((await res.json()) as { id: string }).id };
@@ -59,7 +61,7 @@ describe('portal → emitter → receiver (black box)', () => {
     const accepted = await emit(emitter, event);
     expect(accepted.status).toBe(202);
     await waitFor(async () => {
-      const res = await fetch(`${receiver.url}/api/v1/tickets?session_id=${event.session_id}`, { headers: { 'x-webhook-secret': SECRET } });
+      const res = await fetch(`${receiver.url}/api/v1/tickets?session_id=${event.session_id}`, { headers: { authorization: `Bearer ${TEST_TICKETS_TOKEN}` } });
       return ((await res.json()) as { tickets: unknown[] }).tickets.length === 1;
     });
     const tickets = query<{ subject: string }>('e2e-ops.db', `SELECT subject FROM tickets WHERE session_id = '${event.session_id}'`);
@@ -76,7 +78,7 @@ describe('portal → emitter → receiver (black box)', () => {
     for (const event of events) expect((await emit(emitter, event)).status).toBe(202);
     // Let the fast tries fail and the slow schedule (1 min) take over.
     await new Promise((r) => setTimeout(r, 2000));
-    const listed = (await (await fetch(`${emitter.url}/v1/deliveries?limit=50`)).json()) as { deliveries: { status: string }[] };
+    const listed = (await (await fetch(`${emitter.url}/v1/deliveries?limit=50`, { headers: EMITTER_AUTH })).json()) as { deliveries: { status: string }[] };
     expect(listed.deliveries.map((d) => d.status)).toEqual(Array(events.length).fill('pending'));
 
     await serve('receiver', receiverEnv('offline-ops.db', opsPort));
@@ -118,10 +120,34 @@ describe('portal → emitter → receiver (black box)', () => {
     expect(answers).toEqual([{ status_code: 201, n: 200 }]);
   });
 
-  it('refuses to listen beyond loopback without EMITTER_API_TOKEN', async () => {
-    const { code, output } = await runServe('emitter', { ...emitterEnv('x.db', 9), HOST: '0.0.0.0' });
+  it('makes its API token at first start when none is set: 0600 beside the database, required on /v1, kept across restarts', async () => {
+    const env = { ...emitterEnv('own-token.db', await freePort()), EMITTER_API_TOKEN: '', LOG_LEVEL: 'info' };
+    const first = await serve('emitter', env);
+    const path = fx.file('own-token.api-token');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const token = readFileSync(path, 'utf8').trim();
+    expect(token.length).toBeGreaterThanOrEqual(32);
+    // The log says where it is, never what it is.
+    expect(first.lines.some((l) => l.includes(path))).toBe(true);
+    expect(first.lines.some((l) => l.includes(token))).toBe(false);
+    const post = (headers: Record<string, string>) =>
+      fetch(`${first.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(makeEvent()) });
+    expect((await post({})).status).toBe(401);
+    expect((await post({ authorization: `Bearer ${EMITTER_AUTH.authorization.slice(7)}` })).status).toBe(401);
+    expect((await post({ authorization: `Bearer ${token}` })).status).toBe(202);
+    await first.stop();
+    const again = await serve('emitter', env);
+    expect(readFileSync(path, 'utf8').trim()).toBe(token);
+    expect((await fetch(`${again.url}/v1/deliveries`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
+  it('refuses to start with a token file others may read, naming the file', async () => {
+    const env = { ...emitterEnv('open-token.db', 9), EMITTER_API_TOKEN: '' };
+    writeFileSync(fx.file('open-token.api-token'), `${'t'.repeat(43)}\n`, { mode: 0o644 });
+    const { code, output } = await runServe('emitter', env);
     expect(code).toBe(2);
-    expect(output).toContain('EMITTER_API_TOKEN');
+    expect(output).toContain('open-token.api-token');
+    expect(output).not.toContain('t'.repeat(43));
   });
 
   it('refuses to start without OPS_WEBHOOK_URL, naming it', async () => {

@@ -2,6 +2,7 @@
  * GET /metrics of both functions as deployed, after scripted scenarios: parsed whole by a real
  * parser, checked against the format rules, and the values exact.
  */
+import { EMITTER_AUTH } from '../support/test-env';
 import { describe, expect, it } from 'vitest';
 import { makeEvent, type EventBody } from '../support/factories';
 import { scrape, valueOf } from '../support/exposition';
@@ -79,7 +80,7 @@ describe('emitter /metrics (black box)', () => {
     });
     const events = [makeEvent(), makeEvent(), makeEvent({ event: 'domain.validated', data: {} })];
     for (const event of events) {
-      const res = await fetch(`${emitter.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+      const res = await fetch(`${emitter.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...EMITTER_AUTH }, body: JSON.stringify(event) });
       expect(res.status).toBe(202);
     }
     await waitFor(async () => valueOf(await scrape(emitter.url), 'ops_webhook_emitter_ops_reachable') === 0);

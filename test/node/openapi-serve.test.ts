@@ -3,6 +3,7 @@
  * reference page and its assets served by the worker itself, and the documented request schema
  * agreeing with the server on generated event bodies (accepted ⇔ 2xx, refused ⇔ 422).
  */
+import { EMITTER_AUTH, TEST_TICKETS_TOKEN } from '../support/test-env';
 import { fc } from '@fast-check/vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
@@ -77,16 +78,16 @@ describe('OpenAPI documents (black box)', () => {
       body: JSON.stringify(makeEvent()),
     });
     const { ticket_id } = (await created.json()) as { ticket_id: number };
-    const calls = await callEveryOperation(proc, { id: String(ticket_id) }, { 'x-webhook-secret': SECRET }, { 'post /api/v1/webhooks/onboard': makeEvent() });
+    const calls = await callEveryOperation(proc, { id: String(ticket_id) }, { 'x-webhook-secret': SECRET, authorization: `Bearer ${TEST_TICKETS_TOKEN}` }, { 'post /api/v1/webhooks/onboard': makeEvent() });
     expect(calls).toContain(`get /api/v1/tickets/{id} 200`);
     expect(calls).toContain(`post /api/v1/webhooks/onboard 201`);
   });
 
   it('route every documented path of the emitter', async () => {
     const proc = await serveEmitter('paths-e.db');
-    const accepted = await fetch(`${proc.url}/v1/events`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(makeEvent()) });
+    const accepted = await fetch(`${proc.url}/v1/events`, { method: 'POST', headers: { ...JSON_HEADERS, ...EMITTER_AUTH }, body: JSON.stringify(makeEvent()) });
     const { id } = (await accepted.json()) as { id: string };
-    const calls = await callEveryOperation(proc, { id }, {}, {
+    const calls = await callEveryOperation(proc, { id }, EMITTER_AUTH, {
       'post /v1/events': makeEvent(),
       'post /v1/deliveries/redeliver': { status: 'dead' },
     });

@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
+import { EMITTER_AUTH } from '../support/test-env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorEntry } from '../../functions/shared/operators/password';
 import { accessibilityViolations, launchBrowser, scrollsSideways, signIn, withScreenshotOnFailure } from '../support/browser';
@@ -152,8 +153,8 @@ describe('the delivery console in a browser', () => {
       OPERATOR_USERS: users,
     });
     const event = makeEvent();
-    const { id } = (await (await fetch(`${emitter.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) })).json()) as { id: string };
-    await expect.poll(async () => ((await (await fetch(`${emitter.url}/v1/deliveries/${id}`)).json()) as { delivery: { status: string } }).delivery.status, { timeout: 10_000 }).toBe('dead');
+    const { id } = (await (await fetch(`${emitter.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...EMITTER_AUTH }, body: JSON.stringify(event) })).json()) as { id: string };
+    await expect.poll(async () => ((await (await fetch(`${emitter.url}/v1/deliveries/${id}`, { headers: EMITTER_AUTH })).json()) as { delivery: { status: string } }).delivery.status, { timeout: 10_000 }).toBe('dead');
 
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();

@@ -3,6 +3,7 @@
  * the function serves, rides out the crash of one process (the other answers; the host restarts
  * it), and stops cleanly, leaving no process behind.
  */
+import { EMITTER_AUTH } from '../support/test-env';
 import { describe, expect, it } from 'vitest';
 import { makeEvent } from '../support/factories';
 import { processesNamed } from '../support/processes';
@@ -74,7 +75,7 @@ describe('WORKERD_PROCESSES=2 (black box)', () => {
     });
     await waitFor(() => processesNamed(emitter.child.pid!, 'workerd').length === 2);
     const statuses = await Promise.all(
-      Array.from({ length: 40 }, async () => (await fetch(`${emitter.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(makeEvent()) })).status),
+      Array.from({ length: 40 }, async () => (await fetch(`${emitter.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...EMITTER_AUTH }, body: JSON.stringify(makeEvent()) })).status),
     );
     expect(new Set(statuses)).toEqual(new Set([202]));
     await waitFor(() => fx.query<{ n: number }>('emitter.db', "SELECT count(*) AS n FROM outbox_messages WHERE status = 'delivered'")[0]!.n === 40);

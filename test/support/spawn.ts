@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
 import { HOST_NODE_ARGS, ROOT } from '../../host/project.mjs';
+import { TEST_EMITTER_API_TOKEN, TEST_TICKETS_TOKEN } from './test-env';
 
 const ENTRY = 'host/serve.mjs';
 
@@ -27,7 +28,7 @@ export async function startServe(name: string, env: Record<string, string>, time
   const child = spawn(process.execPath, [...HOST_NODE_ARGS, ...nodeArgs, ENTRY, name], {
     cwd: ROOT,
     // A test machine may be short of disk; the free-space threshold has its own test.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', MIN_FREE_DISK_MB: '0', ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', MIN_FREE_DISK_MB: '0', EMITTER_API_TOKEN: TEST_EMITTER_API_TOKEN, TICKETS_API_TOKEN: TEST_TICKETS_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

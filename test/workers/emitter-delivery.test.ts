@@ -256,6 +256,16 @@ describe('emitter: access', () => {
     expect((await callEmitter('/healthz', {}, bindings)).status).toBe(200);
   });
 
+  it('never opens /v1 without a configured token (503), whatever the caller sends', async () => {
+    const bindings = emitterEnv({ EMITTER_API_TOKEN: undefined });
+    for (const authorization of ['', 'Bearer ', `Bearer ${'x'.repeat(40)}`]) {
+      const res = await emit(makeEvent(), bindings, { authorization });
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('api_token_unset');
+    }
+    expect((await callEmitter('/v1/deliveries', {}, bindings)).status).toBe(503);
+  });
+
   it("hides the sweep endpoint from callers without the host's sweep token", async () => {
     expect((await callEmitter('/__internal/sweep', { method: 'POST' })).status).toBe(404);
     const ok = await callEmitter('/__internal/sweep', { method: 'POST', headers: { 'x-sweep-token': 'sweep-token-for-tests' } });

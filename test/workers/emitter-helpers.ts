@@ -10,6 +10,9 @@ import type { RecordedDelivery } from '../support/fake-ops';
 
 const raw = env as unknown as Record<string, unknown> & { EMITTER_LIBSQL: Fetcher; OPS: Fetcher; WEBHOOK_SECRET: string };
 
+/** The API token the test bindings carry; callEmitter sends it on /v1 unless told otherwise. */
+export const TEST_API_TOKEN = 'emitter-api-token-for-tests-0123456789';
+
 /** Emitter bindings with a short schedule: tests shorten timing through configuration only. */
 export function emitterEnv(overrides: Partial<Record<keyof EmitterBindings, unknown>> = {}): EmitterBindings {
   return {
@@ -22,14 +25,23 @@ export function emitterEnv(overrides: Partial<Record<keyof EmitterBindings, unkn
     OPS_WEBHOOK_RETRY_SCHEDULE: '40ms,80ms,120ms',
     PROBE_INTERVAL_MS: '100',
     SWEEP_TOKEN: 'sweep-token-for-tests',
+    EMITTER_API_TOKEN: TEST_API_TOKEN,
     ...overrides,
   } as EmitterBindings;
 }
 
-/** Calls the emitter and waits for its background work (the immediate delivery) to finish. */
+/**
+ * Calls the emitter and waits for its background work (the immediate delivery) to finish. A /v1
+ * call carries the bindings' API token, as the portal's does, unless it sets Authorization itself
+ * or the bindings hold another token (the access tests).
+ */
 export async function callEmitter(path: string, init: RequestInit = {}, bindings: EmitterBindings = emitterEnv()): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await emitter.fetch(new Request(`http://emitter.test${path}`, init), bindings, ctx);
+  const request = new Request(`http://emitter.test${path}`, init);
+  if (path.startsWith('/v1/') && !request.headers.has('authorization') && bindings.EMITTER_API_TOKEN === TEST_API_TOKEN) {
+    request.headers.set('authorization', `Bearer ${TEST_API_TOKEN}`);
+  }
+  const res = await emitter.fetch(request, bindings, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

@@ -7,6 +7,7 @@ import type { EventBody } from '../support/factories';
 
 export const ENV = env as unknown as ReceiverBindings;
 export const SECRET: string = ENV.WEBHOOK_SECRET!;
+const TEST_TICKETS_TOKEN: string = ENV.TICKETS_API_TOKEN!;
 export const ONBOARD = '/api/v1/webhooks/onboard';
 
 /** Calls the receiver app in-process with `bindings` (default: the test env). */
@@ -43,7 +44,7 @@ export function librarySignature(secret: string, raw: string, msgId = `msg_${cry
 
 /** GET with the shared secret. */
 export function authedGet(path: string, bindings: object = ENV): Promise<Response> {
-  return call(path, { headers: { 'x-webhook-secret': SECRET } }, bindings);
+  return call(path, { headers: { authorization: `Bearer ${TEST_TICKETS_TOKEN}` } }, bindings);
 }
 
 /** Bindings whose database cannot be reached. */

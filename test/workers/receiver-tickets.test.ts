@@ -1,7 +1,7 @@
 /** The desk's read API: GET /api/v1/tickets (filters, pagination) and GET /api/v1/tickets/:id. */
 import { describe, expect, it } from 'vitest';
 import { followUp, makeEvent, uniqueSession } from '../support/factories';
-import { authedGet, call, deliver, librarySignature, SECRET } from './helpers';
+import { authedGet, call, deliver, ENV, librarySignature, SECRET } from './helpers';
 
 interface TicketJson {
   id: number;
@@ -23,9 +23,17 @@ describe('tickets API', () => {
     expect((await call('/api/v1/tickets/1')).status).toBe(401);
   });
 
-  it('accepts a signed GET (signature over the empty body)', async () => {
-    const res = await call('/api/v1/tickets?limit=1', { headers: librarySignature(SECRET, '') });
-    expect(res.status).toBe(200);
+  it('takes its own token only: the webhook secret and a signature over the empty body answer 401', async () => {
+    expect((await call('/api/v1/tickets?limit=1', { headers: { 'x-webhook-secret': SECRET } })).status).toBe(401);
+    expect((await call('/api/v1/tickets?limit=1', { headers: librarySignature(SECRET, '') })).status).toBe(401);
+    expect((await call('/api/v1/tickets?limit=1', { headers: { authorization: `Bearer ${SECRET}` } })).status).toBe(401);
+    expect((await authedGet('/api/v1/tickets?limit=1')).status).toBe(200);
+  });
+
+  it('does not exist (404) while TICKETS_API_TOKEN is unset', async () => {
+    const { TICKETS_API_TOKEN: _token, ...unset } = ENV as unknown as Record<string, unknown>;
+    expect((await authedGet('/api/v1/tickets?limit=1', unset)).status).toBe(404);
+    expect((await authedGet('/api/v1/tickets/1', unset)).status).toBe(404);
   });
 
   it('filters by domain (normalised) and by session', async () => {
@@ -89,7 +97,7 @@ describe('tickets API', () => {
   });
 
   it('answers 405 for a write method on the tickets API', async () => {
-    const res = await call('/api/v1/tickets', { method: 'POST', headers: { 'x-webhook-secret': SECRET } });
+    const res = await call('/api/v1/tickets', { method: 'POST', headers: { authorization: `Bearer ${ENV.TICKETS_API_TOKEN}` } });
     expect(res.status).toBe(405);
   });
 });

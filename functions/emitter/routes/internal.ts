@@ -1,5 +1,7 @@
 /** POST /__internal/sweep: the host drives the outbox sweep (deliveries due, probes, retention) through it. */
 import { Hono } from 'hono';
+import { withDatabase } from '../../shared/database-errors';
+import { sweepSignInState } from '../../shared/operators/sign-in-sweep';
 import { requireSweepToken } from '../../shared/sweep-token';
 import { sweep } from '../services/sweep';
 import type { EmitterApp } from '../types';
@@ -8,7 +10,11 @@ export const internal = new Hono<EmitterApp>();
 
 internal.post('/sweep', requireSweepToken, async function runSweep(c) {
   const summary = await sweep(c.var.deps);
-  if (summary.delivered + summary.retrying + summary.dead + summary.removed > 0) c.var.log.sweep = summary;
-  else c.var.log.quiet = true;
+  const signIn = await withDatabase(() => sweepSignInState(c.var.deps.db, c.var.config, c.var.deps.now()));
+  if (summary.delivered + summary.retrying + summary.dead + summary.removed > 0 || (signIn && signIn.sessions + signIn.failures > 0)) {
+    c.var.log.sweep = { ...summary, sign_in: signIn };
+  } else {
+    c.var.log.quiet = true;
+  }
   return c.json(summary);
 });

@@ -36,14 +36,17 @@ const ACTION = z.object({
 type ListQuery = z.infer<typeof LIST_QUERY>;
 type Page = Awaited<ReturnType<typeof deskPage>>;
 
-export const desk = operatorArea<ReceiverApp>({ base: BASE, product: PRODUCT, cookie: 'ops_desk_session' });
+/** The ticket list's element, which refreshes itself every few seconds (htmx names it in HX-Trigger). */
+const TICKET_LIST_ID = 'tickets';
+
+export const desk = operatorArea<ReceiverApp>({ base: BASE, product: PRODUCT, cookie: 'ops_desk_session', selfRefreshing: [TICKET_LIST_ID] });
 
 /** The counts and the table: the part that refreshes itself. */
 function TicketsFragment({ page, query }: { page: Page; query: ListQuery }) {
   const refresh = `${BASE}/fragment${queryString({ status: query.status, priority: query.priority, q: query.q, cursor: query.cursor })}`;
   const last = page.tickets.at(-1);
   return (
-    <section id="tickets" hx-get={refresh} hx-trigger="every 5s" hx-swap="outerHTML" aria-live="polite">
+    <section id={TICKET_LIST_ID} hx-get={refresh} hx-trigger="every 5s" hx-swap="outerHTML" aria-live="polite">
       <ul class="counts">
         <li>
           Open tickets<strong id="open-count">{String(page.open)}</strong>

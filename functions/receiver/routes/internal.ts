@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { openDatabase } from '../../../db/connection';
 import { withDatabase } from '../../shared/database-errors';
+import { sweepSignInState } from '../../shared/operators/sign-in-sweep';
 import { requireSweepToken } from '../../shared/sweep-token';
 import { applyRetention } from '../services/retention';
 import type { ReceiverApp } from '../types';
@@ -9,8 +10,10 @@ import type { ReceiverApp } from '../types';
 export const internal = new Hono<ReceiverApp>();
 
 internal.post('/sweep', requireSweepToken, async function runSweep(c) {
-  const summary = await withDatabase(() => applyRetention(openDatabase(c.env), c.var.config, Date.now()));
-  if (summary.purged > 0) c.var.log.sweep = summary;
+  const db = openDatabase(c.env);
+  const summary = await withDatabase(() => applyRetention(db, c.var.config, Date.now()));
+  const signIn = await withDatabase(() => sweepSignInState(db, c.var.config, Date.now()));
+  if (summary.purged > 0 || (signIn && signIn.sessions + signIn.failures > 0)) c.var.log.sweep = { ...summary, sign_in: signIn };
   else c.var.log.quiet = true;
   return c.json(summary);
 });

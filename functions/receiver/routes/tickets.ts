@@ -10,7 +10,7 @@ import { apiError, methodNotAllowed } from '../../shared/http-errors';
 import { validationFailed } from '../../shared/json-request';
 import { isoTime, nextCursor } from '../../shared/page-query';
 import { TICKET, TICKET_EVENT, TICKET_ID, TICKET_LIST_QUERY } from '../api-schemas';
-import { authenticate } from '../middleware/authenticate';
+import { requireBearer } from '../../shared/bearer-token';
 import type { ReceiverApp } from '../types';
 
 function ticketJson(t: Ticket): z.infer<typeof TICKET> {
@@ -42,8 +42,8 @@ function eventJson(e: WebhookEvent): z.infer<typeof TICKET_EVENT> {
 
 export const ticketsRoute = new Hono<ReceiverApp>();
 
-// The desk's read API takes the secret header too, or a signature over the empty body.
-ticketsRoute.use(authenticate({ body: 'none', honourRequireSignature: false }));
+// Its own credential: the webhook secret (which can write) and signatures (which cover no path) do not open it.
+ticketsRoute.use(requireBearer<ReceiverApp>((c) => c.var.config.TICKETS_API_TOKEN, 'not_found'));
 
 ticketsRoute.get('/', async function listTicketsHandler(c) {
   const query = TICKET_LIST_QUERY.safeParse(c.req.query());

@@ -6,16 +6,18 @@
  *
  * - Sessions are opaque random cookies, stored server-side as their SHA-256 (sign-out and
  *   restarts behave; several processes agree), HttpOnly, SameSite=Strict, Secure over https,
- *   scoped to the area's path, ended after OPERATOR_SESSION_IDLE without a request.
- * - Five failed sign-ins for one name or one address within 15 minutes answer 429 until the
- *   window passes; failures are logged without the password.
+ *   scoped to the area's path. One ends after OPERATOR_SESSION_IDLE without a request from the
+ *   person (a list refreshing itself does not count), after OPERATOR_SESSION_MAX in any case,
+ *   and when the operator's entry in OPERATOR_USERS changes or goes.
+ * - Sign-in attempts are throttled before the password is checked (sign-in-throttle.ts); failures
+ *   are logged without the password.
  * - Every POST must come from this origin (the Origin header, or Referer), else 403.
  * - Without OPERATOR_USERS the whole area answers 404.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { openDatabase, type DatabaseBindings } from '../../../db/connection';
-import { clearFailures, createSession, deleteSession, failuresSince, findSession, recordFailure, touchSession } from '../../../db/operator-auth';
+import { clearFailures, createSession, deleteSession, findSession, recordAttempt, touchSession, withdrawAttempt } from '../../../db/operator-auth';
 import type { AssetBindings } from '../assets';
 import { serveAsset } from '../assets';
 import { withDatabase } from '../database-errors';
@@ -26,15 +28,15 @@ import type { RequestVariables } from '../request-context';
 import { Layout, renderPage } from '../ui/layout';
 import { UI_CSS } from '../ui/styles';
 import { newSessionToken, tokenDigest, verifyPassword, type OperatorCredential } from './password';
+import { ATTEMPT_WINDOW_MS, attemptKeys, failureToLog, overLimit, withCheckSlot } from './sign-in-throttle';
 
-const FAILURE_WINDOW_MS = 15 * 60_000;
-const MAX_FAILURES = 5;
 /** A session's last-seen time is written at most this often (not on every page view). */
 const TOUCH_EVERY_MS = 60_000;
 
 interface OperatorSettings {
   OPERATOR_USERS: OperatorCredential[];
   OPERATOR_SESSION_IDLE: number;
+  OPERATOR_SESSION_MAX: number;
 }
 
 export interface OperatorEnv {
@@ -46,6 +48,8 @@ export interface AreaOptions {
   base: '/desk' | '/console';
   product: string;
   cookie: string;
+  /** Ids of the elements whose htmx polling refreshes a page by itself: such requests keep no session alive. */
+  selfRefreshing?: string[];
 }
 
 /** True when the request came from this origin (Origin, else Referer); a cross-site POST is refused. */
@@ -108,26 +112,36 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
     const name = String(form.username ?? '').slice(0, 64);
     const password = String(form.password ?? '');
     const address = peerAddress(c.req.raw) ?? 'unknown';
-    const keys = [`user:${name}`, `address:${address}`];
+    const keys = attemptKeys(name, address);
     const db = openDatabase(c.env);
     const now = Date.now();
-    if ((await withDatabase(() => failuresSince(db, keys, now - FAILURE_WINDOW_MS))) >= MAX_FAILURES) {
-      c.var.logger.warn('operator sign-in throttled', { operator: name, client_ip: address });
-      c.header('retry-after', String(FAILURE_WINDOW_MS / 1000));
+    const attempt = crypto.randomUUID();
+    const counts = await withDatabase(() => recordAttempt(db, attempt, Object.values(keys), now, now - ATTEMPT_WINDOW_MS));
+    const over = overLimit(keys, counts);
+    if (over) {
+      await withDatabase(() => withdrawAttempt(db, attempt));
+      // The per-name backstop bites for everyone: worth a person's attention.
+      if (over === 'user') c.var.logger.warn('operator name throttled from every address', { operator: name });
+      c.header('retry-after', String(ATTEMPT_WINDOW_MS / 1000));
       return renderPage(c, <LoginPage options={options} name={name} error="Too many failed sign-ins; try again in 15 minutes." />, 429);
     }
     const credential = c.var.config.OPERATOR_USERS.find((u: OperatorCredential) => u.name === name);
     // An unknown name costs the same hashing as a known one, so timing does not tell which names exist.
-    const ok = (await verifyPassword(credential ?? c.var.config.OPERATOR_USERS[0]!, password)) && credential !== undefined;
-    if (!ok) {
-      await withDatabase(() => recordFailure(db, keys, now, now - FAILURE_WINDOW_MS));
-      c.var.logger.warn('operator sign-in failed', { operator: name, client_ip: address, known_operator: credential !== undefined });
+    const checked = await withCheckSlot(() => verifyPassword(credential ?? c.var.config.OPERATOR_USERS[0]!, password));
+    if (checked === undefined) {
+      await withDatabase(() => withdrawAttempt(db, attempt));
+      c.header('retry-after', '1');
+      return renderPage(c, <LoginPage options={options} name={name} error="Too many sign-ins at once; try again in a moment." />, 503);
+    }
+    if (!(checked && credential !== undefined)) {
+      const failures = failureToLog(name, address, now);
+      if (failures !== undefined) c.var.logger.warn('operator sign-in failed', { operator: name, client_ip: address, known_operator: credential !== undefined, failures });
       return renderPage(c, <LoginPage options={options} name={name} error="Wrong username or password." />, 401);
     }
     const { token, digest } = await newSessionToken();
     await withDatabase(async () => {
-      await createSession(db, digest, name, now);
-      await clearFailures(db, `user:${name}`);
+      await createSession(db, digest, name, credential.fingerprint, now);
+      await clearFailures(db, attempt, keys.pair);
     });
     setCookie(c, options.cookie, token, {
       path: options.base,
@@ -144,9 +158,11 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
     const db = openDatabase(c.env);
     const now = Date.now();
     const digest = token ? await tokenDigest(token) : undefined;
-    let session = digest ? await withDatabase(() => findSession(db, digest, now, c.var.config.OPERATOR_SESSION_IDLE)) : undefined;
-    // A session opens pages only for a name still listed: removing someone's entry shuts them out.
-    if (session && !c.var.config.OPERATOR_USERS.some((u: OperatorCredential) => u.name === session!.operator)) {
+    const limits = { idleMs: c.var.config.OPERATOR_SESSION_IDLE, maxMs: c.var.config.OPERATOR_SESSION_MAX };
+    let session = digest ? await withDatabase(() => findSession(db, digest, now, limits)) : undefined;
+    // A session opens pages only under the entry it was made with: a new password, or removing the name, shuts it.
+    const entry = session && c.var.config.OPERATOR_USERS.find((u: OperatorCredential) => u.name === session!.operator);
+    if (session && entry?.fingerprint !== session.credential) {
       await withDatabase(() => deleteSession(db, session!.id));
       session = undefined;
     }
@@ -160,7 +176,9 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
       c.var.logger.warn('cross-site request refused', { operator: session.operator, path: c.req.path });
       return c.text('Forbidden: this request must come from this site.', 403);
     }
-    if (now - session.lastSeenAt > TOUCH_EVERY_MS) await withDatabase(() => touchSession(db, session.id, now));
+    // A list refreshing itself every few seconds is not the person: it must not keep an unattended tab signed in.
+    const selfRefresh = c.req.header('hx-request') === 'true' && (options.selfRefreshing ?? []).includes(c.req.header('hx-trigger') ?? '');
+    if (!selfRefresh && now - session.lastSeenAt > Math.min(TOUCH_EVERY_MS, limits.idleMs / 4)) await withDatabase(() => touchSession(db, session.id, now));
     c.set('operator', session.operator);
     c.var.log.operator = session.operator;
     await next();

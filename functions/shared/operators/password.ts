@@ -14,6 +14,8 @@ const OPERATOR_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface OperatorCredential {
   name: string;
+  /** Tells this entry from any other for the same name (its salt, new with every `operator-hash`): a session made under another ends. */
+  fingerprint: string;
   iterations: number;
   salt: Uint8Array<ArrayBuffer>;
   hash: Uint8Array;
@@ -57,7 +59,7 @@ export function parseOperatorUsers(text: string): OperatorCredential[] {
     if (names.has(name!)) throw new Error(`entry ${i + 1} repeats the name ${name}`);
     names.add(name!);
     if (Number(iterations) !== PBKDF2_ITERATIONS) throw new Error(`entry ${i + 1} must use ${PBKDF2_ITERATIONS} iterations`);
-    return { name: name!, iterations: Number(iterations), salt: fromBase64Url(salt!), hash: fromBase64Url(hash!) };
+    return { name: name!, fingerprint: salt!, iterations: Number(iterations), salt: fromBase64Url(salt!), hash: fromBase64Url(hash!) };
   });
 }
 

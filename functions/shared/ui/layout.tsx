@@ -58,6 +58,6 @@ export function Layout({ base, product, title, operator, children }: LayoutProps
 }
 
 /** Renders `page` as a complete HTML answer with the page headers. */
-export function renderPage(c: Context, page: Child, status: 200 | 400 | 401 | 403 | 404 | 429 = 200): Response {
+export function renderPage(c: Context, page: Child, status: 200 | 400 | 401 | 403 | 404 | 421 | 429 | 503 = 200): Response {
   return c.html(`<!doctype html>${String(page)}`, status, PAGE_HEADERS);
 }
