@@ -58,7 +58,7 @@ export interface StorageHealth {
   min_free_bytes: number;
   ok: boolean;
   /** Online backups (null when BACKUP_DIR is not set). */
-  backup?: { last_good_at: string | null; last_good_age_s: number | null; failures: number; last_error: string | null } | null;
+  backup?: { last_good_at: string | null; last_good_age_s: number | null; failures: number; last_failure_at: string | null } | null;
 }
 
 /**

@@ -16,13 +16,20 @@ export interface BackupSettings {
   keep: number;
 }
 
-/** What /healthz and /metrics report of backups (through the host's /health). */
+/**
+ * What /healthz and /metrics report of backups (through the host's /health): times and counts
+ * only. /healthz is open on the LAN, so the error itself (which names files) goes to the log.
+ */
 export interface BackupStatus {
   last_good_at: string | null;
   last_good_age_s: number | null;
   failures: number;
-  last_error: string | null;
+  /** When the last backup failed, if the one after it has not succeeded yet. */
+  last_failure_at: string | null;
 }
+
+/** How long one listing of BACKUP_DIR is reused: /healthz may be asked often, and the folder changes once a day. */
+const LISTING_TTL_MS = 1000;
 
 const NAME = (fn: string) => new RegExp(`^${fn}-(\\d{8}T\\d{6}(?:\\d{3})?Z)\\.db$`);
 
@@ -96,7 +103,8 @@ export function takeBackup(source: string, fn: string, settings: Pick<BackupSett
 export class BackupScheduler {
   #timer: NodeJS.Timeout | undefined;
   #failures = 0;
-  #lastError: string | null = null;
+  #lastFailureAt: number | null = null;
+  #listing: { at: number; newest: { path: string; at: number } | undefined } | undefined;
 
   constructor(
     private readonly source: string,
@@ -120,22 +128,24 @@ export class BackupScheduler {
     const started = Date.now();
     try {
       const path = takeBackup(this.source, this.fn, this.settings);
-      this.#lastError = null;
+      this.#lastFailureAt = null;
+      this.#listing = undefined;
       this.log.info('backup taken', { path, ms: Date.now() - started });
     } catch (err) {
       this.#failures += 1;
-      this.#lastError = (err as Error).message;
-      this.log.error('backup failed; the service goes on', { error: this.#lastError, failures: this.#failures });
+      this.#lastFailureAt = Date.now();
+      this.log.error('backup failed; the service goes on', { error: (err as Error).message, failures: this.#failures });
     }
   }
 
   status(now = Date.now()): BackupStatus {
-    const newest = listBackups(this.settings.dir, this.fn)[0];
+    if (!this.#listing || now - this.#listing.at >= LISTING_TTL_MS) this.#listing = { at: now, newest: listBackups(this.settings.dir, this.fn)[0] };
+    const { newest } = this.#listing;
     return {
       last_good_at: newest ? new Date(newest.at).toISOString() : null,
       last_good_age_s: newest ? Math.round((now - newest.at) / 1000) : null,
       failures: this.#failures,
-      last_error: this.#lastError,
+      last_failure_at: this.#lastFailureAt === null ? null : new Date(this.#lastFailureAt).toISOString(),
     };
   }
 

@@ -44,6 +44,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   if (!env.OPERATOR_USERS) {
     log.info(`operator pages (${spec.operatorPages}) are off: set OPERATOR_USERS to entries made by npm run --silent operator-hash -- NAME`);
   }
+  if (host.WORKERD_INSPECTOR_ADDR) log.warn('workerd inspector is on: any local user who reaches it can run code inside workerd; profiling only', { inspector: host.WORKERD_INSPECTOR_ADDR });
   for (const off of spec.offUntilSet ?? []) if (!env[off.setting]) log.info(`${off.what} is off: set ${off.setting} to ${off.how} to turn it on`);
   let apiToken: ReturnType<typeof resolveApiToken> | undefined;
   try {

@@ -31,6 +31,10 @@ async function preflight(name: string, env: NodeJS.ProcessEnv, migrate: boolean)
   try {
     const host = loadConfig(HOST_SETTINGS, env);
     const { DATABASE_URL, DATABASE_AUTH_TOKEN } = loadConfig(settingsSchema(spec.name), env);
+    // The inspector runs any code inside workerd (every secret, any SQL) for whoever can reach its port.
+    if (host.WORKERD_INSPECTOR_ADDR && env.NODE_ENV !== 'development') {
+      throw new ConfigError(['WORKERD_INSPECTOR_ADDR is refused unless NODE_ENV=development (it lets any local user run code inside workerd)']);
+    }
     result = { host, config: { DATABASE_URL, DATABASE_AUTH_TOKEN }, settingNames: settingNames(spec.name) };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

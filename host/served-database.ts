@@ -61,6 +61,7 @@ export async function serveDatabase(
     : undefined;
   backups?.start();
   const endpoint = new HranaEndpoint(sqlite, { refusal: () => storage.refusal() });
+  // Both readings are reused however often /healthz (open to the LAN) asks: the storage's for 250 ms, the backup folder's for a second.
   const health = () => ({ ...storage.status(), backup: backups?.status() ?? null });
   const server = await listenHrana(endpoint, where, { token, health });
   const tcp = 'port' in where ? `http://127.0.0.1:${(server.address() as AddressInfo).port}` : undefined;

@@ -16,7 +16,10 @@ export interface StorageStatus {
   ok: boolean;
 }
 
-/** How long one reading is reused: a statfs and a stat per pipeline would be wasted work under load. */
+/**
+ * How long one reading is reused: a statfs and a stat per pipeline would be wasted work under
+ * load, and a write into a deleted file must still be refused promptly.
+ */
 const READING_TTL_MS = 250;
 
 export class StorageWatch {

@@ -32,7 +32,7 @@ const STORAGE = z.union([
         last_good_at: z.string().nullable(),
         last_good_age_s: z.number().nullable(),
         failures: z.number().int().describe('Failed backups since the host started'),
-        last_error: z.string().nullable(),
+        last_failure_at: z.string().nullable().describe('When the last backup failed, until one succeeds again (the reason is in the log)'),
       })
       .nullable()
       .optional()

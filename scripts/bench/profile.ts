@@ -118,7 +118,7 @@ export async function profileReceiver(dir: string, secret: string, synchronous: 
   const inspector = `127.0.0.1:${await freePort()}`;
   const proc = await startServe(
     'receiver',
-    { WEBHOOK_SECRET: secret, DATABASE_URL: `file:${join(dir, 'profile.db')}`, WORKERD_INSPECTOR_ADDR: inspector, LOG_LEVEL: 'error', SQLITE_SYNCHRONOUS: synchronous },
+    { WEBHOOK_SECRET: secret, DATABASE_URL: `file:${join(dir, 'profile.db')}`, WORKERD_INSPECTOR_ADDR: inspector, NODE_ENV: 'development', LOG_LEVEL: 'error', SQLITE_SYNCHRONOUS: synchronous },
     90_000,
     ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'host-profile')}`],
   );

@@ -60,6 +60,24 @@ describe('backups (black box)', () => {
     expect(await (await fetch(`${proc.url}/metrics`)).text()).toMatch(/^ops_webhook_last_backup_age_seconds \d+$/m);
   });
 
+  it('reports a failing backup in /healthz by count and time only: no error text, no paths', async () => {
+    // A file where the folder should be: every backup fails.
+    const blocked = fx.file('blocked-backups');
+    writeFileSync(blocked, 'not a folder');
+    const proc = await fx.serve('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file('blocked.db')}`, BACKUP_DIR: blocked, BACKUP_INTERVAL: '1s' });
+    let text = '';
+    await waitFor(async () => {
+      text = await (await fetch(`${proc.url}/healthz`)).text();
+      return (JSON.parse(text) as { storage: { backup: { failures: number } } }).storage.backup.failures > 0;
+    });
+    const backup = (JSON.parse(text) as { storage: { backup: Record<string, unknown> } }).storage.backup;
+    expect(backup.last_failure_at).toEqual(expect.any(String));
+    expect(text).not.toContain(fx.file(''));
+    expect(text).not.toMatch(/ENOTDIR|EEXIST|error/i);
+    // The reason is in the log, for the operator.
+    expect(proc.lines.some((l) => l.includes('backup failed'))).toBe(true);
+  });
+
   it('restores the receiver after a kill -9: every event acknowledged before the backup is back with its ticket', async () => {
     const db = 'drill.db';
     const dir = fx.file('drill-backups');

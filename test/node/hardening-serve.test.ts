@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { makeEvent } from '../support/factories';
 import { rawRequest } from '../support/raw-http';
 import { serveFixture } from '../support/serve-fixture';
-import type { ServeProcess } from '../support/spawn';
+import { freePort, runServe, type ServeProcess } from '../support/spawn';
 
 const SECRET = `hard-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const fx = serveFixture('hardening');
@@ -96,4 +96,15 @@ describe('receiver against slow clients (black box)', () => {
     // Ordinary clients are served all the while.
     expect((await fetch(`${proc.url}/healthz`)).status).toBe(200);
   }, 30_000);
+});
+
+describe('the workerd inspector (black box)', () => {
+  it('is refused unless NODE_ENV=development, and warned about when on', async () => {
+    const env = { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file('inspector.db')}`, WORKERD_INSPECTOR_ADDR: `127.0.0.1:${await freePort()}` };
+    const refused = await runServe('receiver', env);
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain('WORKERD_INSPECTOR_ADDR');
+    const on = await fx.serve('receiver', { ...env, NODE_ENV: 'development' });
+    expect(on.lines.some((l) => l.includes('"level":"warn"') && l.includes('inspector is on'))).toBe(true);
+  });
 });
