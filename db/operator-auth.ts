@@ -6,7 +6,8 @@
  * An attempt is written before its password is checked, under each key it counts against, and
  * counted in the same batch: concurrent attempts are serialised by the database, so each sees
  * the ones before it and no more than the limit ever reach the (costly) password check. An
- * attempt that is refused, or that succeeds, takes its rows back; the rows that stay are failures.
+ * attempt that is refused, or that succeeds, takes its rows back; the rows that stay are failures
+ * (and the checks still running).
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
@@ -70,20 +71,33 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
   await db.delete(operatorSessions).where(sql`${operatorSessions.id} = ${id}`);
 }
 
-/** Records attempt `attempt` under each of `keys` and answers, for each key, how many rows it has since `since` (this one included). */
-export async function recordAttempt(db: Db, attempt: string, keys: string[], now: number, since: number): Promise<Map<string, number>> {
+/**
+ * Records attempt `attempt` under each key and answers, per key, how many rows it has since
+ * `since` (this one included). In the same batch, one round trip, the attempt takes its rows back
+ * if any key is over its `max`: a refused attempt costs one statement batch and counts for nothing.
+ */
+export async function recordAttempt(
+  db: Db,
+  attempt: string,
+  keys: { key: string; max: number }[],
+  now: number,
+  since: number,
+): Promise<Map<string, number>> {
+  const rowsOf = (key: string) => sql`(SELECT count(*) FROM ${loginFailures} WHERE ${loginFailures.key} = ${key} AND ${loginFailures.at} >= ${since})`;
+  const over = sql.join(keys.map(({ key, max }) => sql`${rowsOf(key)} > ${max}`), sql` OR `);
   const [, counted] = await db.batch([
-    db.insert(loginFailures).values(keys.map((key) => ({ key, at: now, attempt }))),
+    db.insert(loginFailures).values(keys.map(({ key }) => ({ key, at: now, attempt }))),
     db
       .select({ key: loginFailures.key, n: sql<number>`count(*)` })
       .from(loginFailures)
-      .where(sql`${loginFailures.key} IN ${keys} AND ${loginFailures.at} >= ${since}`)
+      .where(sql`${loginFailures.key} IN ${keys.map((k) => k.key)} AND ${loginFailures.at} >= ${since}`)
       .groupBy(loginFailures.key),
+    db.delete(loginFailures).where(sql`${loginFailures.attempt} = ${attempt} AND (${over})`),
   ]);
   return new Map(counted.map((row) => [row.key, row.n]));
 }
 
-/** Takes back the rows of `attempt` (it was refused before its check, or it succeeded). */
+/** Takes back the rows of `attempt` (it could not be checked now). */
 export async function withdrawAttempt(db: Db, attempt: string): Promise<void> {
   await db.delete(loginFailures).where(sql`${loginFailures.attempt} = ${attempt}`);
 }

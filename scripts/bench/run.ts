@@ -20,6 +20,7 @@ import { load, quantile, sampleRss, uniqueEvent, type LoadResult } from './measu
 import { costLines, costTargets, measureCost, startBaseline } from './cost';
 import { measurePages, type PageTimings } from './pages';
 import { profileReceiver } from './profile';
+import { measureSignInFlood } from './sign-in-flood';
 
 const SECRET = `bench-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const CONNECTIONS = 32;
@@ -183,6 +184,8 @@ async function main(): Promise<void> {
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   say('operator pages with 10,000 tickets and messages');
   const pages = await measurePages(dir, SECRET);
+  say('intake during a sign-in flood');
+  const signInFlood = await measureSignInFlood(dir, SECRET);
   say('cost per event: design floors, baseline and receiver at FULL and NORMAL');
   const cost = await measureCost(dir, SECRET);
 
@@ -243,6 +246,7 @@ async function main(): Promise<void> {
     `end-to-end, 400 events flat out with 4 in flight (${paced.rps} req/s): p50 ${checks.e2e_loaded_p50_ms} ms, p95 ${checks.e2e_loaded_p95_ms} ms, p99 ${checks.e2e_loaded_p99_ms} ms`,
     `8 peak RSS (serve process + workerd): receiver ${receiverRssMb} MB, emitter ${Math.max(emitterRssMb, drainRssMb)} MB, receiver fed by emitter ${opsRssMb} MB; baseline Node ${base.rssMb} MB`,
     ...pageLines(pages),
+    ...signInFlood,
     ...costLines(cost),
     '',
     'targets:',
@@ -282,6 +286,10 @@ async function costOnly(): Promise<void> {
 
 const MODES: Record<string, () => Promise<void>> = {
   pages: pagesOnly,
+  'sign-in': async () => {
+    await buildFunctions(['receiver']);
+    console.log((await measureSignInFlood(dir, SECRET)).join('\n'));
+  },
   cost: costOnly,
   // Profiles stay on disk for DevTools: this mode keeps its folder.
   profile: async () => {

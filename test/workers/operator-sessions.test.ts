@@ -86,18 +86,27 @@ describe('the sign-in sweep', () => {
     await createSession(db, `idle-${tag}`, 'carol', 'x', now - 600_000);
     await createSession(db, `old-${tag}`, 'carol', 'x', now - 7_200_000);
     await createSession(db, `live-${tag}`, 'carol', 'x', now - 1000);
-    await recordAttempt(db, `old-${tag}`, [`user:sweep-${tag}`], now - 20 * 60_000, 0);
-    await recordAttempt(db, `new-${tag}`, [`user:sweep-${tag}`], now - 1000, 0);
+    await recordAttempt(db, `old-${tag}`, [{ key: `user:sweep-${tag}`, max: 99 }], now - 20 * 60_000, 0);
+    await recordAttempt(db, `new-${tag}`, [{ key: `user:sweep-${tag}`, max: 99 }], now - 1000, 0);
     const swept = await purgeSignInState(db, now, limits, now - 15 * 60_000);
     expect(swept.sessions).toBeGreaterThanOrEqual(2);
     expect(await findSession(db, `live-${tag}`, now, limits)).toBeDefined();
     expect(await findSession(db, `old-${tag}`, now, { idleMs: Infinity, maxMs: Infinity })).toBeUndefined();
-    const counts = await recordAttempt(db, `probe-${tag}`, [`user:sweep-${tag}`], now, 0);
+    const counts = await recordAttempt(db, `probe-${tag}`, [{ key: `user:sweep-${tag}`, max: 99 }], now, 0);
     expect(counts.get(`user:sweep-${tag}`)).toBe(2);
   });
 });
 
 describe('the sign-in throttle', () => {
+  it('records an attempt and, in the same batch, takes it back when a key is over its limit', async () => {
+    const db = openDatabase(ENV);
+    const key = `pair:test ${crypto.randomUUID()}`;
+    const seen: number[] = [];
+    for (let i = 0; i < 7; i++) seen.push((await recordAttempt(db, `a${i}-${key}`, [{ key, max: 5 }], Date.now(), 0)).get(key)!);
+    // Each over-limit attempt saw itself (6), then took its row back: the count stays at the limit.
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 6]);
+  });
+
   it('runs at most two password checks at once, lets a few wait their turn, and refuses the rest at once', async () => {
     let running = 0;
     let most = 0;

@@ -28,7 +28,7 @@ import type { RequestVariables } from '../request-context';
 import { Layout, renderPage } from '../ui/layout';
 import { UI_CSS } from '../ui/styles';
 import { newSessionToken, tokenDigest, verifyPassword, type OperatorCredential } from './password';
-import { ATTEMPT_WINDOW_MS, attemptKeys, failureToLog, overLimit, withCheckSlot } from './sign-in-throttle';
+import { admitLocally, ATTEMPT_WINDOW_MS, attemptKeys, failureToLog, limitedKeys, overLimit, releaseLocally, withCheckSlot } from './sign-in-throttle';
 
 /** A session's last-seen time is written at most this often (not on every page view). */
 const TOUCH_EVERY_MS = 60_000;
@@ -116,19 +116,29 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
     const db = openDatabase(c.env);
     const now = Date.now();
     const attempt = crypto.randomUUID();
-    const counts = await withDatabase(() => recordAttempt(db, attempt, Object.values(keys), now, now - ATTEMPT_WINDOW_MS));
-    const over = overLimit(keys, counts);
-    if (over) {
-      await withDatabase(() => withdrawAttempt(db, attempt));
-      // The per-name backstop bites for everyone: worth a person's attention.
-      if (over === 'user') c.var.logger.warn('operator name throttled from every address', { operator: name });
+    const refuse = () => {
       c.header('retry-after', String(ATTEMPT_WINDOW_MS / 1000));
       return renderPage(c, <LoginPage options={options} name={name} error="Too many failed sign-ins; try again in 15 minutes." />, 429);
+    };
+    // Most of a flood stops here, on this isolate's own count, before it costs a database round trip.
+    if (!admitLocally(keys, now)) return refuse();
+    // Recorded before the check, and taken back in the same batch when over a limit (db/operator-auth.ts).
+    const counts = await withDatabase(() => recordAttempt(db, attempt, limitedKeys(keys), now, now - ATTEMPT_WINDOW_MS)).catch((err: unknown) => {
+      releaseLocally(keys, now, 'withdrawn');
+      throw err;
+    });
+    const over = overLimit(keys, counts);
+    if (over) {
+      releaseLocally(keys, now, 'withdrawn');
+      // The per-name backstop bites for everyone: worth a person's attention.
+      if (over === 'user') c.var.logger.warn('operator name throttled from every address', { operator: name });
+      return refuse();
     }
     const credential = c.var.config.OPERATOR_USERS.find((u: OperatorCredential) => u.name === name);
     // An unknown name costs the same hashing as a known one, so timing does not tell which names exist.
     const checked = await withCheckSlot(() => verifyPassword(credential ?? c.var.config.OPERATOR_USERS[0]!, password));
     if (checked === undefined) {
+      releaseLocally(keys, now, 'withdrawn');
       await withDatabase(() => withdrawAttempt(db, attempt));
       c.header('retry-after', '1');
       return renderPage(c, <LoginPage options={options} name={name} error="Too many sign-ins at once; try again in a moment." />, 503);
@@ -138,6 +148,7 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
       if (failures !== undefined) c.var.logger.warn('operator sign-in failed', { operator: name, client_ip: address, known_operator: credential !== undefined, failures });
       return renderPage(c, <LoginPage options={options} name={name} error="Wrong username or password." />, 401);
     }
+    releaseLocally(keys, now, 'signed_in');
     const { token, digest } = await newSessionToken();
     await withDatabase(async () => {
       await createSession(db, digest, name, credential.fingerprint, now);

@@ -10,6 +10,9 @@
  *   refused at once with 503 instead of queueing.
  * - A failed sign-in is logged at most once a minute per name and address, with how many failures
  *   the line stands for, so a flood cannot flood the journal.
+ * - The isolate keeps its own count of the attempts it has let through, so a flood is mostly
+ *   refused before it costs a database round trip; the database's count stays the one that lets
+ *   an attempt through (it sees every process).
  */
 
 export const ATTEMPT_WINDOW_MS = 15 * 60_000;
@@ -22,6 +25,11 @@ export type AttemptKind = keyof typeof ATTEMPT_LIMITS;
 /** The keys an attempt for `name` from `address` counts against. */
 export function attemptKeys(name: string, address: string): Record<AttemptKind, string> {
   return { pair: `pair:${address} ${name}`, address: `address:${address}`, user: `user:${name}` };
+}
+
+/** Those keys with their limits, as the attempt is recorded. */
+export function limitedKeys(keys: Record<AttemptKind, string>): { key: string; max: number }[] {
+  return (Object.keys(ATTEMPT_LIMITS) as AttemptKind[]).map((kind) => ({ key: keys[kind], max: ATTEMPT_LIMITS[kind] }));
 }
 
 /** The first limit the counts (this attempt included) are over, if any. */
@@ -87,4 +95,39 @@ export function failureToLog(name: string, address: string, now: number): number
   failureLines.delete(key);
   failureLines.set(key, { since: now, unlogged: 0 });
   return (seen?.unlogged ?? 0) + 1;
+}
+
+const LOCAL_KEYS = 10_000;
+/** Per key, when this isolate let an attempt through (still being checked, or failed), oldest first. */
+const localAttempts = new Map<string, number[]>();
+
+function recentLocal(key: string, now: number): number[] {
+  const times = (localAttempts.get(key) ?? []).filter((t) => now - t < ATTEMPT_WINDOW_MS);
+  if (times.length === 0) localAttempts.delete(key);
+  else localAttempts.set(key, times);
+  return times;
+}
+
+/**
+ * Whether this isolate's own count leaves room for one more attempt under every key; if so the
+ * attempt is counted here (give it back with {@link releaseLocally} unless it fails).
+ */
+export function admitLocally(keys: Record<AttemptKind, string>, now: number): boolean {
+  const kinds = Object.keys(ATTEMPT_LIMITS) as AttemptKind[];
+  if (kinds.some((kind) => recentLocal(keys[kind], now).length >= ATTEMPT_LIMITS[kind])) return false;
+  for (const kind of kinds) {
+    if (!localAttempts.has(keys[kind]) && localAttempts.size >= LOCAL_KEYS) localAttempts.delete(localAttempts.keys().next().value!);
+    localAttempts.set(keys[kind], [...recentLocal(keys[kind], now), now]);
+  }
+  return true;
+}
+
+/** Gives back an attempt admitted at `at` (refused by the database, not checked, or a success, which also forgets the pair's failures). */
+export function releaseLocally(keys: Record<AttemptKind, string>, at: number, outcome: 'withdrawn' | 'signed_in'): void {
+  for (const kind of Object.keys(ATTEMPT_LIMITS) as AttemptKind[]) {
+    const times = localAttempts.get(keys[kind]);
+    if (!times) continue;
+    if (kind === 'pair' && outcome === 'signed_in') localAttempts.delete(keys[kind]);
+    else times.splice(times.indexOf(at), 1);
+  }
 }
