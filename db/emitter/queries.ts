@@ -199,7 +199,7 @@ const INSERT_ATTEMPT = `INSERT INTO delivery_attempts
 
 const UPDATE_AFTER_ATTEMPT = `UPDATE outbox_messages SET status = ?1, attempts = attempts + 1, schedule_index = ?2,
   next_attempt_at = ?3, not_before = ?4, lease_until = NULL, last_status = ?5, last_error = ?6, delivered_at = ?7,
-  updated_at = ?8 WHERE id = ?9`;
+  updated_at = ?8, requeued_by = NULL WHERE id = ?9`;
 
 /** Reads a value of the emitter's shared state. */
 export async function getState(db: Db, key: string): Promise<string | undefined> {

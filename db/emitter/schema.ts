@@ -35,6 +35,8 @@ export const outboxMessages = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     deliveredAt: integer('delivered_at'),
+    /** Why a delivered message was put back in line (`reconcile`: the receiver had no record of it); its next attempt says so, then it clears. */
+    requeuedBy: text('requeued_by', { enum: ['reconcile'] }),
   },
   (t) => [
     uniqueIndex('outbox_messages_id_unique').on(t.id),

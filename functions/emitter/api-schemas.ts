@@ -52,7 +52,7 @@ export const DELIVERY = z.object({
 
 export const ATTEMPT = z.object({
   attempt: z.number().int(),
-  trigger: z.enum(['accept', 'sweep', 'probe', 'manual']),
+  trigger: z.enum(['accept', 'sweep', 'probe', 'manual', 'reconcile']).describe('reconcile: sent again because the receiver had no record of it'),
   started_at: TIME,
   duration_ms: z.number().int(),
   status_code: z.number().int().nullable(),
@@ -77,5 +77,16 @@ export const EMITTER_HEALTH = z.object({
     dead: z.number().int(),
     oldest_pending_age_s: z.number().nullable(),
   }),
+  reconciliation: z
+    .object({
+      last_at: z.string(),
+      ok: z.boolean(),
+      checked: z.number().int(),
+      missing: z.number().int().describe('Delivered events the receiver had no record of'),
+      requeued: z.number().int(),
+      error: z.string().optional().describe('Why the last pass failed (nothing was changed)'),
+    })
+    .nullable()
+    .describe('The last reconciliation with the receiver (null before the first, or with RECONCILE_INTERVAL=0)'),
   storage: STORAGE_REPORT,
 });

@@ -27,6 +27,22 @@ const RETRY_SCHEDULE = z
     }
   });
 
+/** A duration such as `10m` or `7d` in milliseconds, where `0` means off (0). */
+function durationOrOff(defaultValue: string) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((text, ctx) => {
+      if (text.trim() === '0') return 0;
+      try {
+        return parseDuration(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+}
+
 export const EMITTER_CONFIG = z.object({
   /** The receiver's webhook endpoint. */
   OPS_WEBHOOK_URL: z
@@ -46,6 +62,10 @@ export const EMITTER_CONFIG = z.object({
   EMITTER_API_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
   /** Delivered and skipped messages (and their attempts) older than this are deleted by the sweep; dead ones are kept. */
   RETENTION_DAYS: days(90),
+  /** How often the emitter asks the receiver which delivered events it has no record of, and sends those again; 0: never. */
+  RECONCILE_INTERVAL: durationOrOff('10m'),
+  /** How far back reconciliation looks (never beyond RETENTION_DAYS, which keeps the messages). */
+  RECONCILE_WINDOW: durationOrOff('7d'),
   SWEEP_TOKEN,
   /** Largest body Ops accepts (its MAX_BODY_BYTES): an event whose delivered body is larger is refused with 413. */
   MAX_BODY_BYTES,

@@ -17,6 +17,27 @@ export const INTAKE_RESULT = z.object({
   duplicate: z.boolean(),
 });
 
+/** Most events one receipts request may ask about. */
+export const MAX_RECEIPTS = 500;
+
+/** What the emitter's reconciliation asks: the messages it delivered, by their business key. */
+export const RECEIPTS_REQUEST = z.object({
+  events: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(128).describe("The emitter's message id (msg_…), echoed back when missing"),
+        event: z.enum(EVENT_TYPES),
+        session_id: z.string().min(1).max(128),
+        domain: z.string().min(1).max(253).transform(normaliseDomain),
+      }),
+    )
+    .max(MAX_RECEIPTS, `at most ${MAX_RECEIPTS} events per request`),
+});
+
+export const RECEIPTS_ANSWER = z.object({
+  missing: z.array(z.string()).describe('The ids whose (event, session_id, domain) this receiver has no record of'),
+});
+
 export const TICKET_LIST_QUERY = z.object({
   status: z.enum(['open', 'closed']).optional(),
   domain: z.string().min(1).max(253).transform(normaliseDomain).optional(),

@@ -15,6 +15,7 @@ import { desk } from './routes/desk';
 import { health } from './routes/health';
 import { internal } from './routes/internal';
 import { metrics } from './routes/metrics';
+import { receipts } from './routes/receipts';
 import { ticketsRoute } from './routes/tickets';
 import { webhooks } from './routes/webhooks';
 import type { ReceiverApp } from './types';
@@ -29,6 +30,7 @@ app.notFound(notFoundHandler);
 
 app.route('/healthz', health);
 app.route('/metrics', metrics);
+app.route('/api/v1/webhooks/receipts', receipts);
 app.route('/api/v1/webhooks', webhooks);
 app.route('/api/v1/tickets', ticketsRoute);
 app.route('/desk', desk);

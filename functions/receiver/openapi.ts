@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { EVENT_BODY } from '../shared/event-catalog';
 import { buildDocument, errorResponses, json, newRegistry, registerCommonPaths, type OpenApiDocument } from '../shared/openapi';
-import { INTAKE_RESULT, RECEIVER_HEALTH, TICKET_ID, TICKET_LIST_QUERY, TICKET_PAGE, TICKET_WITH_EVENTS } from './api-schemas';
+import { INTAKE_RESULT, RECEIPTS_ANSWER, RECEIPTS_REQUEST, RECEIVER_HEALTH, TICKET_ID, TICKET_LIST_QUERY, TICKET_PAGE, TICKET_WITH_EVENTS } from './api-schemas';
 
 const SIGNATURE_HEADERS = z.object({
   'webhook-id': z.string().optional().describe('Standard Webhooks: the message id, the same on every retry of one event.'),
@@ -53,6 +53,18 @@ function registry() {
       200: json('Already recorded (a duplicate): the same event and ticket ids.', INTAKE_RESULT),
       ...errorResponses(400, 401, 405, 409, 413, 415, 422, 503),
     },
+  });
+  r.registerPath({
+    method: 'post',
+    path: '/api/v1/webhooks/receipts',
+    summary: 'Which delivered events are not on record here',
+    description:
+      "The emitter's reconciliation: for up to 500 events it delivered, the ids whose (event, session_id, domain) this receiver " +
+      'has no record of (after a restore from backup, or any loss on this side). It delivers those again. Authenticated like intake.',
+    tags: ['webhooks'],
+    security: auth,
+    request: { headers: SIGNATURE_HEADERS, body: { required: true, content: { 'application/json': { schema: RECEIPTS_REQUEST } } } },
+    responses: { 200: json('The ids not on record (empty when all are).', RECEIPTS_ANSWER), ...errorResponses(400, 401, 405, 413, 415, 422, 503) },
   });
   r.registerPath({
     method: 'get',

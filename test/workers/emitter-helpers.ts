@@ -76,6 +76,11 @@ export async function received(sessionId: string): Promise<RecordedDelivery[]> {
   return (await raw.OPS.fetch(`http://ops.test/__deliveries?session=${encodeURIComponent(sessionId)}`)).json();
 }
 
+/** Makes the fake Ops forget these sessions' events, as a receiver restored from an older backup would. */
+export async function opsForget(sessions: string[]): Promise<void> {
+  await raw.OPS.fetch('http://ops.test/__forget', { method: 'POST', body: JSON.stringify({ sessions }) });
+}
+
 /** Takes the fake Ops down (503 to everything) or brings it back. */
 export async function setOpsDown(down: boolean): Promise<void> {
   await raw.OPS.fetch('http://ops.test/__control', { method: 'POST', body: JSON.stringify({ down }) });

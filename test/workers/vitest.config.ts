@@ -39,6 +39,8 @@ export default defineConfig({
           // Retention deletes what other tests may still read: its tests get databases of their own.
           RECEIVER_RETENTION_LIBSQL: (await testDatabase('receiver')) as never,
           EMITTER_RETENTION_LIBSQL: (await testDatabase('emitter')) as never,
+          // Reconciliation asks about every delivered message of its database: its tests get one of their own.
+          EMITTER_RECONCILE_LIBSQL: (await testDatabase('emitter')) as never,
           // Throttled sign-ins lock an address for 15 minutes: that test gets its own database too.
           RECEIVER_THROTTLE_LIBSQL: (await testDatabase('receiver')) as never,
           OPS: createFakeOps().handle as never,

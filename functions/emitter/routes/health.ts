@@ -1,12 +1,14 @@
 /**
- * GET /healthz: database round trip plus the backlog (size, due now, dead, oldest pending age),
- * and 503 when the storage under the database cannot take writes.
+ * GET /healthz: database round trip plus the backlog (size, due now, dead, oldest pending age)
+ * and the last reconciliation with the receiver, and 503 when the storage under the database
+ * cannot take writes.
  */
 import { Hono } from 'hono';
 import { openDatabase } from '../../../db/connection';
 import { backlogStats } from '../../../db/emitter/queries';
 import { errorResponse } from '../../shared/http-errors';
 import { storageHealth, unhealthyDatabase } from '../../shared/storage-health';
+import { lastReconciliation } from '../services/reconcile';
 import type { EmitterApp } from '../types';
 
 export const health = new Hono<EmitterApp>();
@@ -14,7 +16,8 @@ export const health = new Hono<EmitterApp>();
 health.get('/', async function healthCheck(c) {
   const now = Date.now();
   try {
-    const stats = await backlogStats(openDatabase(c.env), now);
+    const db = openDatabase(c.env);
+    const [stats, { last }] = await Promise.all([backlogStats(db, now), lastReconciliation({ db })]);
     const { storage, problem } = await storageHealth(c.env);
     if (problem) return errorResponse(503, 'storage_unavailable', problem, { details: { storage } });
     return c.json({
@@ -27,6 +30,9 @@ health.get('/', async function healthCheck(c) {
         dead: stats.dead,
         oldest_pending_age_s: stats.oldestCreatedAt === null ? null : Math.round((now - stats.oldestCreatedAt) / 1000),
       },
+      reconciliation: last
+        ? { last_at: last.at, ok: last.ok, checked: last.checked, missing: last.missing, requeued: last.requeued, ...(last.error ? { error: last.error } : {}) }
+        : null,
       storage,
     });
   } catch (err) {

@@ -1,8 +1,9 @@
-/** POST /__internal/sweep: the host drives the outbox sweep (deliveries due, probes, retention) through it. */
+/** POST /__internal/sweep: the host drives the outbox sweep (deliveries due, probes, retention, reconciliation when due) through it. */
 import { Hono } from 'hono';
 import { withDatabase } from '../../shared/database-errors';
 import { sweepSignInState } from '../../shared/operators/sign-in-sweep';
 import { requireSweepToken } from '../../shared/sweep-token';
+import { reconcileIfDue } from '../services/reconcile';
 import { sweep } from '../services/sweep';
 import type { EmitterApp } from '../types';
 
@@ -10,6 +11,8 @@ export const internal = new Hono<EmitterApp>();
 
 internal.post('/sweep', requireSweepToken, async function runSweep(c) {
   const summary = await sweep(c.var.deps);
+  const reconciled = await withDatabase(() => reconcileIfDue(c.var.deps));
+  if (reconciled) c.var.log.reconciliation = reconciled;
   const signIn = await withDatabase(() => sweepSignInState(c.var.deps.db, c.var.config, c.var.deps.now()));
   if (summary.delivered + summary.retrying + summary.dead + summary.removed > 0 || (signIn && signIn.sessions + signIn.failures > 0)) {
     c.var.log.sweep = { ...summary, sign_in: signIn };

@@ -14,6 +14,8 @@ import { backupFamilies } from '../../shared/metrics/backup';
 import { labelPairs } from '../../shared/metrics/exposition';
 import { requestDurationFamily } from '../../shared/metrics/request-durations';
 import { scrapeHandler, storedCounter, storedHistogram } from '../../shared/metrics/scrape';
+import { RECONCILED_METRIC } from '../../../db/emitter/reconcile';
+import { lastReconciliation } from '../services/reconcile';
 import type { EmitterApp } from '../types';
 
 /** Bucket bounds of ops_webhook_emitter_delivery_seconds; the trigger in db/emitter/migrations/0002 counts into the same ones. */
@@ -25,7 +27,8 @@ metrics.get(
   '/',
   scrapeHandler<EmitterApp>('emitter', async (c) => {
     const now = Date.now();
-    const snapshot = await withDatabase(() => metricsSnapshot(openDatabase(c.env)));
+    const db = openDatabase(c.env);
+    const [snapshot, { lastSuccessAt: reconciledAt }] = await withDatabase(() => Promise.all([metricsSnapshot(db), lastReconciliation({ db })]));
     const { counters } = snapshot;
     const messages = (status: string) => snapshot.byStatus.find((s) => s.status === status)?.n ?? 0;
     return [
@@ -55,6 +58,17 @@ metrics.get(
         type: 'gauge',
         samples: [{ name: 'ops_webhook_emitter_ops_reachable', value: snapshot.opsReachable ? 1 : 0 }],
       },
+      storedCounter(counters, RECONCILED_METRIC, "Delivered messages reconciliation asked the receiver about, by result: present (on record) or missing (sent again)."),
+      ...(reconciledAt === undefined
+        ? []
+        : [
+            {
+              name: 'ops_webhook_emitter_last_reconciliation_timestamp_seconds',
+              help: 'When a reconciliation with the receiver last succeeded (Unix seconds).',
+              type: 'gauge' as const,
+              samples: [{ name: 'ops_webhook_emitter_last_reconciliation_timestamp_seconds', value: reconciledAt / 1000 }],
+            },
+          ]),
       requestDurationFamily('ops_webhook_emitter_request_duration_seconds'),
       ...backupFamilies(await readStorageHealth(c.env).catch(() => undefined)),
     ];

@@ -24,7 +24,7 @@ export interface DeliveryDeps {
   random: () => number;
 }
 
-export type DeliveryTrigger = 'accept' | 'sweep' | 'probe' | 'manual';
+export type DeliveryTrigger = 'accept' | 'sweep' | 'probe' | 'manual' | 'reconcile';
 
 /** Lease long enough for one attempt (timeout included) to finish and record itself. */
 export function leaseMs(config: EmitterConfig): number {
@@ -58,6 +58,8 @@ async function excerpt(response: Response): Promise<string> {
 /** Sends `message` once and records the outcome. Returns delivered, retry or dead. */
 export async function deliverMessage(deps: DeliveryDeps, message: OutboxMessage, trigger: DeliveryTrigger) {
   const { config, logger } = deps;
+  // A message reconciliation put back in line is sent again on its account: the record says so.
+  const recorded: DeliveryTrigger = message.requeuedBy === 'reconcile' && trigger !== 'probe' ? 'reconcile' : trigger;
   const startedAt = deps.now();
   const request = new Request(config.OPS_WEBHOOK_URL, {
     method: 'POST',
@@ -103,7 +105,7 @@ export async function deliverMessage(deps: DeliveryDeps, message: OutboxMessage,
     deps.db,
     message,
     {
-      trigger,
+      trigger: recorded,
       startedAt,
       durationMs: finishedAt - startedAt,
       statusCode: status,
@@ -124,7 +126,7 @@ export async function deliverMessage(deps: DeliveryDeps, message: OutboxMessage,
     domain: message.domain,
     session_id: message.sessionId,
     attempt: message.attempts + 1,
-    trigger,
+    trigger: recorded,
     status,
     ms: finishedAt - startedAt,
   };

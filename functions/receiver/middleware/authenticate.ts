@@ -12,24 +12,20 @@ import { authenticateHeaders, authenticateSignature, type AuthFailure } from '..
 import type { ReceiverApp } from '../types';
 
 export interface AuthenticateOptions {
-  /** `json`: the route takes a JSON body (415 otherwise), read here; `none`: signed over the empty body. */
-  body: 'json' | 'none';
-  /** Whether WEBHOOK_REQUIRE_SIGNATURE applies: it governs deliveries, not the read API. */
-  honourRequireSignature: boolean;
+  /** Largest body, when the route's is not a webhook's (MAX_BODY_BYTES). */
+  maxBytes?: number;
 }
 
-export function authenticate(options: AuthenticateOptions): MiddlewareHandler<ReceiverApp> {
+/** The emitter's routes (intake, receipts): a JSON body (415 otherwise), WEBHOOK_REQUIRE_SIGNATURE honoured. */
+export function authenticate(options: AuthenticateOptions = {}): MiddlewareHandler<ReceiverApp> {
   return async function authenticateRequest(c, next) {
     const config = c.var.config;
     const headers = c.req.raw.headers;
     c.var.log.webhook_id = headers.get('webhook-id') ?? undefined;
-    const pre = await authenticateHeaders(headers, config, options.honourRequireSignature && config.WEBHOOK_REQUIRE_SIGNATURE);
+    const pre = await authenticateHeaders(headers, config, config.WEBHOOK_REQUIRE_SIGNATURE);
     if (!pre.ok) throw unauthorized(c.req.raw, c.var.log, pre.reason);
-    let rawBody = '';
-    if (options.body === 'json') {
-      assertJsonContentType(c.req.raw);
-      rawBody = await readBodyText(c.req.raw, config.MAX_BODY_BYTES);
-    }
+    assertJsonContentType(c.req.raw);
+    const rawBody = await readBodyText(c.req.raw, options.maxBytes ?? config.MAX_BODY_BYTES);
     if (pre.signed) {
       const verified = authenticateSignature(headers, rawBody, config);
       if (!verified.ok) throw unauthorized(c.req.raw, c.var.log, verified.reason);

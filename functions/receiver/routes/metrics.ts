@@ -14,6 +14,7 @@ import { requestDurationFamily } from '../../shared/metrics/request-durations';
 import { scrapeHandler, storedCounter } from '../../shared/metrics/scrape';
 import { flushRejections, REJECTIONS_METRIC } from '../services/rejections';
 import type { ReceiverApp } from '../types';
+import { RECEIPTS_METRIC } from './receipts';
 
 const STATUSES = ['open', 'closed'] as const;
 const PRIORITIES = ['normal', 'high'] as const;
@@ -31,6 +32,7 @@ metrics.get(
     return [
       storedCounter(counters, 'ops_webhook_receiver_deliveries_total', 'Accepted deliveries by event type; outcome is created (first time) or duplicate.'),
       storedCounter(counters, REJECTIONS_METRIC, 'Refused deliveries, by the error code of the answer (unauthorized, validation_failed, …).'),
+      storedCounter(counters, RECEIPTS_METRIC, "Events the emitter's reconciliation asked about, by result: present (on record) or missing."),
       {
         name: 'ops_webhook_receiver_tickets',
         help: 'Desk tickets by status and priority, now.',

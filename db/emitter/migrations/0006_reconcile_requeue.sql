@@ -1,0 +1,1 @@
+ALTER TABLE `outbox_messages` ADD `requeued_by` text;
