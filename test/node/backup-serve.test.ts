@@ -111,6 +111,53 @@ describe('backups (black box)', () => {
     expect(fx.query<{ integrity_check: string }>(db, 'PRAGMA integrity_check')[0]!.integrity_check).toBe('ok');
   });
 
+  it('repairs a restored receiver through reconciliation: what arrived after the backup is back within two intervals, none twice', async () => {
+    const db = 'repair.db';
+    const receiverEnv = { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file(db)}`, BACKUP_DIR: fx.file('repair-backups'), PORT: String(await freePort()) };
+    let receiver = await fx.serve('receiver', receiverEnv);
+    // Reconciliation every 2 s (as an operator would shorten RECONCILE_INTERVAL); the first pass is at start.
+    const emitter = await fx.serve('emitter', {
+      OPS_WEBHOOK_URL: `${receiver.url}${ONBOARD}`,
+      OPS_WEBHOOK_SECRET: SECRET,
+      OPS_WEBHOOK_RETRY_SCHEDULE: '200ms,400ms,1m',
+      PROBE_INTERVAL_MS: '300',
+      SWEEP_INTERVAL_MS: '100',
+      RECONCILE_INTERVAL: '2s',
+      DATABASE_URL: `file:${fx.file('repair-emitter.db')}`,
+    });
+    const emit = (event: EventBody) => fetch(`${emitter.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...EMITTER_AUTH }, body: JSON.stringify(event) });
+    const onRecord = (sessions: EventBody[]) => count(db, `SELECT count(*) AS n FROM webhook_events WHERE session_id IN (${sessions.map((e) => `'${e.session_id}'`).join(',')})`);
+    const before = Array.from({ length: 40 }, () => makeEvent());
+    for (const event of before) expect((await emit(event)).status).toBe(202);
+    await waitFor(() => onRecord(before) === 40, 30_000);
+    const backup = await run('backup', ['receiver'], receiverEnv);
+    expect(backup.code, backup.output).toBe(0);
+    const file = /wrote (\S+)/.exec(backup.output)![1]!;
+    const after = Array.from({ length: 30 }, () => makeEvent());
+    for (const event of after) expect((await emit(event)).status).toBe(202);
+    await waitFor(() => onRecord(after) === 30, 30_000);
+
+    // Ops is put back to the backup: the 30 are gone there, and the emitter believes them delivered.
+    await receiver.stop();
+    const restored = await run('restore', ['receiver', file], receiverEnv);
+    expect(restored.code, restored.output).toBe(0);
+    receiver = await fx.serve('receiver', receiverEnv);
+    expect(onRecord(after)).toBe(0);
+
+    await waitFor(() => onRecord(after) === 30, 4 * 2000 + 5000, 200);
+    for (const event of [...before, ...after]) {
+      expect(count(db, `SELECT count(*) AS n FROM webhook_events WHERE session_id = '${event.session_id}'`)).toBe(1);
+      expect(count(db, `SELECT count(*) AS n FROM tickets WHERE session_id = '${event.session_id}'`)).toBe(1);
+    }
+    const health = (await (await fetch(`${emitter.url}/healthz`)).json()) as { reconciliation: { ok: boolean } };
+    expect(health.reconciliation.ok).toBe(true);
+    const metrics = await (await fetch(`${emitter.url}/metrics`)).text();
+    expect(metrics).toMatch(/^ops_webhook_emitter_reconciled_total\{result="missing"\} 30$/m);
+    expect(metrics).toMatch(/^ops_webhook_emitter_last_reconciliation_timestamp_seconds \d/m);
+    const requeuedByReconcile = fx.query<{ n: number }>('repair-emitter.db', "SELECT count(DISTINCT message_id) AS n FROM delivery_attempts WHERE trigger = 'reconcile' AND outcome = 'delivered'")[0]!.n;
+    expect(requeuedByReconcile).toBe(30);
+  });
+
   it('restores the emitter: a message pending at backup time is delivered again, and Ops keeps one ticket for it', async () => {
     const opsPort = await freePort();
     const emitterDb = 'emitter-drill.db';

@@ -9,9 +9,10 @@ import { EMITTER_CONFIG, type EmitterBindings } from '../../functions/emitter/co
 import { deliveryDeps } from '../../functions/emitter/services/deps';
 import { reconcile, reconcileIfDue } from '../../functions/emitter/services/reconcile';
 import { loadConfig } from '../../functions/shared/config';
+import { operatorEntry } from '../../functions/shared/operators/password';
 import { createLogger } from '../../functions/shared/logger';
 import { makeEvent } from '../support/factories';
-import { delivery, emit, emitterEnv, opsForget, received, setOpsDown, sweepUntil } from './emitter-helpers';
+import { callEmitter, delivery, emit, emitterEnv, opsForget, received, setOpsDown, sweepUntil } from './emitter-helpers';
 
 const own = (overrides: Partial<Record<keyof EmitterBindings, unknown>> = {}) =>
   emitterEnv({ LIBSQL: (env as unknown as { EMITTER_RECONCILE_LIBSQL: Fetcher }).EMITTER_RECONCILE_LIBSQL, ...overrides });
@@ -86,5 +87,36 @@ describe('emitter: reconciliation', () => {
     // A window that starts in the future holds nothing.
     const later = Date.now() + 30 * 86_400_000;
     expect(await reconcile(depsOf(own({ RECONCILE_WINDOW: '1d' }), () => later))).toMatchObject({ ok: true, checked: 0 });
+  });
+});
+
+describe('the console: reconciliation', () => {
+  it('shows the last pass at the top of the list, runs one on "Reconcile now", and marks a repaired message', async () => {
+    const password = 'a long enough password';
+    const bindings = own({ OPERATOR_USERS: await operatorEntry('dana', password) });
+    const origin = 'http://emitter.test';
+    const signedIn = await callEmitter('/console/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+      body: new URLSearchParams({ username: 'dana', password }).toString(),
+      redirect: 'manual',
+    }, bindings);
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+    const lost = await deliveredEvent(bindings);
+    await opsForget([lost.event.session_id]);
+
+    const now = await callEmitter('/console/reconcile', { method: 'POST', headers: { cookie, origin }, redirect: 'manual' }, bindings);
+    expect(now.status).toBe(303);
+    expect(now.headers.get('location')).toBe('/console?done=reconciled');
+    const list = await (await callEmitter('/console?done=reconciled', { headers: { cookie } }, bindings)).text();
+    expect(list).toContain('Reconciliation with Ops');
+    expect(list).toMatch(/1 missing at Ops and sent again \(1 requeued\)/);
+    // Same-origin only, like every other action.
+    expect((await callEmitter('/console/reconcile', { method: 'POST', headers: { cookie, origin: 'http://evil.example' }, redirect: 'manual' }, bindings)).status).toBe(403);
+
+    await sweepUntil(async () => (await delivery(lost.id, bindings)).delivery.status === 'delivered', bindings);
+    const page = await (await callEmitter(`/console/messages/${lost.id}`, { headers: { cookie } }, bindings)).text();
+    expect(page).toContain('Repaired by reconciliation');
+    expect(page).toContain('(reconcile)');
   });
 });

@@ -15,6 +15,7 @@ import { BarChart } from '../../shared/ui/chart';
 import { Badge, DataTable, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
 import { age, queryString, when } from '../../shared/ui/format';
 import { Layout, renderPage } from '../../shared/ui/layout';
+import { lastReconciliation, reconcile, type ReconcileSummary } from '../services/reconcile';
 import { deliverIfFirstInLine } from '../services/sweep';
 import type { EmitterApp } from '../types';
 
@@ -36,7 +37,14 @@ export const consoleArea = operatorArea<EmitterApp>({ base: BASE, product: PRODU
 
 function Notice({ done }: { done?: string }) {
   if (!done) return null;
-  const text = done === 'requeued' ? 'Requeued: the message goes out again now.' : /^\d+$/.test(done) ? `Requeued ${done} dead message(s).` : null;
+  const text =
+    done === 'requeued'
+      ? 'Requeued: the message goes out again now.'
+      : done === 'reconciled'
+        ? 'Reconciled with Ops: the result is below.'
+        : /^\d+$/.test(done)
+          ? `Requeued ${done} dead message(s).`
+          : null;
   return text ? (
     <p class="notice" role="status">
       {text}
@@ -44,10 +52,32 @@ function Notice({ done }: { done?: string }) {
   ) : null;
 }
 
+/** The last reconciliation with Ops (when, how many checked, how many missing and sent again, or why it failed), and a button to run one now. */
+function Reconciliation({ last }: { last?: ReconcileSummary }) {
+  const line = !last
+    ? 'None yet: the first runs within RECONCILE_INTERVAL of the start (unless it is 0).'
+    : last.ok
+      ? `Last ${when(Date.parse(last.at))}: ${last.checked} delivered message(s) checked, ${last.missing} missing at Ops and sent again (${last.requeued} requeued).`
+      : `Last ${when(Date.parse(last.at))}: failed (${last.error ?? 'unknown error'}); nothing was changed, it runs again at the next interval.`;
+  return (
+    <section aria-labelledby="reconciliation">
+      <h2 id="reconciliation">Reconciliation with Ops</h2>
+      <p id="reconciliation-last" class={last && !last.ok ? 'notice error' : undefined}>
+        {line}
+      </p>
+      <form method="post" action={`${BASE}/reconcile`}>
+        <button type="submit">Reconcile now</button>
+      </form>
+    </section>
+  );
+}
+
 consoleArea.get('/', async function consoleHome(c) {
   const query = LIST_QUERY.parse(c.req.query());
   const now = Date.now();
-  const page = await withDatabase(() => consolePage(c.var.deps.db, { status: query.status, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, now));
+  const [page, { last: reconciled }] = await withDatabase(() =>
+    Promise.all([consolePage(c.var.deps.db, { status: query.status, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, now), lastReconciliation(c.var.deps)]),
+  );
   const { backlog } = page;
   const last = page.messages.at(-1);
   const keep = { status: query.status, q: query.q };
@@ -79,6 +109,7 @@ consoleArea.get('/', async function consoleHome(c) {
           Last delivery<strong>{backlog.lastDeliveredAt === null ? '\u2014' : `${age(now - backlog.lastDeliveredAt)} ago`}</strong>
         </li>
       </ul>
+      <Reconciliation last={reconciled} />
       <FilterForm
         action={BASE}
         search={query.q}
@@ -158,6 +189,11 @@ consoleArea.get('/messages/:id', async function messagePage(c) {
         {message.eventType} · {message.domain}
       </h1>
       <Notice done={c.req.query('done')} />
+      {attempts.some((a) => a.trigger === 'reconcile') || message.requeuedBy === 'reconcile' ? (
+        <p class="notice" id="repaired">
+          Repaired by reconciliation: Ops had no record of this event (a restore, or a loss on its side), so it was sent again.
+        </p>
+      ) : null}
       <dl class="facts">
         <dt>Message</dt>
         <dd>{message.id}</dd>
@@ -199,6 +235,13 @@ consoleArea.post('/messages/:id/redeliver', async function redeliverFromConsole(
     deliverIfFirstInLine(deps, id).catch((err: Error) => c.var.logger.warn('manual redelivery failed; the sweep will retry', { message_id: id, error: err.message })),
   );
   return c.redirect(`${BASE}/messages/${id}?done=requeued`, 303);
+});
+
+consoleArea.post('/reconcile', async function reconcileNow(c) {
+  // Awaited, not left to the background: the answer says what the pass found.
+  const summary = await withDatabase(() => reconcile(c.var.deps));
+  c.var.logger.info('console reconcile', { operator: c.var.operator, ok: summary.ok, checked: summary.checked, missing: summary.missing });
+  return c.redirect(`${BASE}?done=reconciled`, 303);
 });
 
 consoleArea.post('/redeliver-dead', async function redeliverDead(c) {
