@@ -29,18 +29,20 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   const spec = functionSpec(name);
   // Lifecycle lines (listening, stopping, crashes) are few and always wanted, whatever LOG_LEVEL says.
   const log: Logger = createLogger(env.LOG_LEVEL === 'debug' ? 'debug' : 'info', { service: `serve-${spec.name}` });
-  const socketFd = inheritedSocket(env);
+  const inherited = inheritedSocket(env);
+  const socketFd = inherited?.fd;
   const given = [...process.execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
   const missing = HOST_NODE_ARGS.filter((flag) => !given.includes(flag));
   if (missing.length > 0) log.warn('node started without the host\'s flags: it will hold more memory under load', { missing, expected: `node ${HOST_NODE_ARGS.join(' ')} host/serve.mjs ${spec.name}` });
-  // A host that inherited its socket runs under one whose preflight already applied the migrations.
-  const preflightArgs = [PREFLIGHT_BUNDLE, spec.name, ...(socketFd === undefined ? [] : ['--no-migrations'])];
+  // A host whose parent host opened the socket runs under that host's preflight, which migrated; under systemd it migrates itself.
+  const preflightArgs = [PREFLIGHT_BUNDLE, spec.name, ...(inherited?.from === 'host' ? ['--no-migrations'] : [])];
   const preflight = spawnSync(process.execPath, preflightArgs, { env, stdio: ['ignore', 'inherit', 'inherit', 'pipe'], encoding: 'utf8' });
   if (preflight.status !== 0) return preflight.status ?? 1;
   const { host, config, settingNames } = JSON.parse(String(preflight.output[3])) as PreflightResult;
   if (host.WORKERD_PROCESSES > 1 && socketFd === undefined) {
     return runWithSharedSocket(host.HOST, host.PORT ?? spec.defaultPort, env, log);
   }
+  if (inherited?.from === 'systemd') log.info('serving on the socket systemd passed (socket activation): connections wait in its queue across restarts', { fd: inherited.fd, pid: process.pid });
   if (!env.OPERATOR_USERS) {
     log.info(`operator pages (${spec.operatorPages}) are off: set OPERATOR_USERS to entries made by npm run --silent operator-hash -- NAME`);
   }

@@ -1,4 +1,8 @@
 /**
+ * Listening sockets the host does not open itself. Under systemd socket activation the socket
+ * unit holds the socket across restarts of the service, so the kernel queues connections while
+ * the host and workerd start again instead of refusing them; the host hands it to workerd.
+ *
  * Several workerd processes on one listening socket (WORKERD_PROCESSES > 1). workerd runs a
  * worker's requests on one thread per process, has no SO_REUSEPORT, but can listen on an
  * inherited descriptor (`--socket-fd`). Node, though, accepts on any socket it listens on itself,
@@ -14,10 +18,37 @@ import type { Logger } from '../functions/shared/logger';
 /** The variable that tells the child host which descriptor is the shared socket. */
 export const LISTEN_FD_VARIABLE = 'OPS_WEBHOOK_LISTEN_FD';
 
-/** The inherited socket's descriptor, when this host is the child of one that opened it. */
-export function inheritedSocket(env: NodeJS.ProcessEnv): number | undefined {
+/** The first descriptor systemd passes (sd_listen_fds(3): SD_LISTEN_FDS_START). */
+const SD_LISTEN_FDS_START = 3;
+/** The name (FileDescriptorName=) of the socket the machine endpoints and pages listen on, when names are given. */
+export const SOCKET_NAME = 'http';
+
+/** A listening socket this host did not open: from its own parent host, or from systemd socket activation. */
+export interface InheritedSocket {
+  fd: number;
+  from: 'host' | 'systemd';
+}
+
+/**
+ * The socket systemd passed, as sd_listen_fds(3) describes: LISTEN_PID must be this process
+ * (so a variable leaked to a child is ignored), LISTEN_FDS counts descriptors from 3 on, and
+ * LISTEN_FDNAMES (from FileDescriptorName=) tells them apart: the one named `http`, else the first.
+ */
+function systemdSocket(env: NodeJS.ProcessEnv, pid: number): number | undefined {
+  if (env.LISTEN_PID !== String(pid)) return undefined;
+  const count = Number(env.LISTEN_FDS);
+  if (!Number.isInteger(count) || count < 1) return undefined;
+  const names = env.LISTEN_FDNAMES?.split(':') ?? [];
+  const named = names.indexOf(SOCKET_NAME);
+  return SD_LISTEN_FDS_START + (named >= 0 && named < count ? named : 0);
+}
+
+/** The inherited socket, if any: the parent host's (WORKERD_PROCESSES > 1), else systemd's. */
+export function inheritedSocket(env: NodeJS.ProcessEnv, pid = process.pid): InheritedSocket | undefined {
   const fd = env[LISTEN_FD_VARIABLE];
-  return fd === undefined ? undefined : Number(fd);
+  if (fd !== undefined) return { fd: Number(fd), from: 'host' };
+  const activated = systemdSocket(env, pid);
+  return activated === undefined ? undefined : { fd: activated, from: 'systemd' };
 }
 
 /** Opens `host`:`port` and runs this host again as a child holding it; resolves with the child's exit code. */

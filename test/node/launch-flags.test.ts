@@ -19,6 +19,18 @@ describe('host launch flags', () => {
     for (const line of execStarts) expect(line).toMatch(/^\/opt\/ops-webhook\/node_modules\/\.bin\/node /);
   });
 
+  it('are in the systemd units under deploy/systemd, which the README shows as they are', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const name of ['receiver', 'emitter']) {
+      const unit = readFileSync(join(ROOT, `deploy/systemd/ops-webhook-${name}.service`), 'utf8');
+      expect(unit).toContain(`ExecStart=/opt/ops-webhook/node_modules/.bin/node ${FLAGS} host/serve.mjs ${name}`);
+      expect(unit).toContain(`Requires=ops-webhook-${name}.socket`);
+      expect(readFileSync(join(ROOT, `deploy/systemd/ops-webhook-${name}.socket`), 'utf8')).toContain('FileDescriptorName=http');
+    }
+    expect(readme).toContain(readFileSync(join(ROOT, 'deploy/systemd/ops-webhook-receiver.service'), 'utf8').trimEnd());
+    expect(readme).toContain(readFileSync(join(ROOT, 'deploy/systemd/ops-webhook-receiver.socket'), 'utf8').trimEnd());
+  });
+
   it('warns at start, naming them, when the host runs without them', async () => {
     const { output } = await runServe('receiver', { WEBHOOK_SECRET: 'short' }, []);
     const warning = output.split('\n').find((l) => l.includes('without the host'));

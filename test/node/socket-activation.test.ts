@@ -1,0 +1,172 @@
+/**
+ * Restarts refuse no connection under systemd socket activation (black box). Each function is
+ * started the way systemd starts it: `systemd-socket-activate` (Debian's systemd) opens the socket
+ * and runs a loop that plays `Restart=always`, each host getting the socket as fd 3 with LISTEN_PID
+ * its own; `KillMode=control-group` is played by killing the host's process group (host and
+ * workerd) with SIGKILL. Clients keep connecting throughout, each request on a new connection.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HOST_NODE_ARGS, ROOT } from '../../host/project.mjs';
+import { makeEvent, type EventBody } from '../support/factories';
+import { serveFixture } from '../support/serve-fixture';
+import { freePort } from '../support/spawn';
+import { EMITTER_AUTH, TEST_EMITTER_API_TOKEN } from '../support/test-env';
+import { waitFor } from '../support/wait';
+
+const SECRET = `activation-${crypto.randomUUID()}-${crypto.randomUUID()}`;
+const fx = serveFixture('activation');
+const ONBOARD = '/api/v1/webhooks/onboard';
+
+interface Activated {
+  url: string;
+  lines: string[];
+  /** Process groups of the hosts started so far, newest last. */
+  hosts: number[];
+  /** SIGKILL to the running host and its workerd, as a crash; the loop starts the next. */
+  crash(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const running: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+});
+
+async function activate(name: 'receiver' | 'emitter', env: Record<string, string>): Promise<Activated> {
+  const port = await freePort();
+  // `setsid` puts each host (and its workerd) in a group of its own; `exec` keeps the pid LISTEN_PID names.
+  const loop = `while true; do (export LISTEN_PID=$BASHPID; exec setsid ${process.execPath} ${HOST_NODE_ARGS.join(' ')} host/serve.mjs ${name}); done`;
+  const setenv = Object.entries({ PATH: process.env.PATH!, HOME: process.env.HOME!, HOST: '127.0.0.1', MIN_FREE_DISK_MB: '0', LOG_LEVEL: 'info', ...env }).flatMap(([k, v]) => ['-E', `${k}=${v}`]);
+  const child = spawn('systemd-socket-activate', ['-l', `127.0.0.1:${port}`, ...setenv, 'bash', '-c', loop], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  running.push(child);
+  const lines: string[] = [];
+  const hosts: number[] = [];
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      lines.push(line);
+      const pid = /socket systemd passed.*"pid":(\d+)/.exec(line)?.[1];
+      if (pid) hosts.push(Number(pid));
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const url = `http://127.0.0.1:${port}`;
+  // The socket exists once systemd-socket-activate says it listens: from then on nothing is refused.
+  await waitFor(() => lines.some((l) => l.startsWith('Listening on')), 10_000, 20);
+  return {
+    url,
+    lines,
+    hosts,
+    async crash() {
+      const count = hosts.length;
+      await waitFor(() => hosts.length > 0, 30_000);
+      process.kill(-hosts.at(-1)!, 'SIGKILL');
+      await waitFor(() => hosts.length > count, 30_000);
+    },
+    async stop() {
+      process.kill(-child.pid!, 'SIGKILL');
+      for (const pgid of hosts) {
+        try {
+          process.kill(-pgid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    },
+  };
+}
+
+interface Outcome {
+  status?: number;
+  error?: string;
+}
+
+/** One POST on a connection of its own (no keep-alive), as the portal makes them. */
+function post(url: string, body: string, headers: Record<string, string>): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers }, timeout: 30_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode }));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end(body);
+  });
+}
+
+/** Sends events one after another until `stop()` says so; answers what each got. */
+async function keepSending(url: string, headers: Record<string, string>, stop: () => boolean): Promise<{ event: EventBody; outcome: Outcome }[]> {
+  const sent: { event: EventBody; outcome: Outcome }[] = [];
+  while (!stop()) {
+    const event = makeEvent();
+    sent.push({ event, outcome: await post(url, JSON.stringify(event), headers) });
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return sent;
+}
+
+const onRecord = (db: string, event: EventBody) =>
+  fx.query<{ n: number }>(db, `SELECT count(*) AS n FROM webhook_events WHERE session_id = '${event.session_id}'`)[0]!.n;
+
+describe('socket activation (black box)', () => {
+  it('refuses no portal connection while the emitter is killed -9 and restarted, and delivers every acknowledged event', async () => {
+    const receiver = await fx.serve('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file('ops.db')}`, SQLITE_SYNCHRONOUS: 'NORMAL' });
+    const emitter = await activate('emitter', {
+      OPS_WEBHOOK_URL: `${receiver.url}${ONBOARD}`,
+      OPS_WEBHOOK_SECRET: SECRET,
+      EMITTER_API_TOKEN: TEST_EMITTER_API_TOKEN,
+      DATABASE_URL: `file:${fx.file('emitter.db')}`,
+      SWEEP_INTERVAL_MS: '100',
+    });
+    try {
+      let done = false;
+      const sending = keepSending(`${emitter.url}/v1/events`, EMITTER_AUTH, () => done);
+      await waitFor(() => emitter.hosts.length === 1, 30_000);
+      await new Promise((r) => setTimeout(r, 1000));
+      await emitter.crash();
+      await new Promise((r) => setTimeout(r, 1000));
+      await emitter.crash();
+      await new Promise((r) => setTimeout(r, 1500));
+      done = true;
+      const sent = await sending;
+      expect(sent.filter((s) => s.outcome.error === 'ECONNREFUSED')).toEqual([]);
+      const acknowledged = sent.filter((s) => s.outcome.status === 202);
+      // Only a request in flight at the moment of a kill may go unanswered (the portal retries it).
+      expect(acknowledged.length).toBeGreaterThanOrEqual(sent.length - 2);
+      expect(acknowledged.length).toBeGreaterThan(20);
+      await waitFor(() => acknowledged.every((s) => onRecord('ops.db', s.event) === 1), 30_000, 200);
+    } finally {
+      await emitter.stop();
+    }
+  });
+
+  it('refuses no delivery connection while the receiver is killed -9 and restarted, and records every event once', async () => {
+    const receiverDb = 'activated-ops.db';
+    const receiver = await activate('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file(receiverDb)}` });
+    const emitter = await fx.serve('emitter', {
+      OPS_WEBHOOK_URL: `${receiver.url}${ONBOARD}`,
+      OPS_WEBHOOK_SECRET: SECRET,
+      OPS_WEBHOOK_RETRY_SCHEDULE: '200ms,400ms,800ms,1m',
+      SWEEP_INTERVAL_MS: '100',
+      DATABASE_URL: `file:${fx.file('feeding-emitter.db')}`,
+    });
+    try {
+      let done = false;
+      const sending = keepSending(`${emitter.url}/v1/events`, EMITTER_AUTH, () => done);
+      await new Promise((r) => setTimeout(r, 1000));
+      await receiver.crash();
+      await new Promise((r) => setTimeout(r, 1000));
+      await receiver.crash();
+      await new Promise((r) => setTimeout(r, 1000));
+      done = true;
+      const accepted = (await sending).filter((s) => s.outcome.status === 202);
+      await waitFor(() => accepted.every((s) => onRecord(receiverDb, s.event) === 1), 30_000, 200);
+      const refused = fx.query<{ n: number }>('feeding-emitter.db', "SELECT count(*) AS n FROM delivery_attempts WHERE error LIKE '%refused%'")[0]!.n;
+      expect(refused).toBe(0);
+    } finally {
+      await receiver.stop();
+    }
+  });
+});
