@@ -154,6 +154,9 @@ describe('backups (black box)', () => {
     const metrics = await (await fetch(`${emitter.url}/metrics`)).text();
     expect(metrics).toMatch(/^ops_webhook_emitter_reconciled_total\{result="missing"\} 30$/m);
     expect(metrics).toMatch(/^ops_webhook_emitter_last_reconciliation_timestamp_seconds \d/m);
+    // The receiver counted what it was asked: at least the 30 it had lost.
+    const receiverMetrics = await (await fetch(`${receiver.url}/metrics`)).text();
+    expect(Number(/^ops_webhook_receiver_receipts_total\{result="missing"\} (\d+)$/m.exec(receiverMetrics)?.[1])).toBeGreaterThanOrEqual(30);
     const requeuedByReconcile = fx.query<{ n: number }>('repair-emitter.db', "SELECT count(DISTINCT message_id) AS n FROM delivery_attempts WHERE trigger = 'reconcile' AND outcome = 'delivered'")[0]!.n;
     expect(requeuedByReconcile).toBe(30);
   });
