@@ -3,7 +3,7 @@
  * (event, session_id, domain): the question its reconciliation asks after a restore or any loss
  * on this side. One statement per page; each asked key is looked up through the unique key index.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../connection';
 import { webhookEvents } from './schema';
 
@@ -13,19 +13,24 @@ export interface BusinessKey {
   domain: string;
 }
 
-/** The positions (in `keys`) of the keys with no recorded event. */
-export async function unrecordedKeys(db: Db, keys: BusinessKey[]): Promise<number[]> {
-  if (keys.length === 0) return [];
+/** The statement: each asked key (with its position) that no event row has, looked up by the key index. */
+export function unrecordedKeysQuery(keys: BusinessKey[]): SQL {
   const asked = sql.join(
     keys.map((k, i) => sql`(${i}, ${k.sessionId}, ${k.domain}, ${k.event})`),
     sql`, `,
   );
-  const rows = await db.all<{ i: number }>(sql`
+  return sql`
     WITH asked (i, session_id, domain, event_type) AS (VALUES ${asked})
     SELECT asked.i AS i FROM asked
     WHERE NOT EXISTS (
       SELECT 1 FROM ${webhookEvents} AS w
       WHERE w.session_id = asked.session_id AND w.domain = asked.domain AND w.event_type = asked.event_type
-    )`);
+    )`;
+}
+
+/** The positions (in `keys`) of the keys with no recorded event. */
+export async function unrecordedKeys(db: Db, keys: BusinessKey[]): Promise<number[]> {
+  if (keys.length === 0) return [];
+  const rows = await db.all<{ i: number }>(unrecordedKeysQuery(keys));
   return rows.map((r) => Number(r.i));
 }
