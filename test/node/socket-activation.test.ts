@@ -107,6 +107,20 @@ async function keepSending(url: string, headers: Record<string, string>, stop: (
   return sent;
 }
 
+/** Events sent to `url` one after another while `crashing` is killed -9 twice, a second apart; what each got. */
+async function sendingThroughTwoCrashes(url: string, crashing: Activated) {
+  let done = false;
+  const sending = keepSending(url, EMITTER_AUTH, () => done);
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  await pause(1000);
+  await crashing.crash();
+  await pause(1000);
+  await crashing.crash();
+  await pause(1500);
+  done = true;
+  return sending;
+}
+
 const onRecord = (db: string, event: EventBody) =>
   fx.query<{ n: number }>(db, `SELECT count(*) AS n FROM webhook_events WHERE session_id = '${event.session_id}'`)[0]!.n;
 
@@ -121,16 +135,8 @@ describe('socket activation (black box)', () => {
       SWEEP_INTERVAL_MS: '100',
     });
     try {
-      let done = false;
-      const sending = keepSending(`${emitter.url}/v1/events`, EMITTER_AUTH, () => done);
-      await waitFor(() => emitter.hosts.length === 1, 30_000);
-      await new Promise((r) => setTimeout(r, 1000));
-      await emitter.crash();
-      await new Promise((r) => setTimeout(r, 1000));
-      await emitter.crash();
-      await new Promise((r) => setTimeout(r, 1500));
-      done = true;
-      const sent = await sending;
+      // systemd-socket-activate starts the service on the first connection, as a socket unit would.
+      const sent = await sendingThroughTwoCrashes(`${emitter.url}/v1/events`, emitter);
       expect(sent.filter((s) => s.outcome.error === 'ECONNREFUSED')).toEqual([]);
       const acknowledged = sent.filter((s) => s.outcome.status === 202);
       // Only a request in flight at the moment of a kill may go unanswered (the portal retries it).
@@ -153,15 +159,7 @@ describe('socket activation (black box)', () => {
       DATABASE_URL: `file:${fx.file('feeding-emitter.db')}`,
     });
     try {
-      let done = false;
-      const sending = keepSending(`${emitter.url}/v1/events`, EMITTER_AUTH, () => done);
-      await new Promise((r) => setTimeout(r, 1000));
-      await receiver.crash();
-      await new Promise((r) => setTimeout(r, 1000));
-      await receiver.crash();
-      await new Promise((r) => setTimeout(r, 1000));
-      done = true;
-      const accepted = (await sending).filter((s) => s.outcome.status === 202);
+      const accepted = (await sendingThroughTwoCrashes(`${emitter.url}/v1/events`, receiver)).filter((s) => s.outcome.status === 202);
       await waitFor(() => accepted.every((s) => onRecord(receiverDb, s.event) === 1), 30_000, 200);
       const refused = fx.query<{ n: number }>('feeding-emitter.db', "SELECT count(*) AS n FROM delivery_attempts WHERE error LIKE '%refused%'")[0]!.n;
       expect(refused).toBe(0);

@@ -7,9 +7,8 @@ import type { Db } from '../../../db/connection';
 import { recordAttempt } from '../../../db/emitter/queries';
 import type { OutboxMessage } from '../../../db/emitter/schema';
 import type { Logger } from '../../shared/logger';
-import { signatureHeaders } from '../../shared/signing';
-import { USER_AGENT } from '../../shared/version';
 import type { EmitterConfig } from '../config';
+import { opsRequest } from './ops-request';
 import { decide, decideProbe, type AttemptResult } from './retry-policy';
 
 /** How much of Ops' answer is kept per attempt. */
@@ -61,18 +60,12 @@ export async function deliverMessage(deps: DeliveryDeps, message: OutboxMessage,
   // A message reconciliation put back in line is sent again on its account: the record says so.
   const recorded: DeliveryTrigger = message.requeuedBy === 'reconcile' && trigger !== 'probe' ? 'reconcile' : trigger;
   const startedAt = deps.now();
-  const request = new Request(config.OPS_WEBHOOK_URL, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': USER_AGENT,
-      'x-webhook-secret': config.OPS_WEBHOOK_SECRET,
-      'x-onboarding-session': message.sessionId,
-      ...signatureHeaders(config.OPS_WEBHOOK_SECRET, message.id, message.payload, new Date(startedAt)),
-    },
+  const request = opsRequest(config, {
+    url: config.OPS_WEBHOOK_URL,
+    messageId: message.id,
     body: message.payload,
-    signal: AbortSignal.timeout(config.OPS_WEBHOOK_TIMEOUT_MS),
+    at: startedAt,
+    headers: { 'x-onboarding-session': message.sessionId },
   });
   let result: AttemptResult;
   let body: string | null = null;

@@ -9,9 +9,8 @@
  */
 import { getState, setState } from '../../../db/emitter/queries';
 import { deliveredPage, requeueMissing } from '../../../db/emitter/reconcile';
-import { signatureHeaders } from '../../shared/signing';
-import { USER_AGENT } from '../../shared/version';
 import type { DeliveryDeps } from './deliver';
+import { opsRequest } from './ops-request';
 
 /** Messages asked about per receipts request (the receiver's limit). */
 const PAGE_SIZE = 500;
@@ -39,18 +38,8 @@ export interface ReconcileSummary {
 async function askReceipts(deps: DeliveryDeps, page: { id: string; event: string; sessionId: string; domain: string }[]): Promise<string[]> {
   const { config } = deps;
   const body = JSON.stringify({ events: page.map((m) => ({ id: m.id, event: m.event, session_id: m.sessionId, domain: m.domain })) });
-  const request = new Request(new URL('receipts', config.OPS_WEBHOOK_URL), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': USER_AGENT,
-      'x-webhook-secret': config.OPS_WEBHOOK_SECRET,
-      ...signatureHeaders(config.OPS_WEBHOOK_SECRET, `rcpt_${crypto.randomUUID()}`, body, new Date(deps.now())),
-    },
-    body,
-    signal: AbortSignal.timeout(config.OPS_WEBHOOK_TIMEOUT_MS),
-  });
+  // The receipts endpoint sits beside the intake one (…/webhooks/onboard → …/webhooks/receipts).
+  const request = opsRequest(config, { url: new URL('receipts', config.OPS_WEBHOOK_URL), messageId: `rcpt_${crypto.randomUUID()}`, body, at: deps.now() });
   const response = await deps.fetch(request);
   if (response.status !== 200) throw new Error(`the receiver answered ${response.status} to receipts`);
   const answer = (await response.json()) as { missing?: unknown };
