@@ -93,10 +93,15 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
     outbound: spec.outbound === true,
     assets: join(ROOT, 'node_modules'),
     v8Flags: host.WORKERD_V8_FLAGS,
+    tls: host.TLS_CERT_FILE && host.TLS_KEY_FILE ? { certFile: host.TLS_CERT_FILE, keyFile: host.TLS_KEY_FILE, clientCaFile: host.TLS_CLIENT_CA_FILE } : undefined,
+    outboundTls: spec.outbound ? { caFile: host.OPS_WEBHOOK_CA_FILE, certFile: host.OPS_WEBHOOK_CLIENT_CERT_FILE, keyFile: host.OPS_WEBHOOK_CLIENT_KEY_FILE } : undefined,
   });
+  const scheme = host.TLS_CERT_FILE ? 'https' : 'http';
   writeFileSync(configPath, workerdConfig, { mode: 0o600 });
 
-  const sweeper = sweepToken ? new SweepDriver(sweepToken, host.HOST, spec.sweep?.everyMs ?? host.SWEEP_INTERVAL_MS, log) : undefined;
+  // Beside a TLS listener the sweep goes to workerd's internal plain socket on loopback (host/workerd/config.ts).
+  const sweepHost = scheme === 'https' ? '127.0.0.1' : host.HOST;
+  const sweeper = sweepToken ? new SweepDriver(sweepToken, sweepHost, spec.sweep?.everyMs ?? host.SWEEP_INTERVAL_MS, log) : undefined;
   const supervisors = Array.from(
     { length: socketFd === undefined ? 1 : host.WORKERD_PROCESSES },
     () =>
@@ -108,6 +113,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
         graceMs: host.SHUTDOWN_GRACE_MS,
         log,
         onListening: (port) => sweeper?.start(port),
+        scheme,
         socketFd,
         inspectorAddr: host.WORKERD_INSPECTOR_ADDR,
       }),

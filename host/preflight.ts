@@ -15,6 +15,7 @@ import { functionSpec } from './functions';
 import { applyMigrations } from './migrations';
 import { ROOT } from './project.mjs';
 import { HOST_SETTINGS, type HostSettings } from './settings';
+import { tlsProblems } from './tls-files';
 
 /** What the preflight hands the host. */
 export interface PreflightResult {
@@ -35,6 +36,8 @@ async function preflight(name: string, env: NodeJS.ProcessEnv, migrate: boolean)
     if (host.WORKERD_INSPECTOR_ADDR && env.NODE_ENV !== 'development') {
       throw new ConfigError(['WORKERD_INSPECTOR_ADDR is refused unless NODE_ENV=development (it lets any local user run code inside workerd)']);
     }
+    const tls = tlsProblems(host);
+    if (tls.length) throw new ConfigError(tls);
     result = { host, config: { DATABASE_URL, DATABASE_AUTH_TOKEN }, settingNames: settingNames(spec.name) };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

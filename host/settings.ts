@@ -16,6 +16,8 @@ import { parseDuration } from '../functions/shared/config';
  */
 export const DEFAULT_V8_FLAGS = '--max-semi-space-size=2 --initial-heap-size=16';
 
+const optionalPath = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
 export const HOST_SETTINGS = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** Unset: the function's default port. 0: an ephemeral port (the `listening` line says which). */
@@ -53,6 +55,15 @@ export const HOST_SETTINGS = z.object({
   /** For profiling only: workerd's inspector on this loopback `host:port` (a CPU profile in DevTools format). */
   WORKERD_INSPECTOR_ADDR: z
     .preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^(127\.\d+\.\d+\.\d+|localhost):\d+$/, 'must be a loopback host:port').optional()),
+  /** TLS on the listener: the certificate (PEM, chain allowed) and its private key; set, the listener speaks only TLS (1.2+). */
+  TLS_CERT_FILE: optionalPath,
+  TLS_KEY_FILE: optionalPath,
+  /** Mutual TLS: the listener then requires a client certificate signed by this CA (PEM). */
+  TLS_CLIENT_CA_FILE: optionalPath,
+  /** The emitter's outbound TLS: the CA bundle to trust for https:// URLs (workerd's built-in browser CAs otherwise), and its client certificate. */
+  OPS_WEBHOOK_CA_FILE: optionalPath,
+  OPS_WEBHOOK_CLIENT_CERT_FILE: optionalPath,
+  OPS_WEBHOOK_CLIENT_KEY_FILE: optionalPath,
   WORKERD_V8_FLAGS: z
     .string()
     .default(DEFAULT_V8_FLAGS)

@@ -50,6 +50,8 @@ export const EMITTER_CONFIG = z.object({
     .refine((u) => !/\/\/[^/]*@/.test(u), { message: 'must not carry credentials in the URL' }),
   /** The receiver's WEBHOOK_SECRET: sent as X-Webhook-Secret and used to sign. */
   OPS_WEBHOOK_SECRET: SECRET,
+  /** false: send only the Standard Webhooks signature, never the shared secret itself (the receiver then needs WEBHOOK_REQUIRE_SIGNATURE=true). */
+  OPS_WEBHOOK_SEND_SECRET_HEADER: flag(true),
   /** false: accept and record as skipped, deliver nothing. */
   OPS_WEBHOOK_ENABLED: flag(true),
   OPS_WEBHOOK_TIMEOUT_MS: integer(5000, 100, 120_000),

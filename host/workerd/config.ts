@@ -25,13 +25,26 @@ export interface WorkerdConfigInput {
   assets?: string;
   /** V8 flags for workerd (used to bound the young generation; see host/settings.ts). */
   v8Flags?: string[];
+  /** TLS on the listener (files embedded by path: the key never leaves its file), with client certificates required when `clientCa` is given. */
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+  /** Outbound TLS of the worker's network access: the CAs to trust (else workerd's browser CAs) and a client certificate. */
+  outboundTls?: { caFile?: string; certFile?: string; keyFile?: string };
 }
+
+/** The socket the host's own calls (the sweep) use while the listener speaks TLS: plain HTTP on a loopback port of its own. */
+export const INTERNAL_SOCKET = 'internal';
 
 const q = (s: string) => JSON.stringify(s);
 
 /** The config text. */
 export function renderWorkerdConfig(input: WorkerdConfigInput): string {
-  const network = `network = (allow = ["public", "private", "local"], tlsOptions = (trustBrowserCas = true))`;
+  const embed = (path: string) => `embed ${q(relative(input.configDir, path))}`;
+  const out = input.outboundTls ?? {};
+  const outboundTls = [
+    out.caFile ? `trustBrowserCas = false, trustedCertificates = [${embed(out.caFile)}]` : 'trustBrowserCas = true',
+    ...(out.certFile && out.keyFile ? [`keypair = (privateKey = ${embed(out.keyFile)}, certificateChain = ${embed(out.certFile)})`] : []),
+  ].join(', ');
+  const network = `network = (allow = ["public", "private", "local"], tlsOptions = (${outboundTls}))`;
   const services = [
     `(name = "main", worker = .worker)`,
     'unixSocket' in input.database
@@ -47,6 +60,16 @@ export function renderWorkerdConfig(input: WorkerdConfigInput): string {
     ...(input.assets ? [`(name = "ASSETS", service = "assets")`] : []),
   ];
   const host = input.host.includes(':') ? `[${input.host}]` : input.host;
+  const { tls } = input;
+  const listener = tls
+    ? `https = (options = (), tlsOptions = (keypair = (privateKey = ${embed(tls.keyFile)}, certificateChain = ${embed(tls.certFile)}), minVersion = tls1Dot2${
+        tls.clientCaFile ? `, requireClientCerts = true, trustedCertificates = [${embed(tls.clientCaFile)}]` : ''
+      }))`
+    : 'http = ()';
+  const sockets = [
+    `(name = "http", address = ${q(`${host}:${input.port}`)}, ${listener}, service = "main")`,
+    ...(tls ? [`(name = ${q(INTERNAL_SOCKET)}, address = "127.0.0.1:0", http = (), service = "main")`] : []),
+  ];
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -54,7 +77,7 @@ const config :Workerd.Config = (
     ${services.join(',\n    ')}
   ],
   sockets = [
-    (name = "http", address = ${q(`${host}:${input.port}`)}, http = (), service = "main")
+    ${sockets.join(',\n    ')}
   ],
   v8Flags = [${(input.v8Flags ?? []).map(q).join(', ')}],
 );

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Logger } from '../../functions/shared/logger';
 import { ROOT } from '../project.mjs';
 import { authority } from '../address';
+import { INTERNAL_SOCKET } from './config';
 
 const RESTART_WINDOW_MS = 60_000;
 
@@ -16,6 +17,9 @@ const RESTART_WINDOW_MS = 60_000;
  */
 const EXPECTED_STDERR = /per-isolate bootstrap compile cache failed its compatibility check/;
 const MAX_RESTARTS = 5;
+/** workerd's report of a TLS handshake that failed, and the reference the worker's error carries. */
+const TLS_FAILURE = /TLS handshake failed: ([^;]+?)\s*$/;
+const WORKERD_ERROR_ID = /wdErrId = (\w+)/;
 
 /**
  * Path of the workerd binary: the `workerd` package, the one version in the tree (`npm ls
@@ -27,13 +31,14 @@ export function workerdBinary(): string {
 
 /**
  * Spawns `workerd serve <config>` with its control channel on fd 3, and calls `onListen` with
- * the port each time workerd reports its HTTP socket listening (port 0 becomes a real one there).
+ * the port each time workerd reports its HTTP socket listening (port 0 becomes a real one there),
+ * and `onOther` for any other named socket (the internal one beside a TLS listener).
  */
 export function spawnWorkerd(
   configPath: string,
   env: Record<string, string>,
   onListen: (port: number) => void,
-  options: { socketFd?: number; inspectorAddr?: string } = {},
+  options: { socketFd?: number; inspectorAddr?: string; onOther?: (socket: string, port: number) => void } = {},
 ): ChildProcess {
   const { socketFd, inspectorAddr } = options;
   // With `socketFd`, the socket named "http" is that already-listening descriptor (shared by several workerd processes).
@@ -44,13 +49,33 @@ export function spawnWorkerd(
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['ignore', 'inherit', 'pipe', 'pipe', ...(socketFd === undefined ? [] : [socketFd])],
   });
+  // A failed TLS handshake is reported on one line and, for an outbound one, the reference the worker's
+  // error carries on the next (its stack): both become one log line, so the reason can be found by it.
+  let tlsFailure: { reason: string; timer: NodeJS.Timeout } | undefined;
+  const reportTls = (reference?: string) => {
+    if (!tlsFailure) return;
+    clearTimeout(tlsFailure.timer);
+    process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), level: 'warn', msg: 'TLS handshake failed', reason: tlsFailure.reason, reference })}\n`);
+    tlsFailure = undefined;
+  };
   createInterface({ input: child.stderr! }).on('line', (line) => {
-    if (!EXPECTED_STDERR.test(line)) process.stderr.write(`${line}\n`);
+    if (EXPECTED_STDERR.test(line)) return;
+    const reference = WORKERD_ERROR_ID.exec(line)?.[1];
+    if (tlsFailure && reference) return reportTls(reference);
+    reportTls();
+    const reason = TLS_FAILURE.exec(line)?.[1];
+    if (reason) {
+      tlsFailure = { reason, timer: setTimeout(() => reportTls(), 100) };
+      return;
+    }
+    process.stderr.write(`${line}\n`);
   });
   createInterface({ input: child.stdio[3] as NodeJS.ReadableStream }).on('line', (line) => {
     try {
       const message = JSON.parse(line) as { event?: string; socket?: string; port?: number };
-      if (message.event === 'listen' && message.socket === 'http' && message.port !== undefined) onListen(message.port);
+      if (message.event !== 'listen' || message.port === undefined) return;
+      if (message.socket === 'http') onListen(message.port);
+      else if (message.socket) options.onOther?.(message.socket, message.port);
     } catch {
       // Not a control message we know; ignore.
     }
@@ -66,7 +91,10 @@ export interface SupervisorOptions {
   host: string;
   graceMs: number;
   log: Logger;
+  /** The port the host's own calls reach this workerd on: the listener's, or the internal socket's beside a TLS listener. */
   onListening: (port: number) => void;
+  /** `https` when the listener speaks TLS (its sweeps then use the internal socket). */
+  scheme?: 'http' | 'https';
   /** A listening socket this host inherited, shared by every workerd it runs (WORKERD_PROCESSES > 1). */
   socketFd?: number;
   /** WORKERD_INSPECTOR_ADDR, for profiling. */
@@ -100,15 +128,15 @@ export class WorkerdSupervisor {
   }
 
   #start(): void {
-    const { name, configPath, env, host, log, onListening, socketFd, inspectorAddr } = this.options;
+    const { name, configPath, env, host, log, onListening, socketFd, inspectorAddr, scheme = 'http' } = this.options;
     const child = spawnWorkerd(
       configPath,
       env,
       (port) => {
-        log.info('listening', { function: name, url: `http://${authority(host, port)}`, pid: child.pid });
-        onListening(port);
+        log.info('listening', { function: name, url: `${scheme}://${authority(host, port)}`, pid: child.pid });
+        if (scheme === 'http') onListening(port);
       },
-      { socketFd, inspectorAddr },
+      { socketFd, inspectorAddr, onOther: (socket, port) => scheme === 'https' && socket === INTERNAL_SOCKET && onListening(port) },
     );
     this.#child = child;
     child.on('exit', (code, signal) => {

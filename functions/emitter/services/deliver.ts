@@ -8,7 +8,7 @@ import { recordAttempt } from '../../../db/emitter/queries';
 import type { OutboxMessage } from '../../../db/emitter/schema';
 import type { Logger } from '../../shared/logger';
 import type { EmitterConfig } from '../config';
-import { opsRequest } from './ops-request';
+import { describeFetchError, opsRequest } from './ops-request';
 import { decide, decideProbe, type AttemptResult } from './retry-policy';
 
 /** How much of Ops' answer is kept per attempt. */
@@ -74,14 +74,7 @@ export async function deliverMessage(deps: DeliveryDeps, message: OutboxMessage,
     body = await excerpt(response);
     result = { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') };
   } catch (err) {
-    const e = err as Error;
-    result = {
-      kind: 'error',
-      error:
-        e.name === 'TimeoutError' || e.name === 'AbortError'
-          ? `timeout after ${config.OPS_WEBHOOK_TIMEOUT_MS} ms`
-          : `network error: ${e.message}`.slice(0, 300),
-    };
+    result = { kind: 'error', error: describeFetchError(err as Error, config.OPS_WEBHOOK_URL, config.OPS_WEBHOOK_TIMEOUT_MS) };
   }
   const finishedAt = deps.now();
   const schedule = config.OPS_WEBHOOK_RETRY_SCHEDULE;

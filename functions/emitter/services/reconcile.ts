@@ -10,7 +10,7 @@
 import { getState, setState } from '../../../db/emitter/queries';
 import { deliveredPage, requeueMissing } from '../../../db/emitter/reconcile';
 import type { DeliveryDeps } from './deliver';
-import { opsRequest } from './ops-request';
+import { describeFetchError, opsRequest } from './ops-request';
 
 /** Messages asked about per receipts request (the receiver's limit). */
 const PAGE_SIZE = 500;
@@ -40,7 +40,9 @@ async function askReceipts(deps: DeliveryDeps, page: { id: string; event: string
   const body = JSON.stringify({ events: page.map((m) => ({ id: m.id, event: m.event, session_id: m.sessionId, domain: m.domain })) });
   // The receipts endpoint sits beside the intake one (…/webhooks/onboard → …/webhooks/receipts).
   const request = opsRequest(config, { url: new URL('receipts', config.OPS_WEBHOOK_URL), messageId: `rcpt_${crypto.randomUUID()}`, body, at: deps.now() });
-  const response = await deps.fetch(request);
+  const response = await deps.fetch(request).catch((err: Error) => {
+    throw new Error(describeFetchError(err, request.url, config.OPS_WEBHOOK_TIMEOUT_MS));
+  });
   if (response.status !== 200) throw new Error(`the receiver answered ${response.status} to receipts`);
   const answer = (await response.json()) as { missing?: unknown };
   if (!Array.isArray(answer.missing) || !answer.missing.every((id) => typeof id === 'string')) throw new Error('the receiver answered receipts without a list of missing ids');
