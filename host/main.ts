@@ -93,6 +93,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
     outbound: spec.outbound === true,
     assets: join(ROOT, 'node_modules'),
     v8Flags: host.WORKERD_V8_FLAGS,
+    operatorPort: host.OPERATOR_PORT,
     tls: host.TLS_CERT_FILE && host.TLS_KEY_FILE ? { certFile: host.TLS_CERT_FILE, keyFile: host.TLS_KEY_FILE, clientCaFile: host.TLS_CLIENT_CA_FILE } : undefined,
     outboundTls: spec.outbound ? { caFile: host.OPS_WEBHOOK_CA_FILE, certFile: host.OPS_WEBHOOK_CLIENT_CERT_FILE, keyFile: host.OPS_WEBHOOK_CLIENT_KEY_FILE } : undefined,
   });

@@ -55,6 +55,11 @@ export const HOST_SETTINGS = z.object({
   /** For profiling only: workerd's inspector on this loopback `host:port` (a CPU profile in DevTools format). */
   WORKERD_INSPECTOR_ADDR: z
     .preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^(127\.\d+\.\d+\.\d+|localhost):\d+$/, 'must be a loopback host:port').optional()),
+  /**
+   * A second listener, for people: set, the desk/console, their assets, /docs and /openapi.json are
+   * served only on this port (same HOST), and PORT serves only the machine endpoints.
+   */
+  OPERATOR_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
   /** TLS on the listener: the certificate (PEM, chain allowed) and its private key; set, the listener speaks only TLS (1.2+). */
   TLS_CERT_FILE: optionalPath,
   TLS_KEY_FILE: optionalPath,

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ALLOWED_HOSTS } from '../shared/allowed-hosts';
+import { PUBLIC_ORIGIN, TRUSTED_PROXIES } from '../shared/proxy-settings';
 import type { DatabaseBindings, FetchBinding } from '../../db/connection';
 import type { AssetBindings } from '../shared/assets';
 import { databaseSettings, optionalText, days, flag, integer, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, OPERATOR_SESSION_IDLE, OPERATOR_SESSION_MAX, OPERATOR_USERS, parseDuration, SECRET, SWEEP_TOKEN, type SettingBindings } from '../shared/config';
@@ -77,6 +78,10 @@ export const EMITTER_CONFIG = z.object({
   OPERATOR_SESSION_MAX,
   /** Host names (host[:port]) this function answers for; others get 421 (DNS rebinding). */
   ALLOWED_HOSTS,
+  /** The origin browsers use behind a reverse proxy (e.g. https://ops-desk.lan): same-origin checks, Secure cookies, an allowed Host. */
+  PUBLIC_ORIGIN,
+  /** Proxies (addresses or IPv4 CIDRs) whose X-Forwarded-For is believed. */
+  TRUSTED_PROXIES,
   /** The address the host listens on (its HOST): allowed as a Host by default. */
   HOST: optionalText,
   LOG_LEVEL,

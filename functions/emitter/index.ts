@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { loadConfig } from '../shared/config';
 import { requireAllowedHost } from '../shared/allowed-hosts';
 import { apiDocs } from '../shared/api-docs';
+import { servedByListener } from '../shared/listeners';
 import { requireBearer } from '../shared/bearer-token';
 import { errorHandler, notFoundHandler } from '../shared/http-errors';
 import { createLogger } from '../shared/logger';
@@ -28,6 +29,8 @@ const app = new Hono<EmitterApp>();
 
 app.use(requestContext(EMITTER_CONFIG, 'emitter'));
 app.use(requireAllowedHost<EmitterApp>());
+// With OPERATOR_PORT, each listener serves only its own paths (shared/listeners.ts).
+app.use(servedByListener({ machine: ['/v1', '/healthz', '/metrics'], operator: ['/console'] }));
 app.use(measureRequests);
 app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
 app.notFound(notFoundHandler);

@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { requireAllowedHost } from '../shared/allowed-hosts';
 import { apiDocs } from '../shared/api-docs';
+import { servedByListener } from '../shared/listeners';
 import { errorHandler, notFoundHandler } from '../shared/http-errors';
 import { createLogger } from '../shared/logger';
 import { measureRequests } from '../shared/metrics/request-durations';
@@ -24,6 +25,8 @@ const app = new Hono<ReceiverApp>();
 
 app.use(requestContext(RECEIVER_CONFIG, 'receiver'));
 app.use(requireAllowedHost<ReceiverApp>());
+// With OPERATOR_PORT, each listener serves only its own paths (shared/listeners.ts).
+app.use(servedByListener({ machine: ['/api/v1/webhooks', '/api/v1/tickets', '/healthz', '/metrics'], operator: ['/desk'] }));
 app.use(measureRequests);
 app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
 app.notFound(notFoundHandler);

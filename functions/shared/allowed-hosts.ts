@@ -45,10 +45,11 @@ export const ALLOWED_HOSTS = z.preprocess(
     }),
 );
 
-/** The default: the listening address (unless it is a wildcard) and the loopback names. */
-export function defaultAllowedHosts(listenHost: string | undefined): AllowedHost[] {
+/** The default: the listening address (unless it is a wildcard), the loopback names, and PUBLIC_ORIGIN's host. */
+export function defaultAllowedHosts(listenHost: string | undefined, publicOrigin?: string): AllowedHost[] {
   const host = listenHost?.includes(':') && !listenHost.startsWith('[') ? `[${listenHost}]` : listenHost;
   const names = host && !WILDCARD_ADDRESSES.has(host) ? [host.toLowerCase(), ...LOOPBACK_NAMES] : LOOPBACK_NAMES;
+  if (publicOrigin) names.push(new URL(publicOrigin).hostname.toLowerCase());
   return [...new Set(names)].map((name) => ({ host: name }));
 }
 
@@ -60,15 +61,18 @@ export function isAllowedHost(url: URL, allowed: AllowedHost[]): boolean {
 }
 
 /** Middleware: 421 for a Host not in the function's ALLOWED_HOSTS (or the default). */
-export function requireAllowedHost<E extends { Variables: { config: { ALLOWED_HOSTS?: AllowedHost[]; HOST?: string }; log: Record<string, unknown> } }>(): MiddlewareHandler<E> {
-  const defaults = new Map<string | undefined, AllowedHost[]>();
+export function requireAllowedHost<
+  E extends { Variables: { config: { ALLOWED_HOSTS?: AllowedHost[]; HOST?: string; PUBLIC_ORIGIN?: string }; log: Record<string, unknown> } },
+>(): MiddlewareHandler<E> {
+  const defaults = new Map<string, AllowedHost[]>();
   return async function allowedHost(c, next) {
     if (c.req.path.startsWith(INTERNAL_PREFIX)) return next();
-    const { ALLOWED_HOSTS: configured, HOST: listenHost } = c.var.config;
+    const { ALLOWED_HOSTS: configured, HOST: listenHost, PUBLIC_ORIGIN: publicOrigin } = c.var.config;
     let allowed = configured;
     if (allowed === undefined) {
-      allowed = defaults.get(listenHost) ?? defaultAllowedHosts(listenHost);
-      defaults.set(listenHost, allowed);
+      const key = `${listenHost} ${publicOrigin}`;
+      allowed = defaults.get(key) ?? defaultAllowedHosts(listenHost, publicOrigin);
+      defaults.set(key, allowed);
     }
     if (!isAllowedHost(new URL(c.req.url), allowed)) {
       c.var.log.reason = 'host_not_allowed';

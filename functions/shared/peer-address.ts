@@ -1,7 +1,16 @@
+import { clientBehindProxies, type TrustedProxy } from './proxy-settings';
+
 /**
  * The caller's address: workerd puts the connection's peer in `request.cf.clientIp` ("ip" or
- * "ip:port"); proxy headers are not trusted for it, since anyone can send them.
+ * "ip:port"). X-Forwarded-For counts only when that peer is a trusted proxy (TRUSTED_PROXIES),
+ * since anyone can send it.
  */
+export function clientAddress(request: Request, proxies: TrustedProxy[] = []): string | undefined {
+  const peer = peerAddress(request);
+  return peer === undefined ? undefined : clientBehindProxies(peer, request.headers.get('x-forwarded-for'), proxies);
+}
+
+/** The connection's peer itself. */
 export function peerAddress(request: Request): string | undefined {
   const cf = (request as { cf?: { clientIp?: unknown } }).cf;
   const address = typeof cf?.clientIp === 'string' ? cf.clientIp : undefined;

@@ -25,6 +25,8 @@ export interface WorkerdConfigInput {
   assets?: string;
   /** V8 flags for workerd (used to bound the young generation; see host/settings.ts). */
   v8Flags?: string[];
+  /** A second listener for the operator pages (people), apart from `port` (machines). */
+  operatorPort?: number;
   /** TLS on the listener (files embedded by path: the key never leaves its file), with client certificates required when `clientCa` is given. */
   tls?: { certFile: string; keyFile: string; clientCaFile?: string };
   /** Outbound TLS of the worker's network access: the CAs to trust (else workerd's browser CAs) and a client certificate. */
@@ -33,6 +35,10 @@ export interface WorkerdConfigInput {
 
 /** The socket the host's own calls (the sweep) use while the listener speaks TLS: plain HTTP on a loopback port of its own. */
 export const INTERNAL_SOCKET = 'internal';
+/** The operator listener's socket (OPERATOR_PORT). */
+export const OPERATOR_SOCKET = 'operator';
+/** The header each socket marks its requests with (functions/shared/listeners.ts reads it). */
+const LISTENER_HEADER = 'x-ops-webhook-listener';
 
 const q = (s: string) => JSON.stringify(s);
 
@@ -61,14 +67,21 @@ export function renderWorkerdConfig(input: WorkerdConfigInput): string {
   ];
   const host = input.host.includes(':') ? `[${input.host}]` : input.host;
   const { tls } = input;
-  const listener = tls
-    ? `https = (options = (), tlsOptions = (keypair = (privateKey = ${embed(tls.keyFile)}, certificateChain = ${embed(tls.certFile)}), minVersion = tls1Dot2${
-        tls.clientCaFile ? `, requireClientCerts = true, trustedCertificates = [${embed(tls.clientCaFile)}]` : ''
-      }))`
-    : 'http = ()';
+  // Each socket marks its requests (replacing any such header a client sent), so the worker serves
+  // on each only its own paths (functions/shared/listeners.ts); with one listener the mark is removed.
+  const mark = (listener?: string) =>
+    `injectRequestHeaders = [(name = ${q(LISTENER_HEADER)}${listener ? `, value = ${q(listener)}` : ''})]`;
+  const listener = (listenerMark: string, clientCerts: boolean) =>
+    tls
+      ? `https = (options = (${listenerMark}), tlsOptions = (keypair = (privateKey = ${embed(tls.keyFile)}, certificateChain = ${embed(tls.certFile)}), minVersion = tls1Dot2${
+          clientCerts && tls.clientCaFile ? `, requireClientCerts = true, trustedCertificates = [${embed(tls.clientCaFile)}]` : ''
+        }))`
+      : `http = (${listenerMark})`;
+  const split = input.operatorPort !== undefined;
   const sockets = [
-    `(name = "http", address = ${q(`${host}:${input.port}`)}, ${listener}, service = "main")`,
-    ...(tls ? [`(name = ${q(INTERNAL_SOCKET)}, address = "127.0.0.1:0", http = (), service = "main")`] : []),
+    `(name = "http", address = ${q(`${host}:${input.port}`)}, ${listener(mark(split ? 'machine' : undefined), true)}, service = "main")`,
+    ...(split ? [`(name = ${q(OPERATOR_SOCKET)}, address = ${q(`${host}:${input.operatorPort}`)}, ${listener(mark('operator'), false)}, service = "main")`] : []),
+    ...(tls ? [`(name = ${q(INTERNAL_SOCKET)}, address = "127.0.0.1:0", http = (${mark('internal')}), service = "main")`] : []),
   ];
   return `using Workerd = import "/workerd/workerd.capnp";
 

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Logger } from '../../functions/shared/logger';
 import { ROOT } from '../project.mjs';
 import { authority } from '../address';
-import { INTERNAL_SOCKET } from './config';
+import { INTERNAL_SOCKET, OPERATOR_SOCKET } from './config';
 
 const RESTART_WINDOW_MS = 60_000;
 
@@ -136,7 +136,14 @@ export class WorkerdSupervisor {
         log.info('listening', { function: name, url: `${scheme}://${authority(host, port)}`, pid: child.pid });
         if (scheme === 'http') onListening(port);
       },
-      { socketFd, inspectorAddr, onOther: (socket, port) => scheme === 'https' && socket === INTERNAL_SOCKET && onListening(port) },
+      {
+        socketFd,
+        inspectorAddr,
+        onOther: (socket, port) => {
+          if (socket === OPERATOR_SOCKET) log.info('operator pages listening', { function: name, url: `${scheme}://${authority(host, port)}`, pid: child.pid });
+          if (scheme === 'https' && socket === INTERNAL_SOCKET) onListening(port);
+        },
+      },
     );
     this.#child = child;
     child.on('exit', (code, signal) => {

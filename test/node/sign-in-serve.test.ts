@@ -97,6 +97,33 @@ describe('sign-in under attack (black box)', () => {
   });
 });
 
+describe('behind a reverse proxy (black box)', () => {
+  it('keys throttling on the forwarded address from a trusted proxy, and ignores the header from anyone else', async () => {
+    const desk = await fx.serve('receiver', {
+      WEBHOOK_SECRET: SECRET,
+      DATABASE_URL: `file:${fx.file('proxied.db')}`,
+      OPERATOR_USERS: USERS,
+      TRUSTED_PROXIES: '127.0.0.1',
+    });
+    const via = (forwardedFor: string, password: string, localAddress = '127.0.0.1') =>
+      send(`${desk.url}/desk/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: desk.url, 'x-forwarded-for': forwardedFor },
+        body: new URLSearchParams({ username: 'alice', password }).toString(),
+        localAddress,
+      });
+    const stranger: number[] = [];
+    for (let i = 0; i < 6; i++) stranger.push((await via('192.0.2.66', `guess ${i}`)).status);
+    expect(stranger).toEqual([401, 401, 401, 401, 401, 429]);
+    // Another person behind the same proxy is another address: alice gets in.
+    expect((await via('192.0.2.10', PASSWORD)).status).toBe(303);
+    // An untrusted peer cannot pick its own address with the header: its failures count against itself.
+    const forged: number[] = [];
+    for (let i = 0; i < 6; i++) forged.push((await via(`198.51.100.${i}`, `forged ${i}`, '127.0.0.4')).status);
+    expect(forged).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+});
+
 describe('Host allowlist (black box)', () => {
   it('answers 421 to a rebound host name on every path, purges nothing, and serves the names it answers for', async () => {
     const desk = await serveDesk('rebind-r.db');

@@ -165,6 +165,23 @@ describe('TLS (black box)', () => {
     await waitFor(() => recorded('nosecret-ops.db', event.session_id) === 1, 20_000);
   });
 
+  it('splits people from machines with OPERATOR_PORT: each listener serves only its paths, both over TLS, client certificates only on the machine one', async () => {
+    const receiver = await receiverTls('split-ops.db', { TLS_CLIENT_CA_FILE: file('ca.pem'), OPERATOR_PORT: '0', OPERATOR_USERS: 'alice:pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+    await waitFor(() => receiver.lines.some((l) => l.includes('"msg":"operator pages listening"')), 10_000);
+    const operatorUrl = /"msg":"operator pages listening".*"url":"([^"]+)"/.exec(receiver.lines.find((l) => l.includes('"msg":"operator pages listening"'))!)![1]!;
+    expect(operatorUrl).toMatch(/^https:/);
+    const client = { cert: readFileSync(file('client.pem'), 'utf8'), key: readFileSync(file('client.key'), 'utf8') };
+    // Machines: their endpoints, with a client certificate; the pages are not there.
+    expect((await tlsGet(`${receiver.url}/healthz`, client)).status).toBe(200);
+    expect((await tlsGet(`${receiver.url}/desk/login`, client)).status).toBe(404);
+    expect((await tlsGet(`${receiver.url}/docs`, client)).status).toBe(404);
+    // People: the pages and documents over TLS without a client certificate; the machine endpoints are not there.
+    expect((await tlsGet(`${operatorUrl}/desk/login`, {})).status).toBe(200);
+    expect((await tlsGet(`${operatorUrl}/openapi.json`, {})).status).toBe(200);
+    expect((await tlsGet(`${operatorUrl}/healthz`, {})).status).toBe(404);
+    expect((await tlsGet(`${operatorUrl}/metrics`, {})).status).toBe(404);
+  });
+
   it('refuses to start (exit 2) on a missing, unreadable or mismatched file, naming the variable and never the key', async () => {
     const base = { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file('refused.db')}` };
     const missing = await runServe('receiver', { ...base, TLS_CERT_FILE: file('nope.pem'), TLS_KEY_FILE: file('server.key') });

@@ -23,7 +23,8 @@ import { serveAsset } from '../assets';
 import { withDatabase } from '../database-errors';
 import { readForm } from '../form-request';
 import { notFoundHandler } from '../http-errors';
-import { peerAddress } from '../peer-address';
+import { clientAddress } from '../peer-address';
+import type { TrustedProxy } from '../proxy-settings';
 import type { RequestVariables } from '../request-context';
 import { Layout, renderPage } from '../ui/layout';
 import { UI_CSS } from '../ui/styles';
@@ -37,6 +38,8 @@ interface OperatorSettings {
   OPERATOR_USERS: OperatorCredential[];
   OPERATOR_SESSION_IDLE: number;
   OPERATOR_SESSION_MAX: number;
+  PUBLIC_ORIGIN?: string;
+  TRUSTED_PROXIES: TrustedProxy[];
 }
 
 export interface OperatorEnv {
@@ -52,9 +55,14 @@ export interface AreaOptions {
   selfRefreshing?: string[];
 }
 
+/** The origin browsers use: PUBLIC_ORIGIN behind a proxy, else the request's own. */
+function ownOrigin(c: Context): string {
+  return (c.var as { config: OperatorSettings }).config.PUBLIC_ORIGIN ?? new URL(c.req.url).origin;
+}
+
 /** True when the request came from this origin (Origin, else Referer); a cross-site POST is refused. */
 function sameOrigin(c: Context): boolean {
-  const own = new URL(c.req.url).origin;
+  const own = ownOrigin(c);
   const origin = c.req.header('origin');
   if (origin !== undefined) return origin === own;
   const referer = c.req.header('referer');
@@ -111,7 +119,7 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
     const form = await readForm(c.req.raw);
     const name = String(form.username ?? '').slice(0, 64);
     const password = String(form.password ?? '');
-    const address = peerAddress(c.req.raw) ?? 'unknown';
+    const address = clientAddress(c.req.raw, c.var.config.TRUSTED_PROXIES) ?? 'unknown';
     const keys = attemptKeys(name, address);
     const db = openDatabase(c.env);
     const now = Date.now();
@@ -158,7 +166,7 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
       path: options.base,
       httpOnly: true,
       sameSite: 'Strict',
-      secure: new URL(c.req.url).protocol === 'https:',
+      secure: ownOrigin(c).startsWith('https:'),
     });
     c.var.logger.info('operator signed in', { operator: name, client_ip: address });
     return c.redirect(options.base, 303);

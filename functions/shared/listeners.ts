@@ -1,0 +1,42 @@
+/**
+ * People and machines on separate listeners (OPERATOR_PORT). workerd marks every request with
+ * the socket it came in on (`injectRequestHeaders` in the host's config, which replaces any such
+ * header a client sent), and each socket serves only its own paths: the machine listener (PORT)
+ * the endpoints machines call, the operator listener the pages people use and the API documents,
+ * and the internal one (beside a TLS listener) only the host's sweep calls. Anything else is 404,
+ * as if it did not exist there. Without the header (one listener) every path is served.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { notFoundHandler } from './http-errors';
+
+/** The header workerd sets from the socket a request arrived on. */
+export const LISTENER_HEADER = 'x-ops-webhook-listener';
+
+export type Listener = 'machine' | 'operator' | 'internal';
+
+/** Path prefixes each listener serves, for one function. */
+export interface ListenerPaths {
+  machine: string[];
+  operator: string[];
+}
+
+const OPERATOR_COMMON = ['/docs', '/openapi.json'];
+const INTERNAL = ['/__internal/'];
+
+function within(path: string, prefixes: string[]): boolean {
+  return prefixes.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));
+}
+
+/** Middleware: 404 for a path the request's listener does not serve. */
+export function servedByListener(paths: ListenerPaths): MiddlewareHandler {
+  const allowed: Record<Listener, string[]> = {
+    machine: [...paths.machine, ...INTERNAL],
+    operator: [...paths.operator, ...OPERATOR_COMMON],
+    internal: INTERNAL,
+  };
+  return async function listenerPaths(c, next) {
+    const listener = c.req.header(LISTENER_HEADER) as Listener | undefined;
+    if (listener !== undefined && !within(c.req.path, allowed[listener] ?? [])) return notFoundHandler(c);
+    await next();
+  };
+}
