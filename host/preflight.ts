@@ -37,6 +37,8 @@ async function preflight(name: string, env: NodeJS.ProcessEnv, migrate: boolean)
       throw new ConfigError(['WORKERD_INSPECTOR_ADDR is refused unless NODE_ENV=development (it lets any local user run code inside workerd)']);
     }
     const tls = tlsProblems(host);
+    // Only the machine socket can be shared between workerd processes; a second listener would be bound twice.
+    if (host.OPERATOR_PORT !== undefined && host.WORKERD_PROCESSES > 1) tls.push('OPERATOR_PORT cannot be used with WORKERD_PROCESSES > 1');
     if (tls.length) throw new ConfigError(tls);
     result = { host, config: { DATABASE_URL, DATABASE_AUTH_TOKEN }, settingNames: settingNames(spec.name) };
   } catch (err) {
