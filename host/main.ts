@@ -42,6 +42,10 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   if (host.WORKERD_PROCESSES > 1 && socketFd === undefined) {
     return runWithSharedSocket(host.HOST, host.PORT ?? spec.defaultPort, env, log);
   }
+  if (inherited?.operatorFd !== undefined && host.OPERATOR_PORT === undefined) {
+    log.error('refusing to start', { problems: ['systemd passed a socket named operator, but OPERATOR_PORT is not set'] });
+    return 2;
+  }
   if (inherited?.from === 'systemd') log.info('serving on the socket systemd passed (socket activation): connections wait in its queue across restarts', { fd: inherited.fd, pid: process.pid });
   if (!env.OPERATOR_USERS) {
     log.info(`operator pages (${spec.operatorPages}) are off: set OPERATOR_USERS to entries made by npm run --silent operator-hash -- NAME`);
@@ -116,6 +120,7 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
         onListening: (port) => sweeper?.start(port),
         scheme,
         socketFd,
+        operatorFd: inherited?.operatorFd,
         inspectorAddr: host.WORKERD_INSPECTOR_ADDR,
       }),
   );

@@ -20,13 +20,16 @@ export const LISTEN_FD_VARIABLE = 'OPS_WEBHOOK_LISTEN_FD';
 
 /** The first descriptor systemd passes (sd_listen_fds(3): SD_LISTEN_FDS_START). */
 const SD_LISTEN_FDS_START = 3;
-/** The name (FileDescriptorName=) of the socket the machine endpoints and pages listen on, when names are given. */
+/** The names (FileDescriptorName=) of the sockets: the machine endpoints (and everything, with one listener), and OPERATOR_PORT's. */
 export const SOCKET_NAME = 'http';
+export const OPERATOR_SOCKET_NAME = 'operator';
 
 /** A listening socket this host did not open: from its own parent host, or from systemd socket activation. */
 export interface InheritedSocket {
   fd: number;
   from: 'host' | 'systemd';
+  /** The operator listener's socket, when systemd passes one named `operator` (OPERATOR_PORT). */
+  operatorFd?: number;
 }
 
 /**
@@ -34,21 +37,25 @@ export interface InheritedSocket {
  * (so a variable leaked to a child is ignored), LISTEN_FDS counts descriptors from 3 on, and
  * LISTEN_FDNAMES (from FileDescriptorName=) tells them apart: the one named `http`, else the first.
  */
-function systemdSocket(env: NodeJS.ProcessEnv, pid: number): number | undefined {
+function systemdSockets(env: NodeJS.ProcessEnv, pid: number): { fd: number; operatorFd?: number } | undefined {
   if (env.LISTEN_PID !== String(pid)) return undefined;
   const count = Number(env.LISTEN_FDS);
   if (!Number.isInteger(count) || count < 1) return undefined;
-  const names = env.LISTEN_FDNAMES?.split(':') ?? [];
+  const names = (env.LISTEN_FDNAMES?.split(':') ?? []).slice(0, count);
   const named = names.indexOf(SOCKET_NAME);
-  return SD_LISTEN_FDS_START + (named >= 0 && named < count ? named : 0);
+  const operator = names.indexOf(OPERATOR_SOCKET_NAME);
+  return {
+    fd: SD_LISTEN_FDS_START + (named >= 0 ? named : 0),
+    ...(operator >= 0 ? { operatorFd: SD_LISTEN_FDS_START + operator } : {}),
+  };
 }
 
 /** The inherited socket, if any: the parent host's (WORKERD_PROCESSES > 1), else systemd's. */
 export function inheritedSocket(env: NodeJS.ProcessEnv, pid = process.pid): InheritedSocket | undefined {
   const fd = env[LISTEN_FD_VARIABLE];
   if (fd !== undefined) return { fd: Number(fd), from: 'host' };
-  const activated = systemdSocket(env, pid);
-  return activated === undefined ? undefined : { fd: activated, from: 'systemd' };
+  const activated = systemdSockets(env, pid);
+  return activated === undefined ? undefined : { ...activated, from: 'systemd' };
 }
 
 /** Opens `host`:`port` and runs this host again as a child holding it; resolves with the child's exit code. */

@@ -38,16 +38,21 @@ export function spawnWorkerd(
   configPath: string,
   env: Record<string, string>,
   onListen: (port: number) => void,
-  options: { socketFd?: number; inspectorAddr?: string; onOther?: (socket: string, port: number) => void } = {},
+  options: { socketFd?: number; operatorFd?: number; inspectorAddr?: string; onOther?: (socket: string, port: number) => void } = {},
 ): ChildProcess {
-  const { socketFd, inspectorAddr } = options;
-  // With `socketFd`, the socket named "http" is that already-listening descriptor (shared by several workerd processes).
-  const shared = socketFd === undefined ? [] : ['--socket-fd', 'http=4'];
+  const { socketFd, operatorFd, inspectorAddr } = options;
+  // With `socketFd`, the socket named "http" is that already-listening descriptor (shared by several workerd processes,
+  // or systemd's); with `operatorFd`, the operator listener's too (systemd's, for OPERATOR_PORT).
+  const passed = [socketFd, operatorFd].filter((fd): fd is number => fd !== undefined);
+  const shared = [
+    ...(socketFd === undefined ? [] : ['--socket-fd', 'http=4']),
+    ...(operatorFd === undefined ? [] : ['--socket-fd', `${OPERATOR_SOCKET}=${socketFd === undefined ? 4 : 5}`]),
+  ];
   const inspector = inspectorAddr ? [`--inspector-addr=${inspectorAddr}`] : [];
   const child = spawn(workerdBinary(), ['serve', configPath, '--control-fd=3', ...shared, ...inspector], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-    stdio: ['ignore', 'inherit', 'pipe', 'pipe', ...(socketFd === undefined ? [] : [socketFd])],
+    stdio: ['ignore', 'inherit', 'pipe', 'pipe', ...passed],
   });
   // A failed TLS handshake is reported on one line and, for an outbound one, the reference the worker's
   // error carries on the next (its stack): both become one log line, so the reason can be found by it.
@@ -97,6 +102,8 @@ export interface SupervisorOptions {
   scheme?: 'http' | 'https';
   /** A listening socket this host inherited, shared by every workerd it runs (WORKERD_PROCESSES > 1). */
   socketFd?: number;
+  /** The operator listener's socket from systemd (OPERATOR_PORT under socket activation). */
+  operatorFd?: number;
   /** WORKERD_INSPECTOR_ADDR, for profiling. */
   inspectorAddr?: string;
 }
@@ -128,7 +135,7 @@ export class WorkerdSupervisor {
   }
 
   #start(): void {
-    const { name, configPath, env, host, log, onListening, socketFd, inspectorAddr, scheme = 'http' } = this.options;
+    const { name, configPath, env, host, log, onListening, socketFd, operatorFd, inspectorAddr, scheme = 'http' } = this.options;
     const child = spawnWorkerd(
       configPath,
       env,
@@ -138,6 +145,7 @@ export class WorkerdSupervisor {
       },
       {
         socketFd,
+        operatorFd,
         inspectorAddr,
         onOther: (socket, port) => {
           if (socket === OPERATOR_SOCKET) log.info('operator pages listening', { function: name, url: `${scheme}://${authority(host, port)}`, pid: child.pid });

@@ -34,12 +34,14 @@ afterEach(() => {
   for (const child of running.splice(0)) if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
 });
 
-async function activate(name: 'receiver' | 'emitter', env: Record<string, string>): Promise<Activated> {
+async function activate(name: 'receiver' | 'emitter', env: Record<string, string>, operatorPort?: number): Promise<Activated> {
   const port = await freePort();
+  // With an operator listener, systemd passes two sockets told apart by their names (FileDescriptorName=).
+  const sockets = operatorPort === undefined ? ['-l', `127.0.0.1:${port}`] : ['-l', `127.0.0.1:${port}`, '-l', `127.0.0.1:${operatorPort}`, '--fdname=http:operator'];
   // `setsid` puts each host (and its workerd) in a group of its own; `exec` keeps the pid LISTEN_PID names.
   const loop = `while true; do (export LISTEN_PID=$BASHPID; exec setsid ${process.execPath} ${HOST_NODE_ARGS.join(' ')} host/serve.mjs ${name}); done`;
   const setenv = Object.entries({ PATH: process.env.PATH!, HOME: process.env.HOME!, HOST: '127.0.0.1', MIN_FREE_DISK_MB: '0', LOG_LEVEL: 'info', ...env }).flatMap(([k, v]) => ['-E', `${k}=${v}`]);
-  const child = spawn('systemd-socket-activate', ['-l', `127.0.0.1:${port}`, ...setenv, 'bash', '-c', loop], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('systemd-socket-activate', [...sockets, ...setenv, 'bash', '-c', loop], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.push(child);
   const lines: string[] = [];
   const hosts: number[] = [];
@@ -54,7 +56,7 @@ async function activate(name: 'receiver' | 'emitter', env: Record<string, string
   child.stderr!.on('data', onData);
   const url = `http://127.0.0.1:${port}`;
   // The socket exists once systemd-socket-activate says it listens: from then on nothing is refused.
-  await waitFor(() => lines.some((l) => l.startsWith('Listening on')), 10_000, 20);
+  await waitFor(() => lines.filter((l) => l.startsWith('Listening on')).length === sockets.filter((a) => a === '-l').length, 10_000, 20);
   return {
     url,
     lines,
@@ -163,6 +165,33 @@ describe('socket activation (black box)', () => {
       await waitFor(() => accepted.every((s) => onRecord(receiverDb, s.event) === 1), 30_000, 200);
       const refused = fx.query<{ n: number }>('feeding-emitter.db', "SELECT count(*) AS n FROM delivery_attempts WHERE error LIKE '%refused%'")[0]!.n;
       expect(refused).toBe(0);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('keeps both sockets across a crash when OPERATOR_PORT is socket-activated too: machines and people are queued, not refused', async () => {
+    const operatorPort = await freePort();
+    const receiver = await activate('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file('two-sockets.db')}`, OPERATOR_PORT: String(operatorPort), OPERATOR_USERS: 'alice:pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, operatorPort);
+    const get = (url: string) =>
+      new Promise<Outcome>((resolve) => {
+        const req = request(url, { agent: false, timeout: 30_000 }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode }));
+        });
+        req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+        req.end();
+      });
+    const people = `http://127.0.0.1:${operatorPort}/desk/login`;
+    try {
+      expect((await get(`${receiver.url}/healthz`)).status).toBe(200);
+      expect((await get(people)).status).toBe(200);
+      await receiver.crash();
+      // Right after the crash, while the next host starts: both wait in their sockets' queues.
+      const [machine, person] = await Promise.all([get(`${receiver.url}/healthz`), get(people)]);
+      expect(machine).toEqual({ status: 200 });
+      expect(person).toEqual({ status: 200 });
+      expect((await get(`${receiver.url}/desk/login`)).status).toBe(404);
     } finally {
       await receiver.stop();
     }
