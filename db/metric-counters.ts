@@ -25,12 +25,7 @@ export interface CounterSample {
   value: number;
 }
 
-/** Every counter sample, for a scrape. */
-export async function readCounters(db: Db): Promise<CounterSample[]> {
-  return db.select().from(metricCounters);
-}
-
-/** Adds `by` to each sample (created at 0 if new), in one atomic batch. */
+/** Adds each sample's `value` to its counter (created at 0 if new), in one atomic batch. */
 export async function addToCounters(db: Db, increments: CounterSample[]): Promise<void> {
   if (increments.length === 0) return;
   await db.$client.batch(

@@ -1,9 +1,10 @@
 /**
  * The host: the Node process that serves one function (`node host/serve.mjs receiver|emitter`,
- * what systemd runs). It validates the host's and the function's settings, migrates and serves
- * the SQLite file over the libSQL protocol on a private unix socket, generates the workerd
- * config, runs workerd on HOST:PORT (restarting it after a crash), drives the emitter's sweep,
- * and on SIGTERM shuts everything down in order.
+ * what systemd runs). Its preflight (a short child) validates the host's and the function's
+ * settings and applies migrations; then the host serves the SQLite file over the libSQL protocol
+ * on a private unix socket, generates the workerd config, runs workerd on HOST:PORT or the socket
+ * systemd passed (restarting it after a crash), drives the sweeps, and on SIGTERM shuts
+ * everything down in order.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -19,11 +19,10 @@ export const ROOT = (() => {
 })();
 
 /**
- * Node flags the host runs with, wherever it is started (package.json's `serve`, the systemd unit
- * in the README, `npm start`, the tests and the benchmark; a test checks the first two). Node's
- * young generation otherwise grows to 16 MB per semi-space under load, which took the host from
- * ~80 MB to ~115 MB resident in the cost bench; with 2 MB it stays near 80 MB, for no measurable
- * CPU (README, Performance). The host warns at start when they are missing.
+ * Node flags the host runs with, wherever it is started (package.json's `serve`, the systemd
+ * units, `npm start`, the tests and the benchmark; a test checks the first two and the units).
+ * Small semi-spaces keep Node's young generation from growing under load (the figures are in the
+ * README, Performance). The host warns at start when they are missing.
  */
 export const HOST_NODE_ARGS = ['--max-semi-space-size=2'];
 

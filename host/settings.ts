@@ -7,12 +7,10 @@ import { z } from 'zod';
 import { parseDuration } from '../functions/shared/config';
 
 /**
- * workerd's V8 heap. The young generation grows to 16 MB per semi-space under load, and the old
- * generation is left to grow well past what is live before V8 collects it: together they took
- * workerd from about 80 MB to 190 MB resident in the cost bench. A 16 MB initial heap (V8 then
- * sizes the old generation from what survives) held it near 123 MB for no measurable CPU, and
- * 2 MB semi-spaces near 115 MB with a lower p99, for about 3 % more of workerd's CPU (7 paired
- * runs; within their noise). README, Performance. WORKERD_V8_FLAGS overrides the list.
+ * workerd's V8 heap: small semi-spaces bound the young generation, which otherwise grows under
+ * load, and a small initial heap makes V8 size the old generation from what survives instead of
+ * letting it grow well past what is live. What each saves and costs is in the README
+ * (Performance). WORKERD_V8_FLAGS overrides the list.
  */
 export const DEFAULT_V8_FLAGS = '--max-semi-space-size=2 --initial-heap-size=16';
 

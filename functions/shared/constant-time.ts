@@ -35,7 +35,7 @@ function sameBytes(given: Uint8Array, expected: Uint8Array): boolean {
 /**
  * True when `candidate` equals one of `secrets` (configured values, never caller input). Every
  * secret is compared, so timing does not tell which one matched. Synchronous and without a
- * digest: hashing both sides through WebCrypto cost about 45 µs of worker CPU per request.
+ * digest: hashing both sides through WebCrypto costs more than the comparison it protects.
  */
 export function matchesSecret(candidate: string, ...secrets: string[]): boolean {
   const given = encoder.encode(candidate);

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT } from '../../host/project.mjs';
-import { startServe } from '../../test/support/spawn';
+import { startServe } from '../support/serve-process';
 import { cpuUse, load, rssMb, sampleRss, uniqueEvent, type LoadResult } from './measure';
 import { hasWrk, wrkEvents } from './wrk';
 

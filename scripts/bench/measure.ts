@@ -1,6 +1,6 @@
 /** Measurement helpers for the benchmark: load runs, process memory, row counts. */
 import { readFileSync } from 'node:fs';
-import { processTree } from '../../test/support/processes';
+import { processTree } from '../support/processes';
 import autocannon from 'autocannon';
 
 export interface LoadResult {

@@ -9,7 +9,7 @@ import { operatorEntry } from '../../functions/shared/operators/password';
 import { ROOT } from '../../host/project.mjs';
 import { applyMigrations } from '../../host/migrations';
 import { openSqlite } from '../../host/sqlite';
-import { startServe, type ServeProcess } from '../../test/support/spawn';
+import { startServe, type ServeProcess } from '../support/serve-process';
 import { quantile } from './measure';
 
 export interface PageTimings {

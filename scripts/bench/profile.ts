@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ROOT } from '../../host/project.mjs';
-import { freePort, startServe } from '../../test/support/spawn';
+import { freePort, startServe } from '../support/serve-process';
 import { load, uniqueEvent, type LoadResult } from './measure';
 import { hasWrk, wrkEvents } from './wrk';
 

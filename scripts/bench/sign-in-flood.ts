@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { operatorEntry } from '../../functions/shared/operators/password';
-import { startServe } from '../../test/support/spawn';
+import { startServe } from '../support/serve-process';
 import { quantile, uniqueEvent } from './measure';
 
 const FLOOD = 200;

@@ -13,7 +13,7 @@ import { servingMarker, servingPid } from '../../host/restore';
 import { makeEvent, type EventBody } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
 import { waitFor } from '../support/wait';
-import { freePort, type ServeProcess } from '../support/spawn';
+import { freePort, type ServeProcess } from '../../scripts/support/serve-process';
 
 const SECRET = `backup-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const fx = serveFixture('backup');

@@ -19,7 +19,7 @@ import { operatorEntry } from '../../functions/shared/operators/password';
 import { launchBrowser, signIn, withScreenshotOnFailure } from '../support/browser';
 import { makeEvent } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
-import type { ServeProcess } from '../support/spawn';
+import type { ServeProcess } from '../../scripts/support/serve-process';
 
 const SECRET = `desk-tls-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const PASSWORD = 'correct horse battery staple';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { followUp, makeEvent, type EventBody } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
 import { waitFor } from '../support/wait';
-import { freePort, runServe, type ServeProcess } from '../support/spawn';
+import { freePort, runServe, type ServeProcess } from '../../scripts/support/serve-process';
 
 const SECRET = `link-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const fx = serveFixture('link');

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { makeEvent } from '../support/factories';
 import { rawRequest } from '../support/raw-http';
 import { serveFixture } from '../support/serve-fixture';
-import { freePort, runServe, type ServeProcess } from '../support/spawn';
+import { freePort, runServe, type ServeProcess } from '../../scripts/support/serve-process';
 
 const SECRET = `hard-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const fx = serveFixture('hardening');

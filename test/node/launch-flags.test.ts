@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HOST_NODE_ARGS, ROOT } from '../../host/project.mjs';
-import { runServe } from '../support/spawn';
+import { runServe } from '../../scripts/support/serve-process';
 
 const FLAGS = HOST_NODE_ARGS.join(' ');
 

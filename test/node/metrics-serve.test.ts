@@ -8,7 +8,7 @@ import { makeEvent, type EventBody } from '../support/factories';
 import { scrape, valueOf } from '../support/exposition';
 import { serveFixture } from '../support/serve-fixture';
 import { waitFor } from '../support/wait';
-import { freePort, type ServeProcess } from '../support/spawn';
+import { freePort, type ServeProcess } from '../../scripts/support/serve-process';
 
 const SECRET = `metrics-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const fx = serveFixture('metrics');

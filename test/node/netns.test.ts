@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOST_NODE_ARGS, ROOT } from '../../host/project.mjs';
 import { makeEvent } from '../support/factories';
-import { queryFile } from '../support/sqlite-read';
+import { queryFile } from '../../scripts/support/sqlite-read';
 import { EMITTER_AUTH, TEST_EMITTER_API_TOKEN } from '../support/test-env';
 import { waitFor } from '../support/wait';
 

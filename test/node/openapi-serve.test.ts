@@ -11,7 +11,7 @@ import { EVENT_TYPES } from '../../functions/shared/event-catalog';
 import { makeEvent } from '../support/factories';
 import { operationOf, schemaErrors } from '../support/openapi-check';
 import { serveFixture } from '../support/serve-fixture';
-import { freePort, type ServeProcess } from '../support/spawn';
+import { freePort, type ServeProcess } from '../../scripts/support/serve-process';
 import type { OpenApiDocument } from '../../functions/shared/openapi';
 
 const SECRET = `openapi-${crypto.randomUUID()}-${crypto.randomUUID()}`;

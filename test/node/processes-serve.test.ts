@@ -6,7 +6,7 @@
 import { EMITTER_AUTH } from '../support/test-env';
 import { describe, expect, it } from 'vitest';
 import { makeEvent } from '../support/factories';
-import { processesNamed } from '../support/processes';
+import { processesNamed } from '../../scripts/support/processes';
 import { serveFixture } from '../support/serve-fixture';
 import { waitFor } from '../support/wait';
 

@@ -11,7 +11,7 @@ import { serveFixture } from '../support/serve-fixture';
 import { makeEvent, type EventBody } from '../support/factories';
 import { listenHrana } from '../../host/hrana/http';
 import { HranaEndpoint } from '../../host/hrana/endpoint';
-import { runServe, type ServeProcess } from '../support/spawn';
+import { runServe, type ServeProcess } from '../../scripts/support/serve-process';
 import { openSqlite } from '../../host/sqlite';
 
 const SECRET = `e2e-${crypto.randomUUID()}-${crypto.randomUUID()}`;

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { operatorEntry } from '../../functions/shared/operators/password';
 import { makeEvent } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
-import type { ServeProcess } from '../support/spawn';
+import type { ServeProcess } from '../../scripts/support/serve-process';
 import { EMITTER_AUTH } from '../support/test-env';
 import { waitFor } from '../support/wait';
 

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HOST_NODE_ARGS, ROOT } from '../../host/project.mjs';
 import { makeEvent, type EventBody } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
-import { freePort } from '../support/spawn';
+import { freePort } from '../../scripts/support/serve-process';
 import { EMITTER_AUTH, TEST_EMITTER_API_TOKEN } from '../support/test-env';
 import { waitFor } from '../support/wait';
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
-import { runServe, type ServeProcess } from '../support/spawn';
+import { runServe, type ServeProcess } from '../../scripts/support/serve-process';
 import { EMITTER_AUTH } from '../support/test-env';
 import { waitFor } from '../support/wait';
 

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startServe, type ServeProcess } from './spawn';
-import { queryFile } from './sqlite-read';
+import { startServe, type ServeProcess } from '../../scripts/support/serve-process';
+import { queryFile } from '../../scripts/support/sqlite-read';
 
 export interface ServeFixture {
   /** Path of `name` in the fixture's temporary folder. */

@@ -1,12 +1,13 @@
 /** Test-only secrets and settings (random per process; never used outside tests). */
 import { randomBytes } from 'node:crypto';
+import { RUN_EMITTER_API_TOKEN, RUN_EMITTER_AUTH, RUN_TICKETS_TOKEN } from '../../scripts/support/serve-tokens';
 
 const secret = () => `test-${randomBytes(24).toString('hex')}`;
 
 export const TEST_SECRET = secret();
 export const TEST_PREVIOUS_SECRET = secret();
-/** The read API's own token (TICKETS_API_TOKEN). */
-export const TEST_TICKETS_TOKEN = secret();
+/** The read API's own token (TICKETS_API_TOKEN): the one serve processes get, so black-box tests can read. */
+export const TEST_TICKETS_TOKEN = RUN_TICKETS_TOKEN;
 
 /** Bindings the in-workerd tests see as `env`. */
 export const TEST_BINDINGS = {
@@ -21,7 +22,7 @@ export const TEST_BINDINGS = {
 };
 
 /** The emitter's API token in black-box runs (startServe sets it unless a test passes its own, or '' for the generated one). */
-export const TEST_EMITTER_API_TOKEN = secret();
+export const TEST_EMITTER_API_TOKEN = RUN_EMITTER_API_TOKEN;
 
 /** The header the portal sends to the emitter's /v1 API. */
-export const EMITTER_AUTH = { authorization: `Bearer ${TEST_EMITTER_API_TOKEN}` };
+export const EMITTER_AUTH = RUN_EMITTER_AUTH;

@@ -63,7 +63,7 @@ describe('receiver over arbitrary requests', () => {
   it.prop([body, headerSet, fc.boolean()], { seed: SEED, numRuns: 300 })(
     'answers 2xx or 4xx, never 5xx, writes only when it answers 2xx, and logs one capped JSON object per line',
     async (payload, headers, signed) => {
-      const raw = typeof payload === 'string' ? payload : payload;
+      const raw = payload;
       const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
       const allHeaders = signed && typeof raw === 'string' ? { ...headers, ...librarySignature(SECRET, text) } : headers;
       const lines: string[] = [];

@@ -1,6 +1,6 @@
 /** The retry policy as a pure function: outcomes, schedule, jitter and Retry-After. */
 import { describe, expect, it } from 'vitest';
-import { decide, parseRetryAfter, withJitter } from '../../functions/emitter/services/retry-policy';
+import { decide, decideProbe, parseRetryAfter, withJitter } from '../../functions/emitter/services/retry-policy';
 import { DEFAULT_RETRY_SCHEDULE } from '../../functions/emitter/config';
 import { parseDuration } from '../../functions/shared/config';
 
@@ -34,8 +34,22 @@ describe('retry policy', () => {
     expect(decide(response(401), 0, SCHEDULE, NOW).outcome).toBe('retry');
   });
 
-  it('kills a message at once on 400, 413, 415 and 422', () => {
-    for (const status of [400, 413, 415, 422]) expect(decide(response(status), 0, SCHEDULE, NOW).outcome).toBe('dead');
+  it('kills a message at once on 400, 409, 413, 415 and 422', () => {
+    for (const status of [400, 409, 413, 415, 422]) expect(decide(response(status), 0, SCHEDULE, NOW).outcome).toBe('dead');
+  });
+
+  it('keeps a probed message on its own schedule when the probe fails, and never exhausts it', () => {
+    const waiting = { scheduleIndex: 5, nextAttemptAt: NOW + 3_600_000 };
+    // A failed probe neither advances the schedule nor brings the next attempt forward.
+    expect(decideProbe(response(503), waiting, SCHEDULE, NOW)).toEqual({ outcome: 'retry', delayMs: 3_600_000, scheduleIndex: 5, reason: 'HTTP 503' });
+    // At the end of the schedule a probe still only waits: a long outage exhausts nothing.
+    const last = { scheduleIndex: SCHEDULE.length, nextAttemptAt: NOW + 60_000 };
+    expect(decideProbe({ kind: 'error', error: 'timeout after 5000 ms' }, last, SCHEDULE, NOW)).toMatchObject({ outcome: 'retry', delayMs: 60_000, scheduleIndex: SCHEDULE.length });
+    // Retry-After pushes it later, never earlier.
+    expect(decideProbe(response(429, '7200'), waiting, SCHEDULE, NOW)).toMatchObject({ delayMs: 7_200_000, retryAfterMs: 7_200_000 });
+    // A probe that Ops answers is an answer like any other.
+    expect(decideProbe(response(201), waiting, SCHEDULE, NOW)).toEqual({ outcome: 'delivered' });
+    expect(decideProbe(response(422), waiting, SCHEDULE, NOW)).toMatchObject({ outcome: 'dead' });
   });
 
   it('waits at least Retry-After on 429 and 503, in seconds or as a date, capped at a day', () => {

@@ -1,12 +1,13 @@
 /**
  * Starts the host (`node host/serve.mjs <function>`, what `npm run serve` and systemd run) as a
- * real process on 127.0.0.1 with an ephemeral port, and tells tests and the benchmark where it listens.
+ * real process on 127.0.0.1 with an ephemeral port, and tells tests and the benchmark where it
+ * listens. Shared by both (the benchmark imports nothing from test/).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
 import { HOST_NODE_ARGS, ROOT } from '../../host/project.mjs';
-import { TEST_EMITTER_API_TOKEN, TEST_TICKETS_TOKEN } from './test-env';
+import { RUN_EMITTER_API_TOKEN, RUN_TICKETS_TOKEN } from './serve-tokens';
 
 const ENTRY = 'host/serve.mjs';
 
@@ -28,7 +29,7 @@ export async function startServe(name: string, env: Record<string, string>, time
   const child = spawn(process.execPath, [...HOST_NODE_ARGS, ...nodeArgs, ENTRY, name], {
     cwd: ROOT,
     // A test machine may be short of disk; the free-space threshold has its own test.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', MIN_FREE_DISK_MB: '0', EMITTER_API_TOKEN: TEST_EMITTER_API_TOKEN, TICKETS_API_TOKEN: TEST_TICKETS_TOKEN, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: '0', MIN_FREE_DISK_MB: '0', EMITTER_API_TOKEN: RUN_EMITTER_API_TOKEN, TICKETS_API_TOKEN: RUN_TICKETS_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
