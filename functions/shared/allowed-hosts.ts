@@ -8,7 +8,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { errorResponse } from './http-errors';
+import { apiError } from './http-errors';
 
 /** One allowed name; without a port it matches every port. */
 export interface AllowedHost {
@@ -77,7 +77,7 @@ export function requireAllowedHost<
     if (!isAllowedHost(new URL(c.req.url), allowed)) {
       c.var.log.reason = 'host_not_allowed';
       c.var.log.host = (c.req.header('host') ?? '').slice(0, 100);
-      return errorResponse(421, 'misdirected_request', 'this server does not answer for that host name; see ALLOWED_HOSTS');
+      throw apiError(421, 'misdirected_request', 'this server does not answer for that host name; see ALLOWED_HOSTS');
     }
     await next();
   };

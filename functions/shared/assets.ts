@@ -4,7 +4,7 @@
  * named here are ever served; nothing comes from a CDN.
  */
 import type { FetchBinding } from '../../db/connection';
-import { errorResponse } from './http-errors';
+import { apiError } from './http-errors';
 
 export interface AssetBindings {
   ASSETS?: FetchBinding;
@@ -18,13 +18,13 @@ export const ASSET_FILES: Record<string, { path: string; type: string }> = {
   'htmx.min.js': { path: 'htmx.org/dist/htmx.min.js', type: 'text/javascript; charset=utf-8' },
 };
 
-/** The answer for asset `name` (404 in the project's shape when it is not one, or there is no binding). */
+/** The answer for asset `name` (throws 404 in the project's shape when it is not one, or there is no binding). */
 export async function serveAsset(env: AssetBindings, name: string): Promise<Response> {
   const file = ASSET_FILES[name];
-  if (!file) return errorResponse(404, 'not_found', `no asset ${name}`);
-  if (!env.ASSETS) return errorResponse(404, 'not_found', 'assets are not available here (no ASSETS binding)');
+  if (!file) throw apiError(404, 'not_found', `no asset ${name}`);
+  if (!env.ASSETS) throw apiError(404, 'not_found', 'assets are not available here (no ASSETS binding)');
   const res = await env.ASSETS.fetch(new Request(`http://assets/${file.path}`));
-  if (!res.ok) return errorResponse(404, 'not_found', `no asset ${name}`);
+  if (!res.ok) throw apiError(404, 'not_found', `no asset ${name}`);
   return new Response(res.body, {
     headers: { 'content-type': file.type, 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' },
   });

@@ -6,7 +6,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { ConfigError, configCache } from './config';
-import { errorResponse } from './http-errors';
+import { apiError } from './http-errors';
 import { createLogger, type LogFields, type LogLevel, type Logger } from './logger';
 
 /** Variables every route can read through `c.var`. */
@@ -45,7 +45,7 @@ export function requestContext<S extends z.ZodType<{ LOG_LEVEL: LogLevel }>>(
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
     if (withoutDatabase(c.env as object)) {
       createLogger('error', { service }).error('no database: this worker was started without the loop or the host that serve its SQLite file');
-      return errorResponse(503, 'not_wired', 'this worker has no database: start it with `npm run dev` (or `npm start`), not `wrangler dev` alone');
+      throw apiError(503, 'not_wired', 'this worker has no database: start it with `npm run dev` (or `npm start`), not `wrangler dev` alone');
     }
     let config: z.infer<S>;
     try {
@@ -54,7 +54,7 @@ export function requestContext<S extends z.ZodType<{ LOG_LEVEL: LogLevel }>>(
       createLogger('error', { service }).error('configuration rejected', {
         problems: err instanceof ConfigError ? err.problems : [(err as Error).message],
       });
-      return errorResponse(500, 'misconfigured', 'the service is misconfigured; see its log');
+      throw apiError(500, 'misconfigured', 'the service is misconfigured; see its log');
     }
     const logger = createLogger(config.LOG_LEVEL, { service, request_id: requestId });
     c.set('requestId', requestId);

@@ -4,7 +4,7 @@
  * this asks it and says whether that is a reason to answer 503.
  */
 import { readStorageHealth, type DatabaseBindings, type StorageHealth } from '../../db/connection';
-import { errorResponse } from './http-errors';
+import { apiError } from './http-errors';
 
 export type StorageReport = StorageHealth | 'remote' | 'not_reported';
 
@@ -18,9 +18,13 @@ export async function storageHealth(env: DatabaseBindings): Promise<{ storage: S
   return { storage };
 }
 
-/** The 503 for an unhealthy database: the storage's problem when the host reports one (say, the file is gone), else the round trip's. */
-export async function unhealthyDatabase(env: DatabaseBindings): Promise<Response> {
-  const { storage, problem } = await storageHealth(env).catch(() => ({ storage: 'not_reported' as const, problem: undefined }));
-  if (problem) return errorResponse(503, 'storage_unavailable', problem, { details: { storage } });
-  return errorResponse(503, 'database_unavailable', 'database round trip failed');
+/** Throws the 503 for storage that cannot take writes, with what the host reported. */
+export function assertStorageWritable(report: { storage: StorageReport; problem?: string }): void {
+  if (report.problem) throw apiError(503, 'storage_unavailable', report.problem, { details: { storage: report.storage } });
+}
+
+/** Throws the 503 for an unhealthy database: the storage's problem when the host reports one (say, the file is gone), else the round trip's. */
+export async function databaseUnavailable(env: DatabaseBindings): Promise<never> {
+  assertStorageWritable(await storageHealth(env).catch(() => ({ storage: 'not_reported' as const })));
+  throw apiError(503, 'database_unavailable', 'database round trip failed');
 }

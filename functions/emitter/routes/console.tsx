@@ -12,7 +12,7 @@ import { withDatabase } from '../../shared/database-errors';
 import { readForm } from '../../shared/form-request';
 import { operatorArea } from '../../shared/operators/area';
 import { BarChart } from '../../shared/ui/chart';
-import { Badge, DataTable, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
+import { Badge, DataTable, ErrorPage, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
 import { age, queryString, when } from '../../shared/ui/format';
 import { Layout, renderPage } from '../../shared/ui/layout';
 import { lastReconciliation, reconcile, type ReconcileSummary } from '../services/reconcile';
@@ -229,7 +229,7 @@ consoleArea.post('/messages/:id/redeliver', async function redeliverFromConsole(
   const id = c.req.param('id');
   const { deps } = c.var;
   const count = await withDatabase(() => requeueMessages(deps.db, { id }, deps.now()));
-  if (count === 0) return c.text('No such message.', 404);
+  if (count === 0) return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="message" back="Back to the deliveries" />, 404);
   c.var.logger.info('console redeliver', { message_id: id, operator: c.var.operator });
   c.executionCtx.waitUntil(
     deliverIfFirstInLine(deps, id).catch((err: Error) => c.var.logger.warn('manual redelivery failed; the sweep will retry', { message_id: id, error: err.message })),
@@ -246,7 +246,7 @@ consoleArea.post('/reconcile', async function reconcileNow(c) {
 
 consoleArea.post('/redeliver-dead', async function redeliverDead(c) {
   const form = BULK.safeParse(await readForm(c.req.raw));
-  if (!form.success) return c.text('Bad request: "since" must be a date and time.', 400);
+  if (!form.success) return renderPage(c, <ErrorPage base={BASE} product={PRODUCT} operator={c.var.operator} title="Bad request" detail='"Accepted since" must be a date and time.' />, 400);
   const since = form.data.since ? Date.parse(`${form.data.since}Z`) : undefined;
   const count = await withDatabase(() => requeueMessages(c.var.deps.db, { statuses: ['dead'], since }, c.var.deps.now()));
   c.var.logger.info('console bulk redeliver', { count, since: form.data.since || undefined, operator: c.var.operator });

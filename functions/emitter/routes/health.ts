@@ -6,8 +6,7 @@
 import { Hono } from 'hono';
 import { openDatabase } from '../../../db/connection';
 import { backlogStats } from '../../../db/emitter/queries';
-import { errorResponse } from '../../shared/http-errors';
-import { storageHealth, unhealthyDatabase } from '../../shared/storage-health';
+import { assertStorageWritable, databaseUnavailable, storageHealth } from '../../shared/storage-health';
 import { lastReconciliation } from '../services/reconcile';
 import type { EmitterApp } from '../types';
 
@@ -15,28 +14,30 @@ export const health = new Hono<EmitterApp>();
 
 health.get('/', async function healthCheck(c) {
   const now = Date.now();
+  const db = openDatabase(c.env);
+  let stats: Awaited<ReturnType<typeof backlogStats>>;
+  let last: Awaited<ReturnType<typeof lastReconciliation>>['last'];
   try {
-    const db = openDatabase(c.env);
-    const [stats, { last }] = await Promise.all([backlogStats(db, now), lastReconciliation({ db })]);
-    const { storage, problem } = await storageHealth(c.env);
-    if (problem) return errorResponse(503, 'storage_unavailable', problem, { details: { storage } });
-    return c.json({
-      status: 'ok',
-      database: 'ok',
-      delivery_enabled: c.var.config.OPS_WEBHOOK_ENABLED,
-      backlog: {
-        pending: stats.pending,
-        due: stats.due,
-        dead: stats.dead,
-        oldest_pending_age_s: stats.oldestCreatedAt === null ? null : Math.round((now - stats.oldestCreatedAt) / 1000),
-      },
-      reconciliation: last
-        ? { last_at: last.at, ok: last.ok, checked: last.checked, missing: last.missing, requeued: last.requeued, ...(last.error ? { error: last.error } : {}) }
-        : null,
-      storage,
-    });
+    [stats, { last }] = await Promise.all([backlogStats(db, now), lastReconciliation({ db })]);
   } catch (err) {
     c.var.logger.warn('health check failed', { error: (err as Error).message });
-    return unhealthyDatabase(c.env);
+    return databaseUnavailable(c.env);
   }
+  const report = await storageHealth(c.env);
+  assertStorageWritable(report);
+  return c.json({
+    status: 'ok',
+    database: 'ok',
+    delivery_enabled: c.var.config.OPS_WEBHOOK_ENABLED,
+    backlog: {
+      pending: stats.pending,
+      due: stats.due,
+      dead: stats.dead,
+      oldest_pending_age_s: stats.oldestCreatedAt === null ? null : Math.round((now - stats.oldestCreatedAt) / 1000),
+    },
+    reconciliation: last
+      ? { last_at: last.at, ok: last.ok, checked: last.checked, missing: last.missing, requeued: last.requeued, ...(last.error ? { error: last.error } : {}) }
+      : null,
+    storage: report.storage,
+  });
 });

@@ -12,7 +12,7 @@ import { withDatabase } from '../../shared/database-errors';
 import { readForm } from '../../shared/form-request';
 import { operatorArea } from '../../shared/operators/area';
 import { BarChart } from '../../shared/ui/chart';
-import { Badge, DataTable, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
+import { Badge, DataTable, ErrorPage, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
 import { queryString, when } from '../../shared/ui/format';
 import { Layout, renderPage } from '../../shared/ui/layout';
 import type { ReceiverApp } from '../types';
@@ -228,14 +228,14 @@ desk.post('/tickets/:id/actions', async function ticketAction(c) {
   const id = Number(c.req.param('id'));
   const form = ACTION.safeParse(await readForm(c.req.raw));
   if (!form.success || (form.data.action === 'note' && !form.data.note)) {
-    return c.text('Bad request: an action (acknowledge, note, close, reopen) and, for a note, its text.', 400);
+    return renderPage(c, <ErrorPage base={BASE} product={PRODUCT} operator={c.var.operator} title="Bad request" detail="An action (acknowledge, note, close, reopen) and, for a note, its text." />, 400);
   }
   const { action, note } = form.data;
   const applied =
     Number.isSafeInteger(id) && id > 0
       ? await withDatabase(() => applyTicketAction(openDatabase(c.env), id, action, c.var.operator, action === 'note' ? note! : null, Date.now()))
       : false;
-  if (!applied) return c.text('No such ticket.', 404);
+  if (!applied) return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="ticket" back="Back to the tickets" />, 404);
   c.var.logger.info('ticket action', { ticket_id: id, action, operator: c.var.operator });
   return c.redirect(`${BASE}/tickets/${id}?done=${action}`, 303);
 });

@@ -4,8 +4,7 @@
  */
 import { Hono } from 'hono';
 import { openDatabase, pingDatabase } from '../../../db/connection';
-import { errorResponse } from '../../shared/http-errors';
-import { storageHealth, unhealthyDatabase } from '../../shared/storage-health';
+import { assertStorageWritable, databaseUnavailable, storageHealth } from '../../shared/storage-health';
 import type { ReceiverApp } from '../types';
 
 export const health = new Hono<ReceiverApp>();
@@ -16,10 +15,10 @@ health.get('/', async function healthCheck(c) {
     await pingDatabase(openDatabase(c.env));
   } catch (err) {
     c.var.logger.warn('health check failed', { error: (err as Error).message });
-    return unhealthyDatabase(c.env);
+    return databaseUnavailable(c.env);
   }
   const databaseMs = Date.now() - started;
-  const { storage, problem } = await storageHealth(c.env);
-  if (problem) return errorResponse(503, 'storage_unavailable', problem, { details: { storage } });
-  return c.json({ status: 'ok', database: 'ok', database_ms: databaseMs, storage });
+  const report = await storageHealth(c.env);
+  assertStorageWritable(report);
+  return c.json({ status: 'ok', database: 'ok', database_ms: databaseMs, storage: report.storage });
 });

@@ -26,6 +26,7 @@ import { notFoundHandler } from '../http-errors';
 import { clientAddress } from '../peer-address';
 import type { TrustedProxy } from '../proxy-settings';
 import type { RequestVariables } from '../request-context';
+import { ErrorPage } from '../ui/components';
 import { Layout, renderPage } from '../ui/layout';
 import { UI_CSS } from '../ui/styles';
 import { newSessionToken, tokenDigest, verifyPassword, type OperatorCredential } from './password';
@@ -193,7 +194,7 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
     }
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !sameOrigin(c)) {
       c.var.logger.warn('cross-site request refused', { operator: session.operator, path: c.req.path });
-      return c.text('Forbidden: this request must come from this site.', 403);
+      return renderPage(c, <ErrorPage base={options.base} product={options.product} operator={session.operator} title="Refused" detail="This request must come from this site." />, 403);
     }
     // A list refreshing itself every few seconds is not the person: it must not keep an unattended tab signed in.
     const selfRefresh = c.req.header('hx-request') === 'true' && (options.selfRefreshing ?? []).includes(c.req.header('hx-trigger') ?? '');

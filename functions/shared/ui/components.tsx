@@ -45,6 +45,21 @@ export function Pager({ newest, older, olderLabel }: { newest?: string; older?: 
   );
 }
 
+/** A page that says what went wrong with the person's request, and the way back (the one way pages answer an error). */
+export function ErrorPage({ base, product, operator, title, detail }: { base: string; product: string; operator?: string; title: string; detail: string }) {
+  return (
+    <Layout base={base} product={product} title={title} operator={operator}>
+      <h1>{title}</h1>
+      <p class="notice error" role="alert">
+        {detail}
+      </p>
+      <p>
+        <a href={base}>Back</a>
+      </p>
+    </Layout>
+  );
+}
+
 export function NotFoundPage({ base, product, operator, what, back }: { base: string; product: string; operator: string; what: string; back: string }) {
   return (
     <Layout base={base} product={product} title={`No such ${what}`} operator={operator}>
