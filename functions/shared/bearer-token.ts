@@ -13,6 +13,15 @@ export function bearerOf(header: string | undefined): string | undefined {
   return /^Bearer +(.+)$/i.exec(header ?? '')?.[1];
 }
 
+/** Throws 401 unless `header` carries `token`; the reason goes on the access-log line. */
+export function assertBearer(header: string | undefined, token: string, log: Record<string, unknown>): void {
+  const given = bearerOf(header);
+  if (!given || !matchesSecret(given, token)) {
+    log.reason = given ? 'bad_token' : 'missing_token';
+    throw apiError(401, 'unauthorized', 'a valid Authorization: Bearer token is required', { headers: { 'www-authenticate': 'Bearer' } });
+  }
+}
+
 /** Middleware: the request must carry the token `tokenOf` gives for it (see the module comment for `whenUnset`). */
 export function requireBearer<E extends { Variables: { log: Record<string, unknown> } }>(
   tokenOf: (c: Context<E>) => string | undefined,
@@ -22,11 +31,7 @@ export function requireBearer<E extends { Variables: { log: Record<string, unkno
     const token = tokenOf(c);
     if (token === undefined && whenUnset === 'not_found') throw apiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`);
     if (token === undefined) throw apiError(503, 'api_token_unset', 'this API has no token configured; its host makes one at first start');
-    const given = bearerOf(c.req.header('authorization'));
-    if (!given || !matchesSecret(given, token)) {
-      c.var.log.reason = given ? 'bad_token' : 'missing_token';
-      throw apiError(401, 'unauthorized', 'a valid Authorization: Bearer token is required', { headers: { 'www-authenticate': 'Bearer' } });
-    }
+    assertBearer(c.req.header('authorization'), token, c.var.log);
     await next();
   };
 }

@@ -5,7 +5,7 @@
  * round trips per page.
  */
 import { z } from 'zod';
-import { getMessageWithAttempts, requeueMessages } from '../../../db/emitter/queries';
+import { getMessageWithAttempts } from '../../../db/emitter/queries';
 import { DELIVERY_STATUSES, type DeliveryAttempt } from '../../../db/emitter/schema';
 import { consolePage, type ConsoleMessageRow } from '../../../db/emitter/views';
 import { withDatabase } from '../../shared/database-errors';
@@ -16,7 +16,7 @@ import { Badge, DataTable, ErrorPage, FilterForm, NotFoundPage, Pager } from '..
 import { age, queryString, when } from '../../shared/ui/format';
 import { Layout, renderPage } from '../../shared/ui/layout';
 import { lastReconciliation, reconcile, type ReconcileSummary } from '../services/reconcile';
-import { deliverIfFirstInLine } from '../services/sweep';
+import { redeliverMany, redeliverOne } from '../services/redeliver';
 import type { EmitterApp } from '../types';
 
 const BASE = '/console';
@@ -227,13 +227,10 @@ consoleArea.get('/messages/:id', async function messagePage(c) {
 
 consoleArea.post('/messages/:id/redeliver', async function redeliverFromConsole(c) {
   const id = c.req.param('id');
-  const { deps } = c.var;
-  const count = await withDatabase(() => requeueMessages(deps.db, { id }, deps.now()));
-  if (count === 0) return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="message" back="Back to the deliveries" />, 404);
+  if (!(await redeliverOne(c.var.deps, id, (work) => c.executionCtx.waitUntil(work)))) {
+    return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="message" back="Back to the deliveries" />, 404);
+  }
   c.var.logger.info('console redeliver', { message_id: id, operator: c.var.operator });
-  c.executionCtx.waitUntil(
-    deliverIfFirstInLine(deps, id).catch((err: Error) => c.var.logger.warn('manual redelivery failed; the sweep will retry', { message_id: id, error: err.message })),
-  );
   return c.redirect(`${BASE}/messages/${id}?done=requeued`, 303);
 });
 
@@ -247,8 +244,7 @@ consoleArea.post('/reconcile', async function reconcileNow(c) {
 consoleArea.post('/redeliver-dead', async function redeliverDead(c) {
   const form = BULK.safeParse(await readForm(c.req.raw));
   if (!form.success) return renderPage(c, <ErrorPage base={BASE} product={PRODUCT} operator={c.var.operator} title="Bad request" detail='"Accepted since" must be a date and time.' />, 400);
-  const since = form.data.since ? Date.parse(`${form.data.since}Z`) : undefined;
-  const count = await withDatabase(() => requeueMessages(c.var.deps.db, { statuses: ['dead'], since }, c.var.deps.now()));
+  const count = await redeliverMany(c.var.deps, 'dead', form.data.since ? Date.parse(`${form.data.since}Z`) : undefined);
   c.var.logger.info('console bulk redeliver', { count, since: form.data.since || undefined, operator: c.var.operator });
   return c.redirect(`${BASE}?done=${count}`, 303);
 });

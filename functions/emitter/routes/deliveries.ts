@@ -4,16 +4,16 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { getMessageWithAttempts, listMessages, requeueMessages } from '../../../db/emitter/queries';
+import { getMessageWithAttempts, listMessages } from '../../../db/emitter/queries';
 import { purgeMessages } from '../../../db/emitter/retention';
 import type { DeliveryAttempt, OutboxMessage } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
-import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../shared/json-request';
+import { readJsonBody, validationFailed } from '../../shared/json-request';
 import type { EventType } from '../../shared/event-catalog';
 import { isoTime, nextCursor } from '../../shared/page-query';
 import { ATTEMPT, BULK_REDELIVER, DELIVERY, DELIVERY_LIST_QUERY, PURGE } from '../api-schemas';
-import { deliverIfFirstInLine } from '../services/sweep';
+import { redeliverMany, redeliverOne } from '../services/redeliver';
 import type { EmitterApp } from '../types';
 
 function messageJson(m: OutboxMessage): z.infer<typeof DELIVERY> {
@@ -58,21 +58,16 @@ deliveries.get('/', async function listDeliveries(c) {
 });
 
 deliveries.post('/redeliver', async function redeliverInBulk(c) {
-  assertJsonContentType(c.req.raw);
-  const body = BULK_REDELIVER.safeParse(parseJson(await readBodyText(c.req.raw, c.var.config.MAX_BODY_BYTES)));
-  if (!body.success) throw validationFailed(body.error);
-  const since = body.data.since ? Date.parse(body.data.since) : undefined;
-  const count = await withDatabase(() => requeueMessages(c.var.deps.db, { statuses: [body.data.status], since }, c.var.deps.now()));
-  c.var.logger.info('bulk redeliver', { status: body.data.status, since: body.data.since, count });
+  const body = await readJsonBody(c.req.raw, c.var.config.MAX_BODY_BYTES, BULK_REDELIVER);
+  const count = await redeliverMany(c.var.deps, body.status, body.since ? Date.parse(body.since) : undefined);
+  c.var.logger.info('bulk redeliver', { status: body.status, since: body.since, count });
   return c.json({ status: 'requeued', count }, 202);
 });
 
 deliveries.post('/purge', async function purgeDeliveries(c) {
-  assertJsonContentType(c.req.raw);
-  const body = PURGE.safeParse(parseJson(await readBodyText(c.req.raw, c.var.config.MAX_BODY_BYTES)));
-  if (!body.success) throw validationFailed(body.error);
-  const count = await withDatabase(() => purgeMessages(c.var.deps.db, body.data.status, Date.parse(body.data.before)));
-  c.var.logger.warn('purged messages', { status: body.data.status, before: body.data.before, count });
+  const body = await readJsonBody(c.req.raw, c.var.config.MAX_BODY_BYTES, PURGE);
+  const count = await withDatabase(() => purgeMessages(c.var.deps.db, body.status, Date.parse(body.before)));
+  c.var.logger.warn('purged messages', { status: body.status, before: body.before, count });
   return c.json({ status: 'purged' as const, count });
 });
 
@@ -82,16 +77,10 @@ deliveries.get('/:id', async function getDelivery(c) {
   return c.json({ delivery: messageJson(found.message), attempts: found.attempts.map(attemptJson) });
 });
 
-deliveries.post('/:id/redeliver', async function redeliverOne(c) {
+deliveries.post('/:id/redeliver', async function redeliverById(c) {
   const id = c.req.param('id');
-  const count = await withDatabase(() => requeueMessages(c.var.deps.db, { id }, c.var.deps.now()));
-  if (count === 0) throw apiError(404, 'not_found', `no delivery ${id}`);
+  if (!(await redeliverOne(c.var.deps, id, (work) => c.executionCtx.waitUntil(work)))) throw apiError(404, 'not_found', `no delivery ${id}`);
   Object.assign(c.var.log, { message_id: id });
-  c.executionCtx.waitUntil(
-    deliverIfFirstInLine(c.var.deps, id).catch((err: Error) =>
-      c.var.logger.warn('manual redelivery failed; the sweep will retry', { message_id: id, error: err.message }),
-    ),
-  );
   return c.json({ status: 'requeued', id }, 202);
 });
 
