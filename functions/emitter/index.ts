@@ -35,10 +35,8 @@ app.use(measureRequests);
 app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
 app.notFound(notFoundHandler);
 // The portal's API always needs its token: the host makes one at first start when none is set.
-app.use('/v1/*', requireBearer<EmitterApp>((c) => c.var.config.EMITTER_API_TOKEN, 'unavailable'), withDeliveryDeps);
-app.use('/__internal/*', withDeliveryDeps);
-app.use('/console/*', withDeliveryDeps);
-app.use('/console', withDeliveryDeps);
+app.use(withDeliveryDeps);
+app.use('/v1/*', requireBearer<EmitterApp>((c) => c.var.config.EMITTER_API_TOKEN, 'unavailable'));
 
 app.route('/healthz', health);
 app.route('/metrics', metrics);

@@ -1,9 +1,10 @@
 /**
- * Per-request plumbing shared by both functions: a request id, validated config, a logger that
- * carries the request id, and one access-log line per request with whatever fields the route
+ * Per-request plumbing shared by both functions: a request id, validated config, the request's
+ * database, a logger that carries the request id, and one access-log line per request with whatever fields the route
  * added through `c.var.log` (event, domain, webhook-id, auth failure reason, ...).
  */
 import type { MiddlewareHandler } from 'hono';
+import { openDatabase, type DatabaseBindings, type Db } from '../../db/connection';
 import type { z } from 'zod';
 import { ConfigError, configCache } from './config';
 import { apiError } from './http-errors';
@@ -13,6 +14,8 @@ import { createLogger, type LogFields, type LogLevel, type Logger } from './logg
 export interface RequestVariables<C> {
   requestId: string;
   config: C;
+  /** This request's database (no route opens one itself; a client connects at its first statement). */
+  db: Db;
   logger: Logger;
   /** Fields the route wants on the access-log line. */
   log: LogFields;
@@ -59,6 +62,7 @@ export function requestContext<S extends z.ZodType<{ LOG_LEVEL: LogLevel }>>(
     const logger = createLogger(config.LOG_LEVEL, { service, request_id: requestId });
     c.set('requestId', requestId);
     c.set('config', config);
+    c.set('db', openDatabase(c.env as DatabaseBindings));
     c.set('logger', logger);
     c.set('log', {});
     await next();

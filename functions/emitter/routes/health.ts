@@ -4,7 +4,6 @@
  * cannot take writes.
  */
 import { Hono } from 'hono';
-import { openDatabase } from '../../../db/connection';
 import { backlogStats } from '../../../db/emitter/queries';
 import { assertStorageWritable, databaseUnavailable, storageHealth } from '../../shared/storage-health';
 import { lastReconciliation } from '../services/reconcile';
@@ -14,7 +13,7 @@ export const health = new Hono<EmitterApp>();
 
 health.get('/', async function healthCheck(c) {
   const now = Date.now();
-  const db = openDatabase(c.env);
+  const db = c.var.db;
   let stats: Awaited<ReturnType<typeof backlogStats>>;
   let last: Awaited<ReturnType<typeof lastReconciliation>>['last'];
   try {

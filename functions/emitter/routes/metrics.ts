@@ -5,7 +5,7 @@
  * status, the oldest pending message's age and whether Ops answers, read now.
  */
 import { Hono } from 'hono';
-import { openDatabase, readStorageHealth } from '../../../db/connection';
+import { readStorageHealth } from '../../../db/connection';
 import { metricsSnapshot } from '../../../db/emitter/views';
 import { DELIVERY_STATUSES } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
@@ -27,7 +27,7 @@ metrics.get(
   '/',
   scrapeHandler<EmitterApp>('emitter', async (c) => {
     const now = Date.now();
-    const db = openDatabase(c.env);
+    const db = c.var.db;
     const [snapshot, { lastSuccessAt: reconciledAt }] = await withDatabase(() => Promise.all([metricsSnapshot(db), lastReconciliation({ db })]));
     const { counters } = snapshot;
     const messages = (status: string) => snapshot.byStatus.find((s) => s.status === status)?.n ?? 0;

@@ -1,16 +1,16 @@
 /** Builds the dependencies the delivery services take, from a worker's bindings: the one place that does. */
 import type { MiddlewareHandler } from 'hono';
-import { openDatabase } from '../../../db/connection';
+import { openDatabase, type Db } from '../../../db/connection';
 import type { Logger } from '../../shared/logger';
 import type { EmitterBindings, EmitterConfig } from '../config';
 import type { EmitterApp } from '../types';
 import type { DeliveryDeps } from './deliver';
 
 /** Real clock, real randomness, and the `OPS` binding (tests) or the global fetch for outbound calls. */
-export function deliveryDeps(env: EmitterBindings, config: EmitterConfig, logger: Logger): DeliveryDeps {
+export function deliveryDeps(env: EmitterBindings, config: EmitterConfig, logger: Logger, db: Db = openDatabase(env)): DeliveryDeps {
   const ops = env.OPS;
   return {
-    db: openDatabase(env),
+    db,
     config,
     logger,
     fetch: ops ? (request) => ops.fetch(request) : (request) => fetch(request),
@@ -19,8 +19,8 @@ export function deliveryDeps(env: EmitterBindings, config: EmitterConfig, logger
   };
 }
 
-/** Middleware: puts this request's delivery dependencies in `c.var.deps`. */
+/** Middleware (app-wide): puts this request's delivery dependencies in `c.var.deps`, over the request's database. */
 export const withDeliveryDeps: MiddlewareHandler<EmitterApp> = async function withDeliveryDeps(c, next) {
-  c.set('deps', deliveryDeps(c.env, c.var.config, c.var.logger));
+  c.set('deps', deliveryDeps(c.env, c.var.config, c.var.logger, c.var.db));
   await next();
 };

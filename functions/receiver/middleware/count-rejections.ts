@@ -1,6 +1,5 @@
 /** Middleware of the intake route: every refused delivery is counted by the error code of its answer. */
 import type { MiddlewareHandler } from 'hono';
-import { openDatabase } from '../../../db/connection';
 import { countRejection, flushSoon } from '../services/rejections';
 import type { ReceiverApp } from '../types';
 
@@ -20,5 +19,5 @@ export const countRejections: MiddlewareHandler<ReceiverApp> = async function co
     // No execution context (called in-process, as tests do): nothing to keep alive for.
     keep = () => undefined;
   }
-  flushSoon(() => openDatabase(c.env), keep);
+  flushSoon(() => c.var.db, keep);
 };

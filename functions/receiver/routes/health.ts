@@ -3,7 +3,7 @@
  * else 503 (with what failed). No authentication, no secrets.
  */
 import { Hono } from 'hono';
-import { openDatabase, pingDatabase } from '../../../db/connection';
+import { pingDatabase } from '../../../db/connection';
 import { assertStorageWritable, databaseUnavailable, storageHealth } from '../../shared/storage-health';
 import type { ReceiverApp } from '../types';
 
@@ -12,7 +12,7 @@ export const health = new Hono<ReceiverApp>();
 health.get('/', async function healthCheck(c) {
   const started = Date.now();
   try {
-    await pingDatabase(openDatabase(c.env));
+    await pingDatabase(c.var.db);
   } catch (err) {
     c.var.logger.warn('health check failed', { error: (err as Error).message });
     return databaseUnavailable(c.env);

@@ -1,6 +1,5 @@
 /** POST /__internal/sweep: the host drives the receiver's periodic work (retention) through it. */
 import { Hono } from 'hono';
-import { openDatabase } from '../../../db/connection';
 import { withDatabase } from '../../shared/database-errors';
 import { sweepSignInState } from '../../shared/operators/sign-in-sweep';
 import { requireSweepToken } from '../../shared/sweep-token';
@@ -10,7 +9,7 @@ import type { ReceiverApp } from '../types';
 export const internal = new Hono<ReceiverApp>();
 
 internal.post('/sweep', requireSweepToken, async function runSweep(c) {
-  const db = openDatabase(c.env);
+  const db = c.var.db;
   const summary = await withDatabase(() => applyRetention(db, c.var.config, Date.now()));
   const signIn = await withDatabase(() => sweepSignInState(db, c.var.config, Date.now()));
   if (summary.purged > 0 || (signIn && signIn.sessions + signIn.failures > 0)) c.var.log.sweep = { ...summary, sign_in: signIn };

@@ -4,7 +4,7 @@
  * scrape time; request durations are this process's own.
  */
 import { Hono } from 'hono';
-import { openDatabase, readStorageHealth } from '../../../db/connection';
+import { readStorageHealth } from '../../../db/connection';
 import { metricsSnapshot } from '../../../db/receiver/views';
 import { withDatabase } from '../../shared/database-errors';
 import { methodNotAllowed } from '../../shared/http-errors';
@@ -24,7 +24,7 @@ export const metrics = new Hono<ReceiverApp>();
 metrics.get(
   '/',
   scrapeHandler<ReceiverApp>('receiver', async (c) => {
-    const db = openDatabase(c.env);
+    const db = c.var.db;
     // This process's pending refusals go in first, so its own scrape is exact; if the database is down, they wait.
     await flushRejections(db).catch(() => undefined);
     const { counters, ticketCounts } = await withDatabase(() => metricsSnapshot(db));

@@ -4,7 +4,6 @@
  * side), and delivers those again. Authenticated exactly like intake, on the same transport.
  */
 import { Hono } from 'hono';
-import { openDatabase } from '../../../db/connection';
 import { addToCounters } from '../../../db/metric-counters';
 import { unrecordedKeys } from '../../../db/receiver/receipts';
 import { withDatabase } from '../../shared/database-errors';
@@ -26,7 +25,7 @@ receipts.post('/', authenticate({ maxBytes: RECEIPTS_MAX_BYTES }), async functio
   const asked = RECEIPTS_REQUEST.safeParse(parseJson(c.var.rawBody));
   if (!asked.success) throw validationFailed(asked.error);
   const { events } = asked.data;
-  const db = openDatabase(c.env);
+  const db = c.var.db;
   const missing = await withDatabase(async () => {
     const positions = await unrecordedKeys(db, events.map((e) => ({ event: e.event, sessionId: e.session_id, domain: e.domain })));
     await addToCounters(db, [

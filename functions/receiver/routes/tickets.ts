@@ -1,7 +1,6 @@
 /** GET /api/v1/tickets (filtered, paginated) and GET /api/v1/tickets/:id (with its timeline). */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { openDatabase } from '../../../db/connection';
 import { getTicketWithEvents, listTickets } from '../../../db/receiver/queries';
 import type { Ticket, WebhookEvent } from '../../../db/receiver/schema';
 import { withDatabase } from '../../shared/database-errors';
@@ -50,7 +49,7 @@ ticketsRoute.get('/', async function listTicketsHandler(c) {
   if (!query.success) throw validationFailed(query.error);
   const q = query.data;
   const page = await withDatabase(() =>
-    listTickets(openDatabase(c.env), {
+    listTickets(c.var.db, {
       status: q.status,
       domain: q.domain,
       sessionId: q.session_id,
@@ -64,7 +63,7 @@ ticketsRoute.get('/', async function listTicketsHandler(c) {
 ticketsRoute.get('/:id', async function getTicketHandler(c) {
   const id = TICKET_ID.safeParse(c.req.param('id'));
   if (!id.success) throw apiError(404, 'not_found', 'no such ticket');
-  const found = await withDatabase(() => getTicketWithEvents(openDatabase(c.env), id.data));
+  const found = await withDatabase(() => getTicketWithEvents(c.var.db, id.data));
   if (!found) throw apiError(404, 'not_found', `ticket ${id.data} does not exist`);
   return c.json({ ticket: ticketJson(found.ticket), events: found.events.map(eventJson) });
 });

@@ -3,7 +3,6 @@
  * signature over the raw bytes), parsed, validated against the catalog, recorded idempotently.
  */
 import { Hono } from 'hono';
-import { openDatabase } from '../../../db/connection';
 import { withDatabase } from '../../shared/database-errors';
 import { parseOnboardingEvent } from '../../shared/event-catalog';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
@@ -21,7 +20,7 @@ webhooks.post('/onboard', countRejections, authenticate(), async function receiv
   const { event, domain, session_id } = parsed.event;
   Object.assign(c.var.log, { event, domain, session_id });
 
-  const outcome = await withDatabase(() => intakeEvent(openDatabase(c.env), parsed.event, c.req.header('webhook-id') ?? null));
+  const outcome = await withDatabase(() => intakeEvent(c.var.db, parsed.event, c.req.header('webhook-id') ?? null));
   if (outcome.conflict) {
     // A webhook-id names one message; reusing it for another event is a sender bug, never a duplicate.
     throw apiError(409, 'webhook_id_conflict', 'this webhook-id was already used for a different event; nothing was recorded');

@@ -16,7 +16,7 @@
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { openDatabase, type DatabaseBindings } from '../../../db/connection';
+import { type DatabaseBindings } from '../../../db/connection';
 import { clearFailures, createSession, deleteSession, findSession, recordAttempt, touchSession, withdrawAttempt } from '../../../db/operator-auth';
 import type { AssetBindings } from '../assets';
 import { serveAsset } from '../assets';
@@ -122,7 +122,7 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
     const password = String(form.password ?? '');
     const address = clientAddress(c.req.raw, c.var.config.TRUSTED_PROXIES) ?? 'unknown';
     const keys = attemptKeys(name, address);
-    const db = openDatabase(c.env);
+    const db = c.var.db;
     const now = Date.now();
     const attempt = crypto.randomUUID();
     const refuse = () => {
@@ -175,7 +175,7 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
 
   const requireOperator: MiddlewareHandler<E> = async function requireOperator(c, next) {
     const token = getCookie(c, options.cookie);
-    const db = openDatabase(c.env);
+    const db = c.var.db;
     const now = Date.now();
     const digest = token ? await tokenDigest(token) : undefined;
     const limits = { idleMs: c.var.config.OPERATOR_SESSION_IDLE, maxMs: c.var.config.OPERATOR_SESSION_MAX };
@@ -208,7 +208,7 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
 
   area.post('/logout', async function signOut(c) {
     const token = getCookie(c, options.cookie);
-    if (token) await withDatabase(async () => deleteSession(openDatabase(c.env), await tokenDigest(token)));
+    if (token) await withDatabase(async () => deleteSession(c.var.db, await tokenDigest(token)));
     deleteCookie(c, options.cookie, { path: options.base });
     c.var.logger.info('operator signed out', { operator: c.var.operator });
     return c.redirect(login, 303);
