@@ -8,6 +8,7 @@ import { createClient, type Client } from '@libsql/client/web';
 import { sql } from 'drizzle-orm';
 import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 import { drizzle } from 'drizzle-orm/libsql/web';
+import type { StorageHealth } from './storage-report';
 
 /** The part of a service binding the client uses (structural, so Node code can type-check this module too). */
 export interface FetchBinding {
@@ -51,15 +52,7 @@ export function openDatabase(env: DatabaseBindings): Db {
   return drizzle({ client: databaseClient(env) });
 }
 
-/** What the host reports of the storage under a `file:` database (host/storage.ts). */
-export interface StorageHealth {
-  file: 'ok' | 'missing' | 'replaced';
-  free_bytes: number;
-  min_free_bytes: number;
-  ok: boolean;
-  /** Online backups (null when BACKUP_DIR is not set). */
-  backup?: { last_good_at: string | null; last_good_age_s: number | null; failures: number; last_failure_at: string | null } | null;
-}
+export type { StorageHealth } from './storage-report';
 
 /**
  * The storage report of the host serving a `file:` database, or undefined where there is none

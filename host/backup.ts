@@ -5,6 +5,7 @@
  * and the oldest pruned past BACKUP_KEEP. A failure is logged and counted and never stops the
  * service. The same function serves `npm run backup`.
  */
+import type { BackupStatus } from '../db/storage-report';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'libsql';
@@ -16,17 +17,8 @@ export interface BackupSettings {
   keep: number;
 }
 
-/**
- * What /healthz and /metrics report of backups (through the host's /health): times and counts
- * only. /healthz is open on the LAN, so the error itself (which names files) goes to the log.
- */
-export interface BackupStatus {
-  last_good_at: string | null;
-  last_good_age_s: number | null;
-  failures: number;
-  /** When the last backup failed, if the one after it has not succeeded yet. */
-  last_failure_at: string | null;
-}
+// What /healthz and /metrics report of backups is times and counts only (db/storage-report.ts):
+// /healthz is open on the LAN, so the error itself (which names files) goes to the log.
 
 /** How long one listing of BACKUP_DIR is reused: /healthz may be asked often, and the folder changes once a day. */
 const LISTING_TTL_MS = 1000;

@@ -6,15 +6,9 @@
  */
 import { statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { StorageStatus } from '../db/storage-report';
 
-export interface StorageStatus {
-  /** `ok`; `missing`: nothing at the path; `replaced`: another file is there now. */
-  file: 'ok' | 'missing' | 'replaced';
-  free_bytes: number;
-  min_free_bytes: number;
-  /** The file is in place and free space is above the minimum. */
-  ok: boolean;
-}
+export type { StorageStatus } from '../db/storage-report';
 
 /**
  * How long one reading is reused: a statfs and a stat per pipeline would be wasted work under

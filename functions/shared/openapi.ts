@@ -6,6 +6,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { STORAGE_HEALTH } from '../../db/storage-report';
 import { VERSION } from './version';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
@@ -22,22 +23,7 @@ export const ERROR_BODY = z.object({
 });
 
 const STORAGE = z.union([
-  z.object({
-    file: z.enum(['ok', 'missing', 'replaced']),
-    free_bytes: z.number(),
-    min_free_bytes: z.number(),
-    ok: z.boolean(),
-    backup: z
-      .object({
-        last_good_at: z.string().nullable(),
-        last_good_age_s: z.number().nullable(),
-        failures: z.number().int().describe('Failed backups since the host started'),
-        last_failure_at: z.string().nullable().describe('When the last backup failed, until one succeeds again (the reason is in the log)'),
-      })
-      .nullable()
-      .optional()
-      .describe('null when BACKUP_DIR is not set'),
-  }),
+  STORAGE_HEALTH,
   z.literal('remote').describe('A libSQL server keeps the data; its storage is its own.'),
   z.literal('not_reported'),
 ]);
