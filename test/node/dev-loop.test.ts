@@ -16,7 +16,7 @@ import { waitFor } from '../support/wait';
 
 const COPIED = ['functions', 'db', 'host', 'scripts', 'wrangler.toml', 'package.json', 'tsconfig.json'];
 /** The file edited in the reload test: the sign-in page's heading (HTML, so no API document is involved). */
-const EDITED = 'functions/shared/operators/area.tsx';
+const EDITED = 'functions/shared/operators/login-page.tsx';
 
 let work: string;
 let dev: ChildProcess;
@@ -91,11 +91,14 @@ describe('npm run dev (black box)', () => {
     const page = () => fetch(`${originOf(urls.desk)}/desk/login`).then((res) => res.text());
     expect(await page()).toContain('Sign in to the');
     const file = join(work, EDITED);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('<h1>Sign in to the {options.product}</h1>', '<h1>Sign in (edited) to the {options.product}</h1>'));
-    const edited = Date.now();
+    const source = readFileSync(file, 'utf8');
+    const edited = source.replace('<h1>Sign in to the {options.product}</h1>', '<h1>Sign in (edited) to the {options.product}</h1>');
+    expect(edited, `${EDITED} no longer holds the heading this test edits`).not.toBe(source);
+    writeFileSync(file, edited);
+    const savedAt = Date.now();
     await waitFor(async () => (await page()).includes('Sign in (edited) to the'), 30_000);
     // The figure is the README's (Developer loop); the test only requires that the edit went live.
-    console.log(`dev loop: edit live after ${Date.now() - edited} ms`);
+    console.log(`dev loop: edit live after ${Date.now() - savedAt} ms`);
     const deliveries = (await (await fetch(`${originOf(urls.console)}/v1/deliveries`, { headers: apiAuth() })).json()) as { deliveries: unknown[] };
     expect(deliveries.deliveries).toHaveLength(1);
     // Both workers rebuild (the page is shared; each on its own clock), and both still serve from their files.
