@@ -67,10 +67,11 @@ export function renderWorkerdConfig(input: WorkerdConfigInput): string {
   ];
   const host = input.host.includes(':') ? `[${input.host}]` : input.host;
   const { tls } = input;
-  // Each socket marks its requests (replacing any such header a client sent), so the worker serves
-  // on each only its own paths (functions/shared/listeners.ts); with one listener the mark is removed.
-  const mark = (listener?: string) =>
-    `injectRequestHeaders = [(name = ${q(LISTENER_HEADER)}${listener ? `, value = ${q(listener)}` : ''})]`;
+  // With OPERATOR_PORT each socket marks its requests (replacing any such header a client sent), so
+  // the worker serves on each only its own paths (functions/shared/listeners.ts). workerd's header
+  // injection has a price per request (README, Performance), so one listener injects nothing: a
+  // client that sends the header there only narrows what it may reach.
+  const mark = (listener: string) => `injectRequestHeaders = [(name = ${q(LISTENER_HEADER)}, value = ${q(listener)})]`;
   const listener = (listenerMark: string, clientCerts: boolean) =>
     tls
       ? `https = (options = (${listenerMark}), tlsOptions = (keypair = (privateKey = ${embed(tls.keyFile)}, certificateChain = ${embed(tls.certFile)}), minVersion = tls1Dot2${
@@ -79,7 +80,7 @@ export function renderWorkerdConfig(input: WorkerdConfigInput): string {
       : `http = (${listenerMark})`;
   const split = input.operatorPort !== undefined;
   const sockets = [
-    `(name = "http", address = ${q(`${host}:${input.port}`)}, ${listener(mark(split ? 'machine' : undefined), true)}, service = "main")`,
+    `(name = "http", address = ${q(`${host}:${input.port}`)}, ${listener(split ? mark('machine') : '', true)}, service = "main")`,
     ...(split ? [`(name = ${q(OPERATOR_SOCKET)}, address = ${q(`${host}:${input.operatorPort}`)}, ${listener(mark('operator'), false)}, service = "main")`] : []),
     ...(tls ? [`(name = ${q(INTERNAL_SOCKET)}, address = "127.0.0.1:0", http = (${mark('internal')}), service = "main")`] : []),
   ];
