@@ -1,4 +1,4 @@
-/** Test projects: `workers` runs inside workerd (vitest-pool-workers), `node` runs black-box and host-side tests. */
+/** Test projects: `workers` runs inside workerd (@cloudflare/vitest-plugin), `node` runs black-box and host-side tests. */
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

@@ -3,7 +3,7 @@
  * `postinstall`: finishes an install that npm ran on an older Node than the project's own.
  *
  * The project brings its runtime (the `node` package, Node 24) and runs every script on it. The
- * toolchain packages that refuse an older Node (wrangler, miniflare, vitest-pool-workers,
+ * toolchain packages that refuse an older Node (wrangler, miniflare, vitest-plugin,
  * @sparticuz/chromium) are therefore optionalDependencies: an npm running on the machine's Node 20
  * leaves them out without installing anything that cannot run there, and this script, which npm
  * already starts on the project's Node (node_modules/.bin comes first on a script's PATH), asks

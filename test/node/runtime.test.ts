@@ -23,11 +23,16 @@ describe('runtime', () => {
     expect(process.versions.node).toBe(manifest.dependencies.node);
   });
 
-  it('has one workerd in the tree, the one the host runs', () => {
-    const copies = globSync('node_modules/**/workerd/package.json', { cwd: ROOT })
-      .filter((path) => /(^|\/)node_modules\/workerd\/package\.json$/.test(path))
-      .map((path) => (JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as { version: string }).version);
-    expect(new Set(copies)).toEqual(new Set([manifest.dependencies.workerd]));
+  it('has one workerd, one Miniflare and one Wrangler in the tree, the workerd the host runs', () => {
+    const versions = (name: string) =>
+      new Set(
+        globSync(`node_modules/**/${name}/package.json`, { cwd: ROOT })
+          .filter((path) => new RegExp(`(^|/)node_modules/${name}/package\\.json$`).test(path))
+          .map((path) => (JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as { version: string }).version),
+      );
+    expect(versions('workerd')).toEqual(new Set([manifest.dependencies.workerd]));
+    expect(versions('miniflare').size).toBe(1);
+    expect(versions('wrangler').size).toBe(1);
     expect(workerdBinary()).toContain(join('node_modules', '@cloudflare', 'workerd-linux-64'));
   });
 

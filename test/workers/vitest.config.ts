@@ -1,12 +1,12 @@
 /**
- * Unit and route tests that run inside workerd through @cloudflare/vitest-pool-workers. The
+ * Unit and route tests that run inside workerd through @cloudflare/vitest-plugin. The
  * worker's `LIBSQL` binding is a Node function in this process: the same libSQL endpoint the
  * host runs, over a fresh temporary SQLite file with the migrations applied.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { hranaFetchHandler } from '../../host/hrana/http';
 import { HranaEndpoint } from '../../host/hrana/endpoint';
