@@ -34,19 +34,19 @@ describe('PUBLIC_ORIGIN', () => {
 });
 
 describe('TRUSTED_PROXIES', () => {
-  const proxies = TRUSTED_PROXIES.parse('10.0.0.5, 192.168.7.0/24, ::1');
+  const proxies = TRUSTED_PROXIES.parse('198.51.100.5, 198.51.100.128/25, ::1');
 
   it('believes X-Forwarded-For only from a trusted peer, taking the right-most address that is not a proxy', () => {
-    expect(clientBehindProxies('10.0.0.5', '203.0.113.9', proxies)).toBe('203.0.113.9');
-    expect(clientBehindProxies('10.0.0.5', '198.51.100.1, 203.0.113.9, 192.168.7.20', proxies)).toBe('203.0.113.9');
+    expect(clientBehindProxies('198.51.100.5', '203.0.113.9', proxies)).toBe('203.0.113.9');
+    expect(clientBehindProxies('198.51.100.5', '203.0.113.1, 203.0.113.9, 198.51.100.200', proxies)).toBe('203.0.113.9');
     expect(clientBehindProxies('::1', '203.0.113.10', proxies)).toBe('203.0.113.10');
     // From anyone else the header is ignored: that peer is the client.
-    expect(clientBehindProxies('10.0.0.6', '203.0.113.9', proxies)).toBe('10.0.0.6');
-    expect(clientBehindProxies('10.0.0.5', null, proxies)).toBe('10.0.0.5');
+    expect(clientBehindProxies('198.51.100.6', '203.0.113.9', proxies)).toBe('198.51.100.6');
+    expect(clientBehindProxies('198.51.100.5', null, proxies)).toBe('198.51.100.5');
   });
 
   it('refuses an entry that is neither an address nor an IPv4 CIDR', () => {
-    expect(TRUSTED_PROXIES.safeParse('10.0.0.0/33').success).toBe(false);
+    expect(TRUSTED_PROXIES.safeParse('198.51.100.0/33').success).toBe(false);
     expect(TRUSTED_PROXIES.safeParse('proxy.lan').success).toBe(false);
   });
 });
