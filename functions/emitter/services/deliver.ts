@@ -4,12 +4,12 @@
  * new state.
  */
 import type { Db } from '../../../db/connection';
-import { recordAttempt } from '../../../db/emitter/queries';
+import { recordAttempt, type AttemptRecord } from '../../../db/emitter/queries';
 import type { OutboxMessage } from '../../../db/emitter/schema';
 import type { Logger } from '../../shared/logger';
 import type { EmitterConfig } from '../config';
 import { describeFetchError, opsRequest } from './ops-request';
-import { decide, decideProbe, type AttemptResult } from './retry-policy';
+import { decide, decideProbe, type AttemptResult, type Decision } from './retry-policy';
 
 /** How much of Ops' answer is kept per attempt. */
 export const RESPONSE_EXCERPT_BYTES = 2048;
@@ -54,73 +54,79 @@ async function excerpt(response: Response): Promise<string> {
   return new TextDecoder().decode(bytes.subarray(0, RESPONSE_EXCERPT_BYTES));
 }
 
-/** Sends `message` once and records the outcome. Returns delivered, retry or dead. */
-export async function deliverMessage(deps: DeliveryDeps, message: OutboxMessage, trigger: DeliveryTrigger) {
-  const { config, logger } = deps;
-  // A message reconciliation put back in line is sent again on its account: the record says so.
-  const recorded: DeliveryTrigger = message.requeuedBy === 'reconcile' && trigger !== 'probe' ? 'reconcile' : trigger;
-  const startedAt = deps.now();
+/** What one send got back: Ops' answer (status, Retry-After, the first bytes) or why there was none. */
+async function send(deps: DeliveryDeps, message: OutboxMessage, at: number): Promise<{ result: AttemptResult; body: string | null }> {
+  const { config } = deps;
   const request = opsRequest(config, {
     url: config.OPS_WEBHOOK_URL,
     messageId: message.id,
     body: message.payload,
-    at: startedAt,
+    at,
     headers: { 'x-onboarding-session': message.sessionId },
   });
-  let result: AttemptResult;
-  let body: string | null = null;
   try {
     const response = await deps.fetch(request);
-    body = await excerpt(response);
-    result = { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') };
+    const body = await excerpt(response);
+    return { result: { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') }, body };
   } catch (err) {
-    result = { kind: 'error', error: describeFetchError(err as Error, config.OPS_WEBHOOK_URL, config.OPS_WEBHOOK_TIMEOUT_MS) };
+    return { result: { kind: 'error', error: describeFetchError(err as Error, config.OPS_WEBHOOK_URL, config.OPS_WEBHOOK_TIMEOUT_MS) }, body: null };
   }
-  const finishedAt = deps.now();
-  const schedule = config.OPS_WEBHOOK_RETRY_SCHEDULE;
-  const decision =
-    trigger === 'probe'
-      ? decideProbe(result, message, schedule, finishedAt, deps.random)
-      : decide(result, message.scheduleIndex, schedule, finishedAt, deps.random);
-  const nextAttemptAt = decision.outcome === 'retry' ? finishedAt + decision.delayMs : null;
-  const status = result.kind === 'response' ? result.status : null;
-  const outcome = decision.outcome === 'exhausted' ? 'dead' : decision.outcome;
-  // Ops "answered sanely" unless it was unreachable, timed out, or said it is overloaded or broken.
-  const reachable = status !== null && status < 500 && status !== 429;
-  await recordAttempt(
-    deps.db,
-    message,
-    {
-      trigger: recorded,
-      startedAt,
-      durationMs: finishedAt - startedAt,
-      statusCode: status,
-      error: result.kind === 'error' ? result.error : decision.outcome === 'dead' || decision.outcome === 'exhausted' ? decision.reason : null,
-      responseBody: body,
-      outcome,
-      nextAttemptAt,
-      scheduleIndex: decision.outcome === 'retry' ? decision.scheduleIndex : message.scheduleIndex,
-      notBefore: decision.outcome === 'retry' && decision.retryAfterMs ? finishedAt + decision.retryAfterMs : null,
-    },
-    finishedAt,
-    reachable,
-  );
+}
 
+/** The attempt's record, from what the send got and what the policy decided. */
+function attemptRecord(message: OutboxMessage, trigger: DeliveryTrigger, sent: { result: AttemptResult; body: string | null }, decision: Decision, startedAt: number, finishedAt: number): AttemptRecord {
+  const { result, body } = sent;
+  return {
+    trigger,
+    startedAt,
+    durationMs: finishedAt - startedAt,
+    statusCode: result.kind === 'response' ? result.status : null,
+    error: result.kind === 'error' ? result.error : decision.outcome === 'dead' || decision.outcome === 'exhausted' ? decision.reason : null,
+    responseBody: body,
+    outcome: decision.outcome === 'exhausted' ? 'dead' : decision.outcome,
+    nextAttemptAt: decision.outcome === 'retry' ? finishedAt + decision.delayMs : null,
+    scheduleIndex: decision.outcome === 'retry' ? decision.scheduleIndex : message.scheduleIndex,
+    notBefore: decision.outcome === 'retry' && decision.retryAfterMs ? finishedAt + decision.retryAfterMs : null,
+  };
+}
+
+/** One log line for the attempt (and one more when Ops refused the credentials). */
+function logAttempt(logger: Logger, message: OutboxMessage, record: AttemptRecord, decision: Decision): void {
   const fields = {
     message_id: message.id,
     event: message.eventType,
     domain: message.domain,
     session_id: message.sessionId,
     attempt: message.attempts + 1,
-    trigger: recorded,
-    status,
-    ms: finishedAt - startedAt,
+    trigger: record.trigger,
+    status: record.statusCode,
+    ms: record.durationMs,
   };
-  if (status === 401 || status === 403) {
+  if (record.statusCode === 401 || record.statusCode === 403) {
     logger.error('Ops rejected the credentials: OPS_WEBHOOK_SECRET here and WEBHOOK_SECRET on Ops differ', fields);
   }
   if (decision.outcome === 'delivered') logger.info('delivered', fields);
-  else if (decision.outcome === 'retry') logger.warn('delivery failed; will retry', { ...fields, reason: decision.reason, next_attempt_at: new Date(nextAttemptAt!).toISOString() });
+  else if (decision.outcome === 'retry') logger.warn('delivery failed; will retry', { ...fields, reason: decision.reason, next_attempt_at: new Date(record.nextAttemptAt!).toISOString() });
   else logger.error('delivery abandoned; message is dead', { ...fields, reason: decision.reason });
-  return outcome;
+}
+
+/** Sends `message` once, decides what its answer means, and records the attempt with the message's new state. Returns delivered, retry or dead. */
+export async function deliverMessage(deps: DeliveryDeps, message: OutboxMessage, trigger: DeliveryTrigger) {
+  const startedAt = deps.now();
+  const sent = await send(deps, message, startedAt);
+  const finishedAt = deps.now();
+  const schedule = deps.config.OPS_WEBHOOK_RETRY_SCHEDULE;
+  const decision =
+    trigger === 'probe'
+      ? decideProbe(sent.result, message, schedule, finishedAt, deps.random)
+      : decide(sent.result, message.scheduleIndex, schedule, finishedAt, deps.random);
+  // A message reconciliation put back in line is sent again on its account: the record says so.
+  const recorded: DeliveryTrigger = message.requeuedBy === 'reconcile' && trigger !== 'probe' ? 'reconcile' : trigger;
+  const record = attemptRecord(message, recorded, sent, decision, startedAt, finishedAt);
+  // Ops "answered sanely" unless it was unreachable, timed out, or said it is overloaded or broken.
+  const status = record.statusCode;
+  const reachable = status !== null && status < 500 && status !== 429;
+  await recordAttempt(deps.db, message, record, finishedAt, reachable);
+  logAttempt(deps.logger, message, record, decision);
+  return record.outcome;
 }
