@@ -14,7 +14,7 @@ import type { DatabaseSettings } from './function-settings';
 import type { FunctionSpec } from './functions';
 import { HranaEndpoint } from './hrana/endpoint';
 import { listenHrana } from './hrana/http';
-import { servingMarker, servingPid } from './restore';
+import { servingMarker, servingPid } from './serving-marker';
 import type { HostSettings } from './settings';
 import { filePathOf, openSqlite, type SqliteDb } from './sqlite';
 import { StorageWatch } from './storage';

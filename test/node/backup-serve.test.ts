@@ -9,7 +9,7 @@ import Database from 'libsql';
 import { EMITTER_AUTH } from '../support/test-env';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../host/project.mjs';
-import { servingMarker, servingPid } from '../../host/restore';
+import { servingMarker, servingPid } from '../../host/serving-marker';
 import { makeEvent, type EventBody } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
 import { waitFor } from '../support/wait';
