@@ -13,7 +13,3 @@ export function nextCursor<T>(page: { items: T[]; hasMore: boolean }, key: (item
   return page.hasMore && last !== undefined ? key(last) : null;
 }
 
-/** Unix milliseconds as ISO-8601 (null stays null), for JSON answers. */
-export function isoTime(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
-}

@@ -13,7 +13,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { intakeStatements, outcomeOf } from '../../db/receiver/queries';
 import { RECEIVER_CONFIG } from '../../functions/receiver/config';
-import { authenticateHeaders } from '../../functions/receiver/services/authenticate';
+import { authenticateHeaders } from '../../functions/receiver/services/credentials';
 import { toNewEvent } from '../../functions/receiver/services/intake';
 import { planTicket } from '../../functions/receiver/services/ticket-policy';
 import { loadConfig } from '../../functions/shared/config';
