@@ -8,39 +8,22 @@
  */
 import { writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../functions/shared/config';
+import { ConfigError } from '../functions/shared/config';
 import { createLogger } from '../functions/shared/logger';
-import { settingNames, settingsSchema, type DatabaseSettings } from './function-settings';
 import { functionSpec } from './functions';
 import { applyMigrations } from './migrations';
 import { ROOT } from './project.mjs';
-import { HOST_SETTINGS, type HostSettings } from './settings';
-import { tlsProblems } from './tls-files';
+import { checkSettings, type CheckedSettings } from './settings-check';
 
 /** What the preflight hands the host. */
-export interface PreflightResult {
-  host: HostSettings;
-  config: DatabaseSettings;
-  /** The variables the host passes into workerd. */
-  settingNames: string[];
-}
+export type PreflightResult = CheckedSettings;
 
 async function preflight(name: string, env: NodeJS.ProcessEnv, migrate: boolean): Promise<number> {
   const spec = functionSpec(name);
   const log = createLogger(env.LOG_LEVEL === 'debug' ? 'debug' : 'info', { service: `serve-${spec.name}` });
   let result: PreflightResult;
   try {
-    const host = loadConfig(HOST_SETTINGS, env);
-    const { DATABASE_URL, DATABASE_AUTH_TOKEN } = loadConfig(settingsSchema(spec.name), env);
-    // The inspector runs any code inside workerd (every secret, any SQL) for whoever can reach its port.
-    if (host.WORKERD_INSPECTOR_ADDR && env.NODE_ENV !== 'development') {
-      throw new ConfigError(['WORKERD_INSPECTOR_ADDR is refused unless NODE_ENV=development (it lets any local user run code inside workerd)']);
-    }
-    const tls = tlsProblems(host);
-    // Only the machine socket can be shared between workerd processes; a second listener would be bound twice.
-    if (host.OPERATOR_PORT !== undefined && host.WORKERD_PROCESSES > 1) tls.push('OPERATOR_PORT cannot be used with WORKERD_PROCESSES > 1');
-    if (tls.length) throw new ConfigError(tls);
-    result = { host, config: { DATABASE_URL, DATABASE_AUTH_TOKEN }, settingNames: settingNames(spec.name) };
+    result = checkSettings(spec, env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     log.error('refusing to start', { problems: err.problems });

@@ -17,15 +17,15 @@ import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ASSET_FILES } from '../functions/shared/assets';
-import { ConfigError, loadConfig } from '../functions/shared/config';
+import { ConfigError } from '../functions/shared/config';
 import { createLogger } from '../functions/shared/logger';
-import { settingNames, settingsSchema } from '../host/function-settings';
+import { settingNames } from '../host/function-settings';
 import { FUNCTIONS, type FunctionSpec } from '../host/functions';
 import { resolveApiToken } from '../host/api-token-file';
 import { applyMigrations } from '../host/migrations';
 import { ROOT } from '../host/project.mjs';
 import { serveDatabase, type ServedDatabase } from '../host/served-database';
-import { HOST_SETTINGS } from '../host/settings';
+import { checkSettings } from '../host/settings-check';
 import { SweepDriver } from '../host/sweep-driver';
 import { readCompatibility } from '../host/wrangler-toml';
 import { banner, localLink, say, settingsFor } from './local-link';
@@ -77,8 +77,8 @@ interface DevFunction {
 
 /** Validates the function's settings, migrates and serves its database, and writes its Wrangler config. */
 async function prepare(spec: FunctionSpec, env: Record<string, string>, port: number): Promise<DevFunction> {
-  const host = loadConfig(HOST_SETTINGS, env);
-  const config = loadConfig(settingsSchema(spec.name), env);
+  // The same rules the host's preflight applies (host/settings-check.ts).
+  const { host, config } = checkSettings(spec, env);
   await applyMigrations(config.DATABASE_URL, config.DATABASE_AUTH_TOKEN, join(ROOT, spec.migrations));
   const database = await serveDatabase(spec, config, { ...host, BACKUP_DIR: undefined }, { port: 0 }, log);
 

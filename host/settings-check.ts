@@ -1,0 +1,33 @@
+/**
+ * Every rule a function's start is held to before anything runs, stated once: the host's settings
+ * and the function's (zod), the inspector only in development, the TLS files, and the listener
+ * combinations workerd can serve. The preflight applies it before the host serves, and the
+ * developer loop before Wrangler starts. Throws {@link ConfigError} naming each bad variable.
+ */
+import { ConfigError, loadConfig } from '../functions/shared/config';
+import { settingNames, settingsSchema, type DatabaseSettings } from './function-settings';
+import type { FunctionSpec } from './functions';
+import { HOST_SETTINGS, type HostSettings } from './settings';
+import { tlsProblems } from './tls-files';
+
+/** The validated settings a function starts with. */
+export interface CheckedSettings {
+  host: HostSettings;
+  config: DatabaseSettings;
+  /** The variables the host passes into workerd. */
+  settingNames: string[];
+}
+
+export function checkSettings(spec: FunctionSpec, env: NodeJS.ProcessEnv): CheckedSettings {
+  const host = loadConfig(HOST_SETTINGS, env);
+  const { DATABASE_URL, DATABASE_AUTH_TOKEN } = loadConfig(settingsSchema(spec.name), env);
+  // The inspector runs any code inside workerd (every secret, any SQL) for whoever can reach its port.
+  if (host.WORKERD_INSPECTOR_ADDR && env.NODE_ENV !== 'development') {
+    throw new ConfigError(['WORKERD_INSPECTOR_ADDR is refused unless NODE_ENV=development (it lets any local user run code inside workerd)']);
+  }
+  const problems = tlsProblems(host);
+  // Only the machine socket can be shared between workerd processes; a second listener would be bound twice.
+  if (host.OPERATOR_PORT !== undefined && host.WORKERD_PROCESSES > 1) problems.push('OPERATOR_PORT cannot be used with WORKERD_PROCESSES > 1');
+  if (problems.length) throw new ConfigError(problems);
+  return { host, config: { DATABASE_URL, DATABASE_AUTH_TOKEN }, settingNames: settingNames(spec.name) };
+}
