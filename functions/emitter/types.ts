@@ -1,7 +1,7 @@
 /** The emitter's Hono environment: its bindings and what middleware puts in `c.var`. */
 import type { RequestVariables } from '../shared/request-context';
 import type { EmitterBindings, EmitterConfig } from './config';
-import type { DeliveryDeps } from './services/deliver';
+import type { DeliveryDeps } from './delivery/deliver';
 
 export interface EmitterApp {
   Bindings: EmitterBindings;

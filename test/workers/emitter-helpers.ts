@@ -1,8 +1,8 @@
 /** Helpers for in-workerd emitter tests: the emitter's bindings, a fake Ops, and a sweep runner. */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import emitter from '../../functions/emitter/index';
-import { deliveryDeps } from '../../functions/emitter/services/deps';
-import { sweep, type SweepSummary } from '../../functions/emitter/services/sweep';
+import { deliveryDeps } from '../../functions/emitter/delivery/deps';
+import { sweep, type SweepSummary } from '../../functions/emitter/delivery/sweep';
 import { EMITTER_CONFIG, type EmitterBindings } from '../../functions/emitter/config';
 import { loadConfig } from '../../functions/shared/config';
 import { createLogger } from '../../functions/shared/logger';

@@ -6,8 +6,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { EMITTER_CONFIG, type EmitterBindings } from '../../functions/emitter/config';
-import { deliveryDeps } from '../../functions/emitter/services/deps';
-import { reconcile, reconcileIfDue } from '../../functions/emitter/services/reconcile';
+import { deliveryDeps } from '../../functions/emitter/delivery/deps';
+import { reconcile, reconcileIfDue } from '../../functions/emitter/delivery/reconcile';
 import { loadConfig } from '../../functions/shared/config';
 import { operatorEntry } from '../../functions/shared/operators/password';
 import { createLogger } from '../../functions/shared/logger';

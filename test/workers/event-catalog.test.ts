@@ -1,7 +1,7 @@
 /** The shared event catalog: normalisation and field-level errors. */
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, parseOnboardingEvent } from '../../functions/shared/event-catalog';
-import { planTicket, TICKET_POLICY } from '../../functions/receiver/services/ticket-policy';
+import { planTicket, TICKET_POLICY } from '../../functions/receiver/intake/ticket-policy';
 import { makeEvent } from '../support/factories';
 
 describe('event catalog', () => {

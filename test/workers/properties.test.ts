@@ -8,7 +8,7 @@ import { fc, it } from '@fast-check/vitest';
 import { sql } from 'drizzle-orm';
 import { describe, expect, vi } from 'vitest';
 import { openDatabase } from '../../db/connection';
-import { planTicket, MAX_SUBJECT } from '../../functions/receiver/services/ticket-policy';
+import { planTicket, MAX_SUBJECT } from '../../functions/receiver/intake/ticket-policy';
 import { EVENT_TYPES, type OnboardingEvent } from '../../functions/shared/event-catalog';
 import { MAX_LOG_VALUE } from '../../functions/shared/logger';
 import { makeEvent } from '../support/factories';

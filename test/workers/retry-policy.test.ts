@@ -1,6 +1,6 @@
 /** The retry policy as a pure function: outcomes, schedule, jitter and Retry-After. */
 import { describe, expect, it } from 'vitest';
-import { decide, decideProbe, parseRetryAfter, withJitter } from '../../functions/emitter/services/retry-policy';
+import { decide, decideProbe, parseRetryAfter, withJitter } from '../../functions/emitter/delivery/retry-policy';
 import { DEFAULT_RETRY_SCHEDULE } from '../../functions/emitter/config';
 import { parseDuration } from '../../functions/shared/config';
 

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { backlogStats } from '../../../db/emitter/queries';
 import { assertStorageWritable, databaseUnavailable, storageHealth } from '../../shared/storage-health';
-import { lastReconciliation } from '../services/reconcile';
+import { lastReconciliation } from '../delivery/reconcile';
 import type { EmitterApp } from '../types';
 
 export const health = new Hono<EmitterApp>();

@@ -14,7 +14,7 @@ import type { EventType } from '../../shared/event-catalog';
 import { nextCursor } from '../../shared/page-query';
 import { isoTime } from '../../shared/iso-time';
 import { ATTEMPT, BULK_REDELIVER, DELIVERY, DELIVERY_LIST_QUERY, PURGE } from '../api-schemas';
-import { redeliverMany, redeliverOne } from '../services/redeliver';
+import { redeliverMany, redeliverOne } from '../delivery/redeliver';
 import type { EmitterApp } from '../types';
 
 function messageJson(m: OutboxMessage): z.infer<typeof DELIVERY> {

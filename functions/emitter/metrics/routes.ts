@@ -15,7 +15,7 @@ import { labelPairs } from '../../shared/metrics/exposition';
 import { requestDurationFamily } from '../../shared/metrics/request-durations';
 import { scrapeHandler, storedCounter, storedHistogram } from '../../shared/metrics/scrape';
 import { RECONCILED_METRIC } from '../../../db/emitter/reconcile';
-import { lastReconciliation } from '../services/reconcile';
+import { lastReconciliation } from '../delivery/reconcile';
 import type { EmitterApp } from '../types';
 
 /** Bucket bounds of ops_webhook_emitter_delivery_seconds; the trigger in db/emitter/migrations/0002 counts into the same ones. */

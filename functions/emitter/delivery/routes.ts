@@ -3,8 +3,8 @@ import { Hono } from 'hono';
 import { withDatabase } from '../../shared/database-errors';
 import { sweepSignInState } from '../../shared/operators/sign-in-sweep';
 import { requireSweepToken } from '../../shared/sweep-token';
-import { reconcileIfDue } from '../services/reconcile';
-import { sweep } from '../services/sweep';
+import { reconcileIfDue } from './reconcile';
+import { sweep } from './sweep';
 import type { EmitterApp } from '../types';
 
 export const internal = new Hono<EmitterApp>();

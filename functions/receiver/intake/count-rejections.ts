@@ -1,6 +1,6 @@
 /** Middleware of the intake route: every refused delivery is counted by the error code of its answer. */
 import type { MiddlewareHandler } from 'hono';
-import { countRejection, flushSoon } from '../services/rejections';
+import { countRejection, flushSoon } from './rejections';
 import type { ReceiverApp } from '../types';
 
 export const countRejections: MiddlewareHandler<ReceiverApp> = async function countRejections(c, next) {

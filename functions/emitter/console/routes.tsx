@@ -15,8 +15,8 @@ import { BarChart } from '../../shared/ui/chart';
 import { Badge, DataTable, ErrorPage, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
 import { age, queryString, when } from '../../shared/ui/format';
 import { Layout, renderPage } from '../../shared/ui/layout';
-import { lastReconciliation, reconcile, type ReconcileSummary } from '../services/reconcile';
-import { redeliverMany, redeliverOne } from '../services/redeliver';
+import { lastReconciliation, reconcile, type ReconcileSummary } from '../delivery/reconcile';
+import { redeliverMany, redeliverOne } from '../delivery/redeliver';
 import type { EmitterApp } from '../types';
 
 const BASE = '/console';

@@ -11,7 +11,7 @@ import { methodNotAllowed } from '../../shared/http-errors';
 import { parseJson, validationFailed } from '../../shared/json-request';
 import { labelPairs } from '../../shared/metrics/exposition';
 import { MAX_RECEIPTS, RECEIPTS_REQUEST } from '../api-schemas';
-import { authenticate } from '../middleware/authenticate';
+import { authenticate } from '../webhook-auth/authenticate';
 import type { ReceiverApp } from '../types';
 
 export const RECEIPTS_METRIC = 'ops_webhook_receiver_receipts_total';

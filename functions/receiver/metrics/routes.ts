@@ -12,9 +12,9 @@ import { backupFamilies } from '../../shared/metrics/backup';
 import { labelPairs } from '../../shared/metrics/exposition';
 import { requestDurationFamily } from '../../shared/metrics/request-durations';
 import { scrapeHandler, storedCounter } from '../../shared/metrics/scrape';
-import { flushRejections, REJECTIONS_METRIC } from '../services/rejections';
+import { flushRejections, REJECTIONS_METRIC } from '../intake/rejections';
 import type { ReceiverApp } from '../types';
-import { RECEIPTS_METRIC } from './receipts';
+import { RECEIPTS_METRIC } from '../receipts/routes';
 
 const STATUSES = ['open', 'closed'] as const;
 const PRIORITIES = ['normal', 'high'] as const;

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { withDatabase } from '../../shared/database-errors';
 import { sweepSignInState } from '../../shared/operators/sign-in-sweep';
 import { requireSweepToken } from '../../shared/sweep-token';
-import { applyRetention } from '../services/retention';
+import { applyRetention } from './retention';
 import type { ReceiverApp } from '../types';
 
 export const internal = new Hono<ReceiverApp>();

@@ -7,9 +7,9 @@ import { withDatabase } from '../../shared/database-errors';
 import { parseOnboardingEvent } from '../../shared/event-catalog';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
 import { parseJson, validationFailed } from '../../shared/json-request';
-import { authenticate } from '../middleware/authenticate';
-import { countRejections } from '../middleware/count-rejections';
-import { intakeEvent } from '../services/intake';
+import { authenticate } from '../webhook-auth/authenticate';
+import { countRejections } from './count-rejections';
+import { intakeEvent } from './intake-event';
 import type { ReceiverApp } from '../types';
 
 export const webhooks = new Hono<ReceiverApp>();

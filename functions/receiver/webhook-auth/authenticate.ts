@@ -8,7 +8,7 @@ import type { MiddlewareHandler } from 'hono';
 import { apiError } from '../../shared/http-errors';
 import { peerAddress } from '../../shared/peer-address';
 import { assertJsonContentType, readBodyText } from '../../shared/json-request';
-import { authenticateHeaders, authenticateSignature, type AuthFailure } from '../services/credentials';
+import { authenticateHeaders, authenticateSignature, type AuthFailure } from './credentials';
 import type { ReceiverApp } from '../types';
 
 export interface AuthenticateOptions {

@@ -4,8 +4,8 @@ import { withDatabase } from '../../shared/database-errors';
 import { parseOnboardingEvent } from '../../shared/event-catalog';
 import { apiError, methodNotAllowed } from '../../shared/http-errors';
 import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../shared/json-request';
-import { acceptEvent, deliverableBody } from '../services/accept';
-import { deliverMessage, leaseMs } from '../services/deliver';
+import { acceptEvent, deliverableBody } from './accept-event';
+import { deliverMessage, leaseMs } from '../delivery/deliver';
 import type { EmitterApp } from '../types';
 
 export const events = new Hono<EmitterApp>();
