@@ -29,11 +29,11 @@ export interface CounterSample {
 export async function addToCounters(db: Db, increments: CounterSample[]): Promise<void> {
   if (increments.length === 0) return;
   await db.$client.batch(
-    increments.map(({ name, labels, value }) => ({ sql: ADD_TO_COUNTER, args: [name, labels, value] })),
+    increments.map(({ name, labels, value }) => ({ sql: ADD_TO_COUNTER, args: { name, labels, value } })),
     'write',
   );
 }
 
-/** Upsert of one counter; also the statement the triggers use. */
-export const ADD_TO_COUNTER = `INSERT INTO metric_counters (name, labels, value) VALUES (?1, ?2, ?3)
+/** Upsert of one counter (the migrations' triggers write the same upsert in their own SQL). */
+export const ADD_TO_COUNTER = `INSERT INTO metric_counters (name, labels, value) VALUES (:name, :labels, :value)
   ON CONFLICT (name, labels) DO UPDATE SET value = value + excluded.value`;

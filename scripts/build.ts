@@ -4,11 +4,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { emitterDocument } from '../functions/emitter/openapi';
-import { receiverDocument } from '../functions/receiver/openapi';
-import type { OpenApiDocument } from '../functions/shared/openapi';
+import { emitterDocument } from '../functions/emitter/index';
+import { receiverDocument } from '../functions/receiver/index';
+import type { OpenApiDocument } from '../functions/shared/openapi/document';
 import { buildAll } from '../host/build';
-import { FUNCTIONS } from '../host/functions';
+import { FUNCTIONS } from '../host/served-functions';
 import { ROOT } from '../host/project.mjs';
 
 const DOCUMENTS: Record<string, () => OpenApiDocument> = { receiver: receiverDocument, emitter: emitterDocument };

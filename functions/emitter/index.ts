@@ -4,25 +4,25 @@
  * through `npm run serve -- emitter`; the host drives its sweep, Cloudflare its cron.
  */
 import { Hono } from 'hono';
-import { loadConfig } from '../shared/config';
 import { requireAllowedHost } from '../shared/allowed-hosts';
-import { apiDocs } from '../shared/api-docs';
-import { servedByListener } from '../shared/listeners';
 import { requireBearer } from '../shared/bearer-token';
+import { loadConfig } from '../shared/config';
 import { errorHandler, notFoundHandler } from '../shared/http-errors';
+import { servedByListener } from '../shared/listeners';
 import { createLogger } from '../shared/logger';
 import { measureRequests } from '../shared/metrics/request-durations';
+import { mountApi } from '../shared/openapi/document';
 import { requestContext } from '../shared/request-context';
 import { EMITTER_CONFIG, type EmitterBindings } from './config';
-import { emitterDocument } from './openapi';
 import { consoleArea } from './console/routes';
 import { deliveries } from './deliveries/routes';
+import { deliveryDeps, withDeliveryDeps } from './delivery/deps';
+import { onboardingWebhook } from './delivery/onboarding-webhook';
+import { sweepRoutes } from './delivery/routes';
+import { sweep } from './delivery/sweep';
 import { events } from './events/routes';
 import { health } from './health/routes';
-import { internal } from './delivery/routes';
 import { metrics } from './metrics/routes';
-import { deliveryDeps, withDeliveryDeps } from './delivery/deps';
-import { sweep } from './delivery/sweep';
 import type { EmitterApp } from './types';
 
 const app = new Hono<EmitterApp>();
@@ -34,24 +34,35 @@ app.use(servedByListener({ machine: ['/v1', '/healthz', '/metrics'], operator: [
 app.use(measureRequests);
 app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
 app.notFound(notFoundHandler);
-// The portal's API always needs its token: the host makes one at first start when none is set.
 app.use(withDeliveryDeps);
+// The portal's API always needs its token: the host makes one at first start when none is set.
 app.use('/v1/*', requireBearer<EmitterApp>((c) => c.var.config.EMITTER_API_TOKEN, 'unavailable'));
 
-app.route('/healthz', health);
-app.route('/metrics', metrics);
-app.route('/v1/events', events);
-app.route('/v1/deliveries', deliveries);
+/** The API's features; /openapi.json and /docs are generated from their declarations. */
+export const emitterDocument = mountApi(
+  app,
+  {
+    title: 'ops-webhook emitter (portal, VM112)',
+    description:
+      "The portal's side of the link: accepts onboarding events in milliseconds, keeps them in a durable outbox, and delivers them signed to Ops.",
+    servers: [{ url: 'http://127.0.0.1:8787', description: 'On VM112 (loopback)' }],
+  },
+  [health, metrics, events, deliveries, onboardingWebhook],
+);
 app.route('/console', consoleArea);
-app.route('/__internal', internal);
-app.route('/', apiDocs(emitterDocument));
+app.route('/__internal', sweepRoutes);
+
+/** What the cron handler uses of its context (typed here, so the document can be built outside workerd). */
+interface CronContext {
+  waitUntil(work: Promise<unknown>): void;
+}
 
 export default {
   fetch: app.fetch,
   /** Cloudflare cron (wrangler.toml): the same sweep the host triggers every second. */
-  async scheduled(_controller: ScheduledController, env: EmitterBindings, ctx: ExecutionContext): Promise<void> {
+  async scheduled(_controller: unknown, env: EmitterBindings, ctx: CronContext): Promise<void> {
     const config = loadConfig(EMITTER_CONFIG, env as Record<string, unknown>);
     const logger = createLogger(config.LOG_LEVEL, { service: 'emitter', trigger: 'cron' });
     ctx.waitUntil(sweep(deliveryDeps(env, config, logger), 25_000).then((summary) => logger.info('sweep', { ...summary })));
   },
-} satisfies ExportedHandler<EmitterBindings>;
+};

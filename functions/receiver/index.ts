@@ -4,21 +4,20 @@
  */
 import { Hono } from 'hono';
 import { requireAllowedHost } from '../shared/allowed-hosts';
-import { apiDocs } from '../shared/api-docs';
-import { servedByListener } from '../shared/listeners';
 import { errorHandler, notFoundHandler } from '../shared/http-errors';
+import { servedByListener } from '../shared/listeners';
 import { createLogger } from '../shared/logger';
 import { measureRequests } from '../shared/metrics/request-durations';
+import { mountApi } from '../shared/openapi/document';
 import { requestContext } from '../shared/request-context';
 import { RECEIVER_CONFIG } from './config';
-import { receiverDocument } from './openapi';
 import { desk } from './desk/routes';
 import { health } from './health/routes';
-import { internal } from './sweep/routes';
+import { intake } from './intake/routes';
 import { metrics } from './metrics/routes';
 import { receipts } from './receipts/routes';
-import { ticketsRoute } from './tickets/routes';
-import { webhooks } from './intake/routes';
+import { sweep } from './sweep/routes';
+import { tickets } from './tickets/routes';
 import type { ReceiverApp } from './types';
 
 const app = new Hono<ReceiverApp>();
@@ -31,13 +30,17 @@ app.use(measureRequests);
 app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
 app.notFound(notFoundHandler);
 
-app.route('/healthz', health);
-app.route('/metrics', metrics);
-app.route('/api/v1/webhooks/receipts', receipts);
-app.route('/api/v1/webhooks', webhooks);
-app.route('/api/v1/tickets', ticketsRoute);
+/** The API's features; /openapi.json and /docs are generated from their declarations. */
+export const receiverDocument = mountApi(
+  app,
+  {
+    title: 'ops-webhook receiver (Ops, VM122)',
+    description: 'Authenticated, idempotent intake of onboarding events from the portal; each one recorded once and put on the Ops desk.',
+    servers: [{ url: 'http://10.10.10.122:8080', description: 'Production (LAN)' }],
+  },
+  [health, metrics, intake, receipts, tickets],
+);
 app.route('/desk', desk);
-app.route('/__internal', internal);
-app.route('/', apiDocs(receiverDocument));
+app.route('/__internal', sweep);
 
 export default app;

@@ -62,7 +62,7 @@ export function isAllowedHost(url: URL, allowed: AllowedHost[]): boolean {
 
 /** Middleware: 421 for a Host not in the function's ALLOWED_HOSTS (or the default). */
 export function requireAllowedHost<
-  E extends { Variables: { config: { ALLOWED_HOSTS?: AllowedHost[]; HOST?: string; PUBLIC_ORIGIN?: string }; log: Record<string, unknown> } },
+  E extends { Variables: { config: { ALLOWED_HOSTS?: AllowedHost[]; HOST?: string; PUBLIC_ORIGIN?: string }; accessLog: Record<string, unknown> } },
 >(): MiddlewareHandler<E> {
   const defaults = new Map<string, AllowedHost[]>();
   return async function allowedHost(c, next) {
@@ -75,8 +75,8 @@ export function requireAllowedHost<
       defaults.set(key, allowed);
     }
     if (!isAllowedHost(new URL(c.req.url), allowed)) {
-      c.var.log.reason = 'host_not_allowed';
-      c.var.log.host = (c.req.header('host') ?? '').slice(0, 100);
+      c.var.accessLog.reason = 'host_not_allowed';
+      c.var.accessLog.host = (c.req.header('host') ?? '').slice(0, 100);
       throw apiError(421, 'misdirected_request', 'this server does not answer for that host name; see ALLOWED_HOSTS');
     }
     await next();

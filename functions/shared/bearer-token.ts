@@ -23,7 +23,7 @@ export function assertBearer(header: string | undefined, token: string, log: Rec
 }
 
 /** Middleware: the request must carry the token `tokenOf` gives for it (see the module comment for `whenUnset`). */
-export function requireBearer<E extends { Variables: { log: Record<string, unknown> } }>(
+export function requireBearer<E extends { Variables: { accessLog: Record<string, unknown> } }>(
   tokenOf: (c: Context<E>) => string | undefined,
   whenUnset: 'not_found' | 'unavailable',
 ): MiddlewareHandler<E> {
@@ -31,7 +31,7 @@ export function requireBearer<E extends { Variables: { log: Record<string, unkno
     const token = tokenOf(c);
     if (token === undefined && whenUnset === 'not_found') throw apiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`);
     if (token === undefined) throw apiError(503, 'api_token_unset', 'this API has no token configured; its host makes one at first start');
-    assertBearer(c.req.header('authorization'), token, c.var.log);
+    assertBearer(c.req.header('authorization'), token, c.var.accessLog);
     await next();
   };
 }

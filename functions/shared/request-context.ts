@@ -1,7 +1,7 @@
 /**
  * Per-request plumbing shared by both functions: a request id, validated config, the request's
  * database, a logger that carries the request id, and one access-log line per request with whatever fields the route
- * added through `c.var.log` (event, domain, webhook-id, auth failure reason, ...).
+ * added through `c.var.accessLog` (event, domain, webhook-id, auth failure reason, ...).
  */
 import type { MiddlewareHandler } from 'hono';
 import { openDatabase, type DatabaseBindings, type Db } from '../../db/connection';
@@ -18,7 +18,7 @@ export interface RequestVariables<C> {
   db: Db;
   logger: Logger;
   /** Fields the route wants on the access-log line. */
-  log: LogFields;
+  accessLog: LogFields;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -64,12 +64,12 @@ export function requestContext<S extends z.ZodType<{ LOG_LEVEL: LogLevel }>>(
     c.set('config', config);
     c.set('db', openDatabase(c.env as DatabaseBindings));
     c.set('logger', logger);
-    c.set('log', {});
+    c.set('accessLog', {});
     await next();
     c.res.headers.set('x-request-id', requestId);
     const status = c.res.status;
     // Routes polled by machines (the sweep) mark uneventful calls quiet: logged at debug only.
-    const { quiet, ...fields } = c.var.log;
+    const { quiet, ...fields } = c.var.accessLog;
     const level: LogLevel = status >= 500 ? 'error' : status >= 400 ? 'warn' : quiet ? 'debug' : 'info';
     logger[level]('request', {
       method: c.req.method,

@@ -3,10 +3,19 @@
  * unable to keep writes (its file deleted or replaced, its disk nearly full). The host knows;
  * this asks it and says whether that is a reason to answer 503.
  */
-import { readStorageHealth, type DatabaseBindings, type StorageHealth } from '../../db/connection';
+import { z } from 'zod';
+import { readStorageHealth, type DatabaseBindings } from '../../db/connection';
+import { STORAGE_HEALTH } from '../../db/storage-report';
 import { apiError } from './http-errors';
 
-export type StorageReport = StorageHealth | 'remote' | 'not_reported';
+/** The storage part of /healthz, as documented. */
+export const STORAGE_REPORT = z.union([
+  STORAGE_HEALTH,
+  z.literal('remote').describe('A libSQL server keeps the data; its storage is its own.'),
+  z.literal('not_reported'),
+]);
+
+export type StorageReport = z.infer<typeof STORAGE_REPORT>;
 
 /** The storage report, and the problem that makes the service unhealthy, if any. */
 export async function storageHealth(env: DatabaseBindings): Promise<{ storage: StorageReport; problem?: string }> {

@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { intakeStatements, outcomeOf } from '../../db/receiver/queries';
+import { intakeStatements, outcomeOf, type IntakeStatement } from '../../db/receiver/intake';
 import { RECEIVER_CONFIG } from '../../functions/receiver/config';
 import { authenticateHeaders } from '../../functions/receiver/webhook-auth/credentials';
 import { toNewEvent } from '../../functions/receiver/intake/intake-event';
@@ -36,7 +36,7 @@ const prepared = new Map<string, Statement>();
 const statement = (sql: string) => prepared.get(sql) ?? prepared.set(sql, sqlite.prepare(sql)).get(sql)!;
 
 /** One intake in one transaction; returns the row the last statement read back. */
-const runIntake = sqlite.transaction((statements: { sql: string; args: unknown[] }[]) => {
+const runIntake = sqlite.transaction((statements: IntakeStatement[]) => {
   let row: Record<string, unknown> | undefined;
   for (const { sql, args } of statements) {
     const stmt = statement(sql);

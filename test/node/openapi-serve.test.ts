@@ -12,7 +12,7 @@ import { makeEvent } from '../support/factories';
 import { operationOf, schemaErrors } from '../support/openapi-check';
 import { serveFixture } from '../support/serve-fixture';
 import { freePort, type ServeProcess } from '../../scripts/support/serve-process';
-import type { OpenApiDocument } from '../../functions/shared/openapi';
+import type { OpenApiDocument } from '../../functions/shared/openapi/document';
 
 const SECRET = `openapi-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const fx = serveFixture('openapi');

@@ -5,9 +5,9 @@
  */
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { emitterDocument } from '../../functions/emitter/openapi';
-import { receiverDocument } from '../../functions/receiver/openapi';
-import type { OpenApiDocument } from '../../functions/shared/openapi';
+import { emitterDocument } from '../../functions/emitter/index';
+import { receiverDocument } from '../../functions/receiver/index';
+import type { OpenApiDocument } from '../../functions/shared/openapi/document';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);

@@ -5,9 +5,9 @@
  * round trips per page.
  */
 import { z } from 'zod';
-import { getMessageWithAttempts } from '../../../db/emitter/queries';
-import { DELIVERY_STATUSES, type DeliveryAttempt } from '../../../db/emitter/schema';
-import { consolePage, type ConsoleMessageRow } from '../../../db/emitter/views';
+import { consolePage } from '../../../db/emitter/console';
+import { getMessageWithAttempts } from '../../../db/emitter/deliveries';
+import { DELIVERY_STATUSES, type DeliveryAttempt, type OutboxMessage } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
 import { readForm } from '../../shared/form-request';
 import { operatorArea } from '../../shared/operators/area';
@@ -79,7 +79,7 @@ consoleArea.get('/', async function consoleHome(c) {
     Promise.all([consolePage(c.var.deps.db, { status: query.status, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, now), lastReconciliation(c.var.deps)]),
   );
   const { backlog } = page;
-  const last = page.messages.at(-1);
+  const last = page.items.at(-1);
   const keep = { status: query.status, q: query.q };
   return renderPage(
     c,
@@ -106,7 +106,7 @@ consoleArea.get('/', async function consoleHome(c) {
           Ops<strong>{page.opsReachable ? 'reachable' : 'unreachable'}</strong>
         </li>
         <li>
-          Last delivery<strong>{backlog.lastDeliveredAt === null ? '\u2014' : `${age(now - backlog.lastDeliveredAt)} ago`}</strong>
+          Last delivery<strong>{page.lastDeliveredAt === null ? '\u2014' : `${age(now - page.lastDeliveredAt)} ago`}</strong>
         </li>
       </ul>
       <Reconciliation last={reconciled} />
@@ -115,18 +115,18 @@ consoleArea.get('/', async function consoleHome(c) {
         search={query.q}
         selects={[{ name: 'status', label: 'Status', choices: DELIVERY_STATUSES.map((s) => [s, s]), selected: query.status }]}
       />
-      <DataTable caption="Messages, newest first" columns={['Event', 'Domain', 'Status', 'Attempts', 'Accepted']} empty="No messages match." rows={page.messages.map((m: ConsoleMessageRow) => (
+      <DataTable caption="Messages, newest first" columns={['Event', 'Domain', 'Status', 'Attempts', 'Accepted']} empty="No messages match." rows={page.items.map((m: OutboxMessage) => (
           <tr>
             <td>
-              <a href={`${BASE}/messages/${m.id}`}>{m.event_type}</a>
+              <a href={`${BASE}/messages/${m.id}`}>{m.eventType}</a>
             </td>
             <td class="subject">{m.domain}</td>
             <td>
               <Badge value={m.status} />
-              {m.last_status !== null && m.status !== 'delivered' ? <span class="muted"> HTTP {String(m.last_status)}</span> : null}
+              {m.lastStatus !== null && m.status !== 'delivered' ? <span class="muted"> HTTP {String(m.lastStatus)}</span> : null}
             </td>
             <td>{String(m.attempts)}</td>
-            <td>{when(m.created_at)}</td>
+            <td>{when(m.createdAt)}</td>
           </tr>
         ))} />
       <Pager

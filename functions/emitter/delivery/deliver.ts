@@ -4,7 +4,7 @@
  * new state.
  */
 import type { Db } from '../../../db/connection';
-import { recordAttempt, type AttemptRecord } from '../../../db/emitter/queries';
+import { recordAttempt, type AttemptRecord } from '../../../db/emitter/attempts';
 import type { OutboxMessage } from '../../../db/emitter/schema';
 import type { Logger } from '../../shared/logger';
 import type { EmitterConfig } from '../config';

@@ -7,7 +7,7 @@
  * order, and the receiver records them anew (what it already had stays a duplicate). A pass that
  * cannot reach the receiver changes nothing and is tried again at the next interval.
  */
-import { getState, setState } from '../../../db/emitter/queries';
+import { getState, setState } from '../../../db/emitter/attempts';
 import { deliveredPage, requeueMissing } from '../../../db/emitter/reconcile';
 import type { DeliveryDeps } from './deliver';
 import { describeFetchError, opsRequest } from './ops-request';

@@ -4,7 +4,7 @@
  * a time. A manual redeliver always sends, even a delivered message (the receiver answers it as a
  * duplicate).
  */
-import { requeueMessages } from '../../../db/emitter/queries';
+import { requeueMessages } from '../../../db/emitter/deliveries';
 import type { DeliveryStatus } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
 import type { DeliveryDeps } from './deliver';

@@ -7,17 +7,17 @@ import { reconcileIfDue } from './reconcile';
 import { sweep } from './sweep';
 import type { EmitterApp } from '../types';
 
-export const internal = new Hono<EmitterApp>();
+export const sweepRoutes = new Hono<EmitterApp>();
 
-internal.post('/sweep', requireSweepToken, async function runSweep(c) {
+sweepRoutes.post('/sweep', requireSweepToken, async function runSweep(c) {
   const summary = await sweep(c.var.deps);
   const reconciled = await withDatabase(() => reconcileIfDue(c.var.deps));
-  if (reconciled) c.var.log.reconciliation = reconciled;
+  if (reconciled) c.var.accessLog.reconciliation = reconciled;
   const signIn = await withDatabase(() => sweepSignInState(c.var.deps.db, c.var.config, c.var.deps.now()));
   if (summary.delivered + summary.retrying + summary.dead + summary.removed > 0 || (signIn && signIn.sessions + signIn.failures > 0)) {
-    c.var.log.sweep = { ...summary, sign_in: signIn };
+    c.var.accessLog.sweep = { ...summary, sign_in: signIn };
   } else {
-    c.var.log.quiet = true;
+    c.var.accessLog.quiet = true;
   }
   return c.json(summary);
 });

@@ -4,7 +4,9 @@
  * PROBE_INTERVAL_MS so that a recovered Ops gets the backlog at once, not hours later.
  * Driven by the host every second (and by the cron trigger on Cloudflare).
  */
-import { backlogStats, claimMessages, getState, LAST_PROBE_AT, OPS_REACHABLE, setState } from '../../../db/emitter/queries';
+import { getState, LAST_PROBE_AT, OPS_REACHABLE, setState } from '../../../db/emitter/attempts';
+import { readBacklog } from '../../../db/emitter/backlog';
+import { claimMessages } from '../../../db/emitter/claims';
 import { removeFinishedMessages } from '../../../db/emitter/retention';
 import { deliverMessage, leaseMs, type DeliveryDeps } from './deliver';
 
@@ -36,7 +38,7 @@ export async function sweep(deps: DeliveryDeps, budgetMs = 5000): Promise<SweepS
 
   // Probe only while Ops is believed down and some of the backlog is waiting on its schedule:
   // a message that fails on its own while Ops answers others keeps its backoff.
-  const stats = await backlogStats(db, started);
+  const stats = await readBacklog(db, started);
   if (stats.pending > stats.due && (await getState(db, OPS_REACHABLE)) === '0') {
     const last = Number((await getState(db, LAST_PROBE_AT)) ?? 0);
     if (started - last >= config.PROBE_INTERVAL_MS) {
@@ -51,7 +53,7 @@ export async function sweep(deps: DeliveryDeps, budgetMs = 5000): Promise<SweepS
 
   for (;;) {
     if (deps.now() - started >= budgetMs) {
-      summary.more = (await backlogStats(db, deps.now())).due > 0;
+      summary.more = (await readBacklog(db, deps.now())).due > 0;
       break;
     }
     const batch = await claimMessages(db, { kind: 'due', limit: config.DELIVERY_CONCURRENCY }, deps.now(), leaseMs(config));

@@ -1,6 +1,6 @@
 /** Accepting an event from the portal: validated upstream, stored in the outbox before the 202. */
 import type { Db } from '../../../db/connection';
-import { acceptMessage } from '../../../db/emitter/queries';
+import { acceptMessage } from '../../../db/emitter/accept';
 import type { OutboxMessage } from '../../../db/emitter/schema';
 import type { OnboardingEvent } from '../../shared/event-catalog';
 

@@ -3,40 +3,74 @@
  * and the last reconciliation with the receiver, and 503 when the storage under the database
  * cannot take writes.
  */
-import { Hono } from 'hono';
-import { backlogStats } from '../../../db/emitter/queries';
-import { assertStorageWritable, databaseUnavailable, storageHealth } from '../../shared/storage-health';
+import { z } from 'zod';
+import { readBacklog, type Backlog } from '../../../db/emitter/backlog';
+import { ApiRoutes } from '../../shared/openapi/api-routes';
+import { errorResponses, json } from '../../shared/openapi/document';
+import { assertStorageWritable, databaseUnavailable, STORAGE_REPORT, storageHealth } from '../../shared/storage-health';
 import { lastReconciliation } from '../delivery/reconcile';
 import type { EmitterApp } from '../types';
 
-export const health = new Hono<EmitterApp>();
-
-health.get('/', async function healthCheck(c) {
-  const now = Date.now();
-  const db = c.var.db;
-  let stats: Awaited<ReturnType<typeof backlogStats>>;
-  let last: Awaited<ReturnType<typeof lastReconciliation>>['last'];
-  try {
-    [stats, { last }] = await Promise.all([backlogStats(db, now), lastReconciliation({ db })]);
-  } catch (err) {
-    c.var.logger.warn('health check failed', { error: (err as Error).message });
-    return databaseUnavailable(c.env);
-  }
-  const report = await storageHealth(c.env);
-  assertStorageWritable(report);
-  return c.json({
-    status: 'ok',
-    database: 'ok',
-    delivery_enabled: c.var.config.OPS_WEBHOOK_ENABLED,
-    backlog: {
-      pending: stats.pending,
-      due: stats.due,
-      dead: stats.dead,
-      oldest_pending_age_s: stats.oldestCreatedAt === null ? null : Math.round((now - stats.oldestCreatedAt) / 1000),
-    },
-    reconciliation: last
-      ? { last_at: last.at, ok: last.ok, checked: last.checked, missing: last.missing, requeued: last.requeued, ...(last.error ? { error: last.error } : {}) }
-      : null,
-    storage: report.storage,
-  });
+export const EMITTER_HEALTH = z.object({
+  status: z.literal('ok'),
+  database: z.literal('ok'),
+  delivery_enabled: z.boolean(),
+  backlog: z.object({
+    pending: z.number().int(),
+    due: z.number().int(),
+    dead: z.number().int(),
+    oldest_pending_age_s: z.number().nullable(),
+  }),
+  reconciliation: z
+    .object({
+      last_at: z.string(),
+      ok: z.boolean(),
+      checked: z.number().int(),
+      missing: z.number().int().describe('Delivered events the receiver had no record of'),
+      requeued: z.number().int(),
+      error: z.string().optional().describe('Why the last pass failed (nothing was changed)'),
+    })
+    .nullable()
+    .describe('The last reconciliation with the receiver (null before the first, or with RECONCILE_INTERVAL=0)'),
+  storage: STORAGE_REPORT,
 });
+
+export const health = new ApiRoutes<EmitterApp>().route(
+  {
+    method: 'get',
+    path: '/healthz',
+    summary: 'Health: a database round trip, the backlog, the last reconciliation and the storage under it',
+    tags: ['operations'],
+    responses: { 200: json('Healthy.', EMITTER_HEALTH), ...errorResponses(503) },
+  },
+  async function healthCheck(c) {
+    const now = Date.now();
+    const db = c.var.db;
+    let backlog: Backlog;
+    let last: Awaited<ReturnType<typeof lastReconciliation>>['last'];
+    try {
+      [backlog, { last }] = await Promise.all([readBacklog(db, now), lastReconciliation({ db })]);
+    } catch (err) {
+      c.var.logger.warn('health check failed', { error: (err as Error).message });
+      return databaseUnavailable(c.env);
+    }
+    const report = await storageHealth(c.env);
+    assertStorageWritable(report);
+    const answer: z.infer<typeof EMITTER_HEALTH> = {
+      status: 'ok',
+      database: 'ok',
+      delivery_enabled: c.var.config.OPS_WEBHOOK_ENABLED,
+      backlog: {
+        pending: backlog.pending,
+        due: backlog.due,
+        dead: backlog.dead,
+        oldest_pending_age_s: backlog.oldestPendingAt === null ? null : Math.round((now - backlog.oldestPendingAt) / 1000),
+      },
+      reconciliation: last
+        ? { last_at: last.at, ok: last.ok, checked: last.checked, missing: last.missing, requeued: last.requeued, ...(last.error ? { error: last.error } : {}) }
+        : null,
+      storage: report.storage,
+    };
+    return c.json(answer);
+  },
+);

@@ -4,16 +4,14 @@
  * by result and the acceptance-to-delivery histogram from trigger-kept counters; the outbox by
  * status, the oldest pending message's age and whether Ops answers, read now.
  */
-import { Hono } from 'hono';
 import { readStorageHealth } from '../../../db/connection';
-import { metricsSnapshot } from '../../../db/emitter/views';
+import { metricsSnapshot } from '../../../db/emitter/metrics';
 import { DELIVERY_STATUSES } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
-import { methodNotAllowed } from '../../shared/http-errors';
 import { backupFamilies } from '../../shared/metrics/backup';
 import { labelPairs } from '../../shared/metrics/exposition';
 import { requestDurationFamily } from '../../shared/metrics/request-durations';
-import { scrapeHandler, storedCounter, storedHistogram } from '../../shared/metrics/scrape';
+import { metricsRoutes, storedCounter, storedHistogram } from '../../shared/metrics/scrape';
 import { RECONCILED_METRIC } from '../../../db/emitter/reconcile';
 import { lastReconciliation } from '../delivery/reconcile';
 import type { EmitterApp } from '../types';
@@ -21,57 +19,50 @@ import type { EmitterApp } from '../types';
 /** Bucket bounds of ops_webhook_emitter_delivery_seconds; the trigger in db/emitter/migrations/0002 counts into the same ones. */
 export const DELIVERY_SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400] as const;
 
-export const metrics = new Hono<EmitterApp>();
-
-metrics.get(
-  '/',
-  scrapeHandler<EmitterApp>('emitter', async (c) => {
-    const now = Date.now();
-    const db = c.var.db;
-    const [snapshot, { lastSuccessAt: reconciledAt }] = await withDatabase(() => Promise.all([metricsSnapshot(db), lastReconciliation({ db })]));
-    const { counters } = snapshot;
-    const messages = (status: string) => snapshot.byStatus.find((s) => s.status === status)?.n ?? 0;
-    return [
-      storedCounter(counters, 'ops_webhook_emitter_accepted_total', 'Events accepted from the portal (202, first time), by event type.'),
-      {
-        name: 'ops_webhook_emitter_messages',
-        help: 'Outbox messages by status, now.',
-        type: 'gauge',
-        samples: DELIVERY_STATUSES.map((status) => ({ name: 'ops_webhook_emitter_messages', labels: labelPairs({ status }), value: messages(status) })),
-      },
-      {
-        name: 'ops_webhook_emitter_oldest_pending_age_seconds',
-        help: 'Age of the oldest message waiting for delivery (0 when none waits).',
-        type: 'gauge',
-        samples: [
+export const metrics = metricsRoutes<EmitterApp>('emitter', async (c) => {
+  const now = Date.now();
+  const db = c.var.db;
+  const [snapshot, { lastSuccessAt: reconciledAt }] = await withDatabase(() => Promise.all([metricsSnapshot(db, now), lastReconciliation({ db })]));
+  const { counters } = snapshot;
+  return [
+    storedCounter(counters, 'ops_webhook_emitter_accepted_total', 'Events accepted from the portal (202, first time), by event type.'),
+    {
+      name: 'ops_webhook_emitter_messages',
+      help: 'Outbox messages by status, now.',
+      type: 'gauge',
+      samples: DELIVERY_STATUSES.map((status) => ({ name: 'ops_webhook_emitter_messages', labels: labelPairs({ status }), value: snapshot.backlog[status] })),
+    },
+    {
+      name: 'ops_webhook_emitter_oldest_pending_age_seconds',
+      help: 'Age of the oldest message waiting for delivery (0 when none waits).',
+      type: 'gauge',
+      samples: [
+        {
+          name: 'ops_webhook_emitter_oldest_pending_age_seconds',
+          value: snapshot.backlog.oldestPendingAt === null ? 0 : Math.max(0, (now - snapshot.backlog.oldestPendingAt) / 1000),
+        },
+      ],
+    },
+    storedCounter(counters, 'ops_webhook_emitter_attempts_total', 'Delivery attempts by result: success, http_4xx, http_5xx, http_other, timeout, network_error.'),
+    storedHistogram(counters, 'ops_webhook_emitter_delivery_seconds', DELIVERY_SECONDS_BUCKETS, 'Seconds from acceptance to the attempt that delivered.'),
+    {
+      name: 'ops_webhook_emitter_ops_reachable',
+      help: '1 while Ops answers deliveries sanely, 0 after one could not reach it (timeout, network error, 429 or 5xx).',
+      type: 'gauge',
+      samples: [{ name: 'ops_webhook_emitter_ops_reachable', value: snapshot.opsReachable ? 1 : 0 }],
+    },
+    storedCounter(counters, RECONCILED_METRIC, "Delivered messages reconciliation asked the receiver about, by result: present (on record) or missing (sent again)."),
+    ...(reconciledAt === undefined
+      ? []
+      : [
           {
-            name: 'ops_webhook_emitter_oldest_pending_age_seconds',
-            value: snapshot.oldestPendingAt === null ? 0 : Math.max(0, (now - snapshot.oldestPendingAt) / 1000),
+            name: 'ops_webhook_emitter_last_reconciliation_timestamp_seconds',
+            help: 'When a reconciliation with the receiver last succeeded (Unix seconds).',
+            type: 'gauge' as const,
+            samples: [{ name: 'ops_webhook_emitter_last_reconciliation_timestamp_seconds', value: reconciledAt / 1000 }],
           },
-        ],
-      },
-      storedCounter(counters, 'ops_webhook_emitter_attempts_total', 'Delivery attempts by result: success, http_4xx, http_5xx, http_other, timeout, network_error.'),
-      storedHistogram(counters, 'ops_webhook_emitter_delivery_seconds', DELIVERY_SECONDS_BUCKETS, 'Seconds from acceptance to the attempt that delivered.'),
-      {
-        name: 'ops_webhook_emitter_ops_reachable',
-        help: '1 while Ops answers deliveries sanely, 0 after one could not reach it (timeout, network error, 429 or 5xx).',
-        type: 'gauge',
-        samples: [{ name: 'ops_webhook_emitter_ops_reachable', value: snapshot.opsReachable ? 1 : 0 }],
-      },
-      storedCounter(counters, RECONCILED_METRIC, "Delivered messages reconciliation asked the receiver about, by result: present (on record) or missing (sent again)."),
-      ...(reconciledAt === undefined
-        ? []
-        : [
-            {
-              name: 'ops_webhook_emitter_last_reconciliation_timestamp_seconds',
-              help: 'When a reconciliation with the receiver last succeeded (Unix seconds).',
-              type: 'gauge' as const,
-              samples: [{ name: 'ops_webhook_emitter_last_reconciliation_timestamp_seconds', value: reconciledAt / 1000 }],
-            },
-          ]),
-      requestDurationFamily('ops_webhook_emitter_request_duration_seconds'),
-      ...backupFamilies(await readStorageHealth(c.env).catch(() => undefined)),
-    ];
-  }),
-);
-metrics.all('/', methodNotAllowed(['GET']));
+        ]),
+    requestDurationFamily('ops_webhook_emitter_request_duration_seconds'),
+    ...backupFamilies(await readStorageHealth(c.env).catch(() => undefined)),
+  ];
+});

@@ -5,8 +5,9 @@
  * reopen. Every page is served by this worker and renders from one or two database round trips.
  */
 import { z } from 'zod';
-import type { TicketAction, WebhookEvent } from '../../../db/receiver/schema';
-import { applyTicketAction, deskPage, ticketTimeline, type DeskTicketRow } from '../../../db/receiver/views';
+import { applyTicketAction, deskPage } from '../../../db/receiver/desk';
+import type { Ticket, TicketAction, WebhookEvent } from '../../../db/receiver/schema';
+import { ticketTimeline } from '../../../db/receiver/tickets';
 import { withDatabase } from '../../shared/database-errors';
 import { readForm } from '../../shared/form-request';
 import { operatorArea } from '../../shared/operators/area';
@@ -43,7 +44,7 @@ export const desk = operatorArea<ReceiverApp>({ base: BASE, product: PRODUCT, co
 /** The counts and the table: the part that refreshes itself. */
 function TicketsFragment({ page, query }: { page: Page; query: ListQuery }) {
   const refresh = `${BASE}/fragment${queryString({ status: query.status, priority: query.priority, q: query.q, cursor: query.cursor })}`;
-  const last = page.tickets.at(-1);
+  const last = page.items.at(-1);
   return (
     <section id={TICKET_LIST_ID} hx-get={refresh} hx-trigger="every 5s" hx-swap="outerHTML" aria-live="polite">
       <ul class="counts">
@@ -54,12 +55,12 @@ function TicketsFragment({ page, query }: { page: Page; query: ListQuery }) {
           Open, high priority<strong id="open-high-count">{String(page.openHigh)}</strong>
         </li>
       </ul>
-      <DataTable caption="Tickets, newest first" columns={['#', 'Subject', 'Priority', 'Status', 'Opened']} empty="No tickets match." rows={page.tickets.map((t: DeskTicketRow) => (
+      <DataTable caption="Tickets, newest first" columns={['#', 'Subject', 'Priority', 'Status', 'Opened']} empty="No tickets match." rows={page.items.map((t: Ticket) => (
           <tr>
             <td>{String(t.id)}</td>
             <td class="subject">
               <a href={`${BASE}/tickets/${t.id}`}>{t.subject}</a>
-              {t.assigned_to ? <div class="muted">taken by {t.assigned_to}</div> : null}
+              {t.assignedTo ? <div class="muted">taken by {t.assignedTo}</div> : null}
             </td>
             <td>
               <Badge value={t.priority} />
@@ -67,7 +68,7 @@ function TicketsFragment({ page, query }: { page: Page; query: ListQuery }) {
             <td>
               <Badge value={t.status} />
             </td>
-            <td>{when(t.created_at)}</td>
+            <td>{when(t.createdAt)}</td>
           </tr>
         ))} />
       <Pager

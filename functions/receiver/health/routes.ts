@@ -2,23 +2,39 @@
  * GET /healthz: 200 when a database round trip succeeds and the storage under it can take writes,
  * else 503 (with what failed). No authentication, no secrets.
  */
-import { Hono } from 'hono';
+import { z } from 'zod';
 import { pingDatabase } from '../../../db/connection';
-import { assertStorageWritable, databaseUnavailable, storageHealth } from '../../shared/storage-health';
+import { ApiRoutes } from '../../shared/openapi/api-routes';
+import { errorResponses, json } from '../../shared/openapi/document';
+import { assertStorageWritable, databaseUnavailable, STORAGE_REPORT, storageHealth } from '../../shared/storage-health';
 import type { ReceiverApp } from '../types';
 
-export const health = new Hono<ReceiverApp>();
-
-health.get('/', async function healthCheck(c) {
-  const started = Date.now();
-  try {
-    await pingDatabase(c.var.db);
-  } catch (err) {
-    c.var.logger.warn('health check failed', { error: (err as Error).message });
-    return databaseUnavailable(c.env);
-  }
-  const databaseMs = Date.now() - started;
-  const report = await storageHealth(c.env);
-  assertStorageWritable(report);
-  return c.json({ status: 'ok', database: 'ok', database_ms: databaseMs, storage: report.storage });
+export const RECEIVER_HEALTH = z.object({
+  status: z.literal('ok'),
+  database: z.literal('ok'),
+  database_ms: z.number(),
+  storage: STORAGE_REPORT,
 });
+
+export const health = new ApiRoutes<ReceiverApp>().route(
+  {
+    method: 'get',
+    path: '/healthz',
+    summary: 'Health: a database round trip and the storage under it',
+    tags: ['operations'],
+    responses: { 200: json('Healthy.', RECEIVER_HEALTH), ...errorResponses(503) },
+  },
+  async function healthCheck(c) {
+    const started = Date.now();
+    try {
+      await pingDatabase(c.var.db);
+    } catch (err) {
+      c.var.logger.warn('health check failed', { error: (err as Error).message });
+      return databaseUnavailable(c.env);
+    }
+    const databaseMs = Date.now() - started;
+    const report = await storageHealth(c.env);
+    assertStorageWritable(report);
+    return c.json({ status: 'ok', database: 'ok', database_ms: databaseMs, storage: report.storage } satisfies z.infer<typeof RECEIVER_HEALTH>);
+  },
+);

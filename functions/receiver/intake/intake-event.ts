@@ -3,7 +3,7 @@
  * atomic, idempotent database batch.
  */
 import type { Db } from '../../../db/connection';
-import { recordEvent, type NewEvent, type RecordOutcome } from '../../../db/receiver/queries';
+import { recordEvent, type NewEvent, type RecordOutcome } from '../../../db/receiver/intake';
 import type { OnboardingEvent } from '../../shared/event-catalog';
 import { planTicket } from './ticket-policy';
 

@@ -2,39 +2,64 @@
  * POST /api/v1/webhooks/onboard: authenticated (middleware: secret header, bounded body, then
  * signature over the raw bytes), parsed, validated against the catalog, recorded idempotently.
  */
-import { Hono } from 'hono';
+import { z } from 'zod';
 import { withDatabase } from '../../shared/database-errors';
-import { parseOnboardingEvent } from '../../shared/event-catalog';
-import { apiError, methodNotAllowed } from '../../shared/http-errors';
+import { EVENT_BODY, parseOnboardingEvent } from '../../shared/event-catalog';
+import { apiError } from '../../shared/http-errors';
 import { parseJson, validationFailed } from '../../shared/json-request';
+import { ApiRoutes } from '../../shared/openapi/api-routes';
+import { errorResponses, json, jsonBody } from '../../shared/openapi/document';
+import type { ReceiverApp } from '../types';
 import { authenticate } from '../webhook-auth/authenticate';
+import { SIGNATURE_HEADERS, WEBHOOK_SECURITY, withWebhookSchemes } from '../webhook-auth/security-schemes';
 import { countRejections } from './count-rejections';
 import { intakeEvent } from './intake-event';
-import type { ReceiverApp } from '../types';
 
-export const webhooks = new Hono<ReceiverApp>();
+export const INTAKE_RESULT = z.object({
+  status: z.enum(['created', 'duplicate']),
+  event_id: z.number().int(),
+  ticket_id: z.number().int().nullable().describe('null for a timeline event of a session that has no open ticket yet'),
+  duplicate: z.boolean(),
+});
 
-webhooks.post('/onboard', countRejections, authenticate(), async function receiveOnboardEvent(c) {
-  const parsed = parseOnboardingEvent(parseJson(c.var.rawBody), c.req.header('x-onboarding-session'));
-  if (!parsed.ok) throw validationFailed(parsed.issues);
-  const { event, domain, session_id } = parsed.event;
-  Object.assign(c.var.log, { event, domain, session_id });
+export const intake = withWebhookSchemes(new ApiRoutes<ReceiverApp>()).route(
+  {
+    method: 'post',
+    path: '/api/v1/webhooks/onboard',
+    summary: 'Deliver an onboarding event',
+    description:
+      'Records the event once per (event, session_id, domain) and per webhook-id, and opens or extends a desk ticket. ' +
+      'A repeat answers 200 with the same ids. Authentication is checked before the body is read.',
+    tags: ['webhooks'],
+    security: WEBHOOK_SECURITY,
+    middleware: [countRejections, authenticate()],
+    // The catalog's rules go beyond the body's schema: the x-onboarding-session header may supply session_id.
+    bodyParsedBy: 'handler',
+    request: { headers: SIGNATURE_HEADERS, body: jsonBody(EVENT_BODY) },
+    responses: {
+      201: json('Recorded for the first time.', INTAKE_RESULT),
+      200: json('Already recorded (a duplicate): the same event and ticket ids.', INTAKE_RESULT),
+      ...errorResponses(400, 401, 405, 409, 413, 415, 422, 503),
+    },
+  },
+  async function receiveOnboardEvent(c) {
+    const parsed = parseOnboardingEvent(parseJson(c.var.rawBody), c.req.header('x-onboarding-session'));
+    if (!parsed.ok) throw validationFailed(parsed.issues);
+    const { event, domain, session_id } = parsed.event;
+    Object.assign(c.var.accessLog, { event, domain, session_id });
 
-  const outcome = await withDatabase(() => intakeEvent(c.var.db, parsed.event, c.req.header('webhook-id') ?? null));
-  if (outcome.conflict) {
-    // A webhook-id names one message; reusing it for another event is a sender bug, never a duplicate.
-    throw apiError(409, 'webhook_id_conflict', 'this webhook-id was already used for a different event; nothing was recorded');
-  }
-  Object.assign(c.var.log, { event_id: outcome.eventId, ticket_id: outcome.ticketId, duplicate: !outcome.created });
-  return c.json(
-    {
+    const outcome = await withDatabase(() => intakeEvent(c.var.db, parsed.event, c.req.header('webhook-id') ?? null));
+    if (outcome.conflict) {
+      // A webhook-id names one message; reusing it for another event is a sender bug, never a duplicate.
+      throw apiError(409, 'webhook_id_conflict', 'this webhook-id was already used for a different event; nothing was recorded');
+    }
+    Object.assign(c.var.accessLog, { event_id: outcome.eventId, ticket_id: outcome.ticketId, duplicate: !outcome.created });
+    const answer: z.infer<typeof INTAKE_RESULT> = {
       status: outcome.created ? 'created' : 'duplicate',
       event_id: outcome.eventId,
       ticket_id: outcome.ticketId,
       duplicate: !outcome.created,
-    },
-    outcome.created ? 201 : 200,
-  );
-});
-
-webhooks.all('/onboard', methodNotAllowed(['POST']));
+    };
+    return c.json(answer, outcome.created ? 201 : 200);
+  },
+);

@@ -2,7 +2,7 @@
  * What each event type does on the desk, as one table: open a ticket (with which priority and
  * subject) or join the session's open ticket as a timeline entry.
  */
-import type { TicketPlan } from '../../../db/receiver/queries';
+import type { TicketPlan } from '../../../db/receiver/intake';
 import type { EventType, OnboardingEvent } from '../../shared/event-catalog';
 
 type PolicyRule =

@@ -3,15 +3,13 @@
  * counters from the database (right across restarts and processes); tickets are counted at
  * scrape time; request durations are this process's own.
  */
-import { Hono } from 'hono';
 import { readStorageHealth } from '../../../db/connection';
-import { metricsSnapshot } from '../../../db/receiver/views';
+import { metricsSnapshot } from '../../../db/receiver/metrics';
 import { withDatabase } from '../../shared/database-errors';
-import { methodNotAllowed } from '../../shared/http-errors';
 import { backupFamilies } from '../../shared/metrics/backup';
 import { labelPairs } from '../../shared/metrics/exposition';
 import { requestDurationFamily } from '../../shared/metrics/request-durations';
-import { scrapeHandler, storedCounter } from '../../shared/metrics/scrape';
+import { metricsRoutes, storedCounter } from '../../shared/metrics/scrape';
 import { flushRejections, REJECTIONS_METRIC } from '../intake/rejections';
 import type { ReceiverApp } from '../types';
 import { RECEIPTS_METRIC } from '../receipts/routes';
@@ -19,31 +17,25 @@ import { RECEIPTS_METRIC } from '../receipts/routes';
 const STATUSES = ['open', 'closed'] as const;
 const PRIORITIES = ['normal', 'high'] as const;
 
-export const metrics = new Hono<ReceiverApp>();
-
-metrics.get(
-  '/',
-  scrapeHandler<ReceiverApp>('receiver', async (c) => {
-    const db = c.var.db;
-    // This process's pending refusals go in first, so its own scrape is exact; if the database is down, they wait.
-    await flushRejections(db).catch(() => undefined);
-    const { counters, ticketCounts } = await withDatabase(() => metricsSnapshot(db));
-    const ticketsBy = (status: string, priority: string) => ticketCounts.find((t) => t.status === status && t.priority === priority)?.n ?? 0;
-    return [
-      storedCounter(counters, 'ops_webhook_receiver_deliveries_total', 'Accepted deliveries by event type; outcome is created (first time) or duplicate.'),
-      storedCounter(counters, REJECTIONS_METRIC, 'Refused deliveries, by the error code of the answer (unauthorized, validation_failed, …).'),
-      storedCounter(counters, RECEIPTS_METRIC, "Events the emitter's reconciliation asked about, by result: present (on record) or missing."),
-      {
-        name: 'ops_webhook_receiver_tickets',
-        help: 'Desk tickets by status and priority, now.',
-        type: 'gauge',
-        samples: STATUSES.flatMap((status) =>
-          PRIORITIES.map((priority) => ({ name: 'ops_webhook_receiver_tickets', labels: labelPairs({ status, priority }), value: ticketsBy(status, priority) })),
-        ),
-      },
-      requestDurationFamily('ops_webhook_receiver_request_duration_seconds'),
-      ...backupFamilies(await readStorageHealth(c.env).catch(() => undefined)),
-    ];
-  }),
-);
-metrics.all('/', methodNotAllowed(['GET']));
+export const metrics = metricsRoutes<ReceiverApp>('receiver', async (c) => {
+  const db = c.var.db;
+  // This process's pending refusals go in first, so its own scrape is exact; if the database is down, they wait.
+  await flushRejections(db).catch(() => undefined);
+  const { counters, ticketCounts } = await withDatabase(() => metricsSnapshot(db));
+  const ticketsBy = (status: string, priority: string) => ticketCounts.find((t) => t.status === status && t.priority === priority)?.n ?? 0;
+  return [
+    storedCounter(counters, 'ops_webhook_receiver_deliveries_total', 'Accepted deliveries by event type; outcome is created (first time) or duplicate.'),
+    storedCounter(counters, REJECTIONS_METRIC, 'Refused deliveries, by the error code of the answer (unauthorized, validation_failed, …).'),
+    storedCounter(counters, RECEIPTS_METRIC, "Events the emitter's reconciliation asked about, by result: present (on record) or missing."),
+    {
+      name: 'ops_webhook_receiver_tickets',
+      help: 'Desk tickets by status and priority, now.',
+      type: 'gauge',
+      samples: STATUSES.flatMap((status) =>
+        PRIORITIES.map((priority) => ({ name: 'ops_webhook_receiver_tickets', labels: labelPairs({ status, priority }), value: ticketsBy(status, priority) })),
+      ),
+    },
+    requestDurationFamily('ops_webhook_receiver_request_duration_seconds'),
+    ...backupFamilies(await readStorageHealth(c.env).catch(() => undefined)),
+  ];
+});

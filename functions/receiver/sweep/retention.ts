@@ -5,7 +5,7 @@
  * (the event rows and their keys stay).
  */
 import type { Db } from '../../../db/connection';
-import { purgeEventData } from '../../../db/receiver/queries';
+import { purgeEventData } from '../../../db/receiver/retention';
 import type { ReceiverConfig } from '../config';
 
 const BATCH = 500;

@@ -6,13 +6,13 @@ import { requireSweepToken } from '../../shared/sweep-token';
 import { applyRetention } from './retention';
 import type { ReceiverApp } from '../types';
 
-export const internal = new Hono<ReceiverApp>();
+export const sweep = new Hono<ReceiverApp>();
 
-internal.post('/sweep', requireSweepToken, async function runSweep(c) {
+sweep.post('/sweep', requireSweepToken, async function runSweep(c) {
   const db = c.var.db;
   const summary = await withDatabase(() => applyRetention(db, c.var.config, Date.now()));
   const signIn = await withDatabase(() => sweepSignInState(db, c.var.config, Date.now()));
-  if (summary.purged > 0 || (signIn && signIn.sessions + signIn.failures > 0)) c.var.log.sweep = { ...summary, sign_in: signIn };
-  else c.var.log.quiet = true;
+  if (summary.purged > 0 || (signIn && signIn.sessions + signIn.failures > 0)) c.var.accessLog.sweep = { ...summary, sign_in: signIn };
+  else c.var.accessLog.quiet = true;
   return c.json(summary);
 });

@@ -1,17 +1,60 @@
-/** GET /api/v1/tickets (filtered, paginated) and GET /api/v1/tickets/:id (with its timeline). */
-import { Hono } from 'hono';
+/**
+ * The read API over the desk: GET /api/v1/tickets (filtered, paginated) and
+ * GET /api/v1/tickets/{id} (with its timeline). Its own credential, TICKETS_API_TOKEN.
+ */
 import { z } from 'zod';
-import { getTicketWithEvents, listTickets } from '../../../db/receiver/queries';
 import type { Ticket, WebhookEvent } from '../../../db/receiver/schema';
-import { withDatabase } from '../../shared/database-errors';
-import type { EventType } from '../../shared/event-catalog';
-import { apiError, methodNotAllowed } from '../../shared/http-errors';
-import { validationFailed } from '../../shared/json-request';
-import { nextCursor } from '../../shared/page-query';
-import { isoTime } from '../../shared/iso-time';
-import { TICKET, TICKET_EVENT, TICKET_ID, TICKET_LIST_QUERY } from '../api-schemas';
+import { listTickets, ticketTimeline } from '../../../db/receiver/tickets';
 import { requireBearer } from '../../shared/bearer-token';
+import { withDatabase } from '../../shared/database-errors';
+import { EVENT_TYPES, normaliseDomain, type EventType } from '../../shared/event-catalog';
+import { apiError } from '../../shared/http-errors';
+import { isoTime } from '../../shared/iso-time';
+import { ApiRoutes } from '../../shared/openapi/api-routes';
+import { errorResponses, json } from '../../shared/openapi/document';
+import { nextCursor, PAGE_QUERY } from '../../shared/page-query';
 import type { ReceiverApp } from '../types';
+
+const TIME = z.string().describe('ISO-8601, UTC');
+
+export const TICKET_LIST_QUERY = z.object({
+  status: z.enum(['open', 'closed']).optional(),
+  domain: z.string().min(1).max(253).transform(normaliseDomain).optional(),
+  session_id: z.string().min(1).max(128).optional(),
+  ...PAGE_QUERY,
+});
+
+export const TICKET_ID = z.coerce.number().int().positive();
+
+export const TICKET = z.object({
+  id: z.number().int(),
+  subject: z.string(),
+  priority: z.enum(['normal', 'high']),
+  status: z.enum(['open', 'closed']),
+  domain: z.string(),
+  session_id: z.string(),
+  opened_by_event_id: z.number().int(),
+  created_at: TIME,
+  updated_at: TIME,
+});
+
+export const TICKET_EVENT = z.object({
+  id: z.number().int(),
+  event: z.enum(EVENT_TYPES),
+  domain: z.string(),
+  session_id: z.string(),
+  webhook_id: z.string().nullable(),
+  occurred_at: TIME.nullable(),
+  received_at: TIME,
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const TICKET_PAGE = z.object({
+  tickets: z.array(TICKET),
+  next_cursor: z.number().int().nullable().describe('Pass as `cursor` for the next page; null on the last'),
+});
+
+export const TICKET_WITH_EVENTS = z.object({ ticket: TICKET, events: z.array(TICKET_EVENT) });
 
 function ticketJson(t: Ticket): z.infer<typeof TICKET> {
   return {
@@ -40,34 +83,50 @@ function eventJson(e: WebhookEvent): z.infer<typeof TICKET_EVENT> {
   };
 }
 
-export const ticketsRoute = new Hono<ReceiverApp>();
+const READ_SECURITY = [{ ticketsToken: [] }];
 
-// Its own credential: the webhook secret (which can write) and signatures (which cover no path) do not open it.
-ticketsRoute.use(requireBearer<ReceiverApp>((c) => c.var.config.TICKETS_API_TOKEN, 'not_found'));
-
-ticketsRoute.get('/', async function listTicketsHandler(c) {
-  const query = TICKET_LIST_QUERY.safeParse(c.req.query());
-  if (!query.success) throw validationFailed(query.error);
-  const q = query.data;
-  const page = await withDatabase(() =>
-    listTickets(c.var.db, {
-      status: q.status,
-      domain: q.domain,
-      sessionId: q.session_id,
-      before: q.cursor,
-      limit: q.limit,
-    }),
-  );
-  return c.json({ tickets: page.items.map(ticketJson), next_cursor: nextCursor(page, (t) => t.id) });
+export const tickets = new ApiRoutes<ReceiverApp>().component('securitySchemes', 'ticketsToken', {
+  type: 'http',
+  scheme: 'bearer',
+  description: "TICKETS_API_TOKEN, the read API's own credential. Unset, the read API answers 404.",
 });
 
-ticketsRoute.get('/:id', async function getTicketHandler(c) {
-  const id = TICKET_ID.safeParse(c.req.param('id'));
-  if (!id.success) throw apiError(404, 'not_found', 'no such ticket');
-  const found = await withDatabase(() => getTicketWithEvents(c.var.db, id.data));
-  if (!found) throw apiError(404, 'not_found', `ticket ${id.data} does not exist`);
-  return c.json({ ticket: ticketJson(found.ticket), events: found.events.map(eventJson) });
-});
+// `/x/*` covers `/x` too. Its own credential: the webhook secret (which can write) and signatures (which cover no path) do not open it.
+tickets.hono.use('/api/v1/tickets/*', requireBearer<ReceiverApp>((c) => c.var.config.TICKETS_API_TOKEN, 'not_found'));
 
-ticketsRoute.all('/', methodNotAllowed(['GET']));
-ticketsRoute.all('/:id', methodNotAllowed(['GET']));
+tickets.route(
+  {
+    method: 'get',
+    path: '/api/v1/tickets',
+    summary: 'List desk tickets, newest first',
+    tags: ['tickets'],
+    security: READ_SECURITY,
+    request: { query: TICKET_LIST_QUERY },
+    responses: { 200: json('A page of tickets.', TICKET_PAGE), ...errorResponses(401, 404, 422, 503) },
+  },
+  async function listTicketsHandler(c) {
+    const q = c.req.valid('query');
+    const page = await withDatabase(() =>
+      listTickets(c.var.db, { status: q.status, domain: q.domain, sessionId: q.session_id, before: q.cursor, limit: q.limit }),
+    );
+    return c.json({ tickets: page.items.map(ticketJson), next_cursor: nextCursor(page, (t) => t.id) } satisfies z.infer<typeof TICKET_PAGE>);
+  },
+);
+
+tickets.route(
+  {
+    method: 'get',
+    path: '/api/v1/tickets/{id}',
+    summary: 'One ticket with its timeline',
+    tags: ['tickets'],
+    security: READ_SECURITY,
+    request: { params: z.object({ id: TICKET_ID }) },
+    responses: { 200: json('The ticket and its events, oldest first.', TICKET_WITH_EVENTS), ...errorResponses(401, 404, 503) },
+  },
+  async function getTicketHandler(c) {
+    const { id } = c.req.valid('param');
+    const found = await withDatabase(() => ticketTimeline(c.var.db, id));
+    if (!found) throw apiError(404, 'not_found', `ticket ${id} does not exist`);
+    return c.json({ ticket: ticketJson(found.ticket), events: found.events.map(eventJson) } satisfies z.infer<typeof TICKET_WITH_EVENTS>);
+  },
+);

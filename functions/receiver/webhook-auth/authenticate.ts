@@ -21,14 +21,14 @@ export function authenticate(options: AuthenticateOptions = {}): MiddlewareHandl
   return async function authenticateRequest(c, next) {
     const config = c.var.config;
     const headers = c.req.raw.headers;
-    c.var.log.webhook_id = headers.get('webhook-id') ?? undefined;
+    c.var.accessLog.webhook_id = headers.get('webhook-id') ?? undefined;
     const pre = await authenticateHeaders(headers, config, config.WEBHOOK_REQUIRE_SIGNATURE);
-    if (!pre.ok) throw unauthorized(c.req.raw, c.var.log, pre.reason);
+    if (!pre.ok) throw unauthorized(c.req.raw, c.var.accessLog, pre.reason);
     assertJsonContentType(c.req.raw);
     const rawBody = await readBodyText(c.req.raw, options.maxBytes ?? config.MAX_BODY_BYTES);
     if (pre.signed) {
       const verified = authenticateSignature(headers, rawBody, config);
-      if (!verified.ok) throw unauthorized(c.req.raw, c.var.log, verified.reason);
+      if (!verified.ok) throw unauthorized(c.req.raw, c.var.accessLog, verified.reason);
     }
     c.set('rawBody', rawBody);
     await next();

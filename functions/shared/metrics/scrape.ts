@@ -4,7 +4,10 @@
  * the build_info family, and the exposition content type.
  */
 import type { Context, Handler } from 'hono';
+import { z } from 'zod';
 import { assertBearer } from '../bearer-token';
+import { ApiRoutes } from '../openapi/api-routes';
+import { errorResponses } from '../openapi/document';
 import { VERSION } from '../version';
 import { EXPOSITION_CONTENT_TYPE, histogramSamples, labelPairs, renderExposition, type MetricFamily } from './exposition';
 
@@ -12,7 +15,7 @@ const CACHE_MS = 1000;
 
 /** What the handler needs of a function's Hono environment. */
 interface ScrapeEnv {
-  Variables: { config: { METRICS_TOKEN?: string | undefined }; log: Record<string, unknown> };
+  Variables: { config: { METRICS_TOKEN?: string | undefined }; accessLog: Record<string, unknown> };
 }
 
 /** `ops_webhook_build_info{version, function} 1`. */
@@ -25,18 +28,38 @@ function buildInfo(fn: string): MetricFamily {
   };
 }
 
+/** The metrics feature of function `fn`: GET /metrics answering the families `collect` returns. */
+export function metricsRoutes<E extends ScrapeEnv>(fn: string, collect: (c: Context<E>) => Promise<MetricFamily[]>): ApiRoutes<E> {
+  return new ApiRoutes<E>()
+    .component('securitySchemes', 'metricsToken', { type: 'http', scheme: 'bearer', description: 'Only when METRICS_TOKEN is set.' })
+    .route(
+      {
+        method: 'get',
+        path: '/metrics',
+        summary: 'Prometheus metrics (text format 0.0.4)',
+        tags: ['operations'],
+        security: [{}, { metricsToken: [] }],
+        responses: {
+          200: { description: 'The exposition.', content: { 'text/plain; version=0.0.4': { schema: z.string() } } },
+          ...errorResponses(401),
+        },
+      },
+      scrapeHandler(fn, collect),
+    );
+}
+
 /** A handler that answers the families `collect` returns for `fn`, with build_info first. */
-export function scrapeHandler<E extends ScrapeEnv>(fn: string, collect: (c: Context<E>) => Promise<MetricFamily[]>): Handler<E> {
+function scrapeHandler<E extends ScrapeEnv>(fn: string, collect: (c: Context<E>) => Promise<MetricFamily[]>): Handler<E> {
   let cached: { at: number; text: string } | undefined;
   return async function scrapeMetrics(c) {
     const token = c.var.config.METRICS_TOKEN;
     // Open unless METRICS_TOKEN is set (the figures are counts, nothing personal).
-    if (token) assertBearer(c.req.header('authorization'), token, c.var.log);
+    if (token) assertBearer(c.req.header('authorization'), token, c.var.accessLog);
     const now = Date.now();
     if (!cached || now - cached.at >= CACHE_MS) {
       cached = { at: now, text: renderExposition([buildInfo(fn), ...(await collect(c))]) };
     }
-    c.var.log.quiet = true;
+    c.var.accessLog.quiet = true;
     return c.body(cached.text, 200, { 'content-type': EXPOSITION_CONTENT_TYPE });
   };
 }

@@ -46,7 +46,7 @@ export function requireOperator<E extends OperatorEnv>(options: AreaOptions): Mi
     const selfRefresh = c.req.header('hx-request') === 'true' && (options.selfRefreshing ?? []).includes(c.req.header('hx-trigger') ?? '');
     if (!selfRefresh && now - session.lastSeenAt > Math.min(TOUCH_EVERY_MS, limits.idleMs / 4)) await withDatabase(() => touchSession(db, session.id, now));
     c.set('operator', session.operator);
-    c.var.log.operator = session.operator;
+    c.var.accessLog.operator = session.operator;
     await next();
     c.res.headers.set('cache-control', 'no-store');
   };

@@ -4,10 +4,10 @@
  * (shared/assets.ts), never from a CDN; the page has no inline script,
  * so a strict Content-Security-Policy holds.
  */
-import { Hono } from 'hono';
-import { serveAsset, type AssetBindings } from './assets';
-import { methodNotAllowed } from './http-errors';
-import type { OpenApiDocument } from './openapi';
+import { z } from 'zod';
+import { serveAsset, type AssetBindings } from '../assets';
+import { ApiRoutes } from './api-routes';
+import { json, type OpenApiDocument } from './document';
 
 /** Swagger UI's inline styles need 'unsafe-inline' for styles; scripts stay 'self' only. */
 const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -39,25 +39,44 @@ function page(title: string): string {
 
 const SECURITY_HEADERS = { 'content-security-policy': DOCS_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
 
+const OPERATIONS = { tags: ['operations'] };
+
 /** The routes, for a function whose document `document()` builds. */
-export function apiDocs(document: () => OpenApiDocument) {
-  const docs = new Hono<{ Bindings: AssetBindings }>();
+export function apiDocs(document: () => OpenApiDocument): ApiRoutes<{ Bindings: AssetBindings }> {
+  const docs = new ApiRoutes<{ Bindings: AssetBindings }>();
   let text: string | undefined;
 
-  docs.get('/openapi.json', function openApiDocument(c) {
-    text ??= JSON.stringify(document());
-    return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' });
-  });
-  docs.get('/docs', function docsPage(c) {
-    return c.html(page(`${document().info.title}: API reference`), 200, SECURITY_HEADERS);
-  });
-  docs.get('/docs/init.js', function docsInit(c) {
+  docs.route(
+    {
+      method: 'get',
+      path: '/openapi.json',
+      summary: 'This document',
+      ...OPERATIONS,
+      responses: { 200: json('The OpenAPI 3.1 document.', z.object({ openapi: z.string() }).loose()) },
+    },
+    function openApiDocument(c) {
+      text ??= JSON.stringify(document());
+      return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' });
+    },
+  );
+  docs.route(
+    {
+      method: 'get',
+      path: '/docs',
+      summary: 'This document, for people (Swagger UI)',
+      ...OPERATIONS,
+      responses: { 200: { description: 'An HTML page.', content: { 'text/html': { schema: z.string() } } } },
+    },
+    function docsPage(c) {
+      return c.html(page(`${document().info.title}: API reference`), 200, SECURITY_HEADERS);
+    },
+  );
+  // Swagger UI's own files: served, not documented.
+  docs.hono.get('/docs/init.js', function docsInit(c) {
     return c.body(INIT_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300', ...SECURITY_HEADERS });
   });
-  docs.get('/docs/:asset', function docsAsset(c) {
+  docs.hono.get('/docs/:asset', function docsAsset(c) {
     return serveAsset(c.env, c.req.param('asset'));
   });
-  docs.all('/openapi.json', methodNotAllowed(['GET']));
-  docs.all('/docs', methodNotAllowed(['GET']));
   return docs;
 }

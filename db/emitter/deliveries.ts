@@ -1,0 +1,75 @@
+/**
+ * The outbox as operators see it: a page of messages (the API's list and the console's), one
+ * message with every attempt, and putting messages back in line.
+ */
+import { and, asc, eq, gte, inArray, or, sql } from 'drizzle-orm';
+import type { Db } from '../connection';
+import { newestFirst, pageOf, type Page, type PageRequest } from '../newest-first-page';
+import { likeContaining } from '../search';
+import { deliveryAttempts, outboxMessages, type DeliveryAttempt, type DeliveryStatus, type OutboxMessage } from './schema';
+
+export interface MessageFilter extends PageRequest {
+  status?: DeliveryStatus;
+  /** Part of a domain, or a session id (what a person typed). */
+  search?: string;
+}
+
+/** The query of one page of messages, newest first; run it alone or in a batch, then {@link messagePage}. */
+export function messagePageQuery(db: Db, filter: MessageFilter) {
+  const pattern = filter.search ? likeContaining(filter.search) : undefined;
+  return newestFirst(
+    db.select().from(outboxMessages).$dynamic(),
+    outboxMessages.seq,
+    [
+      filter.status ? eq(outboxMessages.status, filter.status) : undefined,
+      pattern
+        ? or(sql`${outboxMessages.domain} LIKE ${pattern} ESCAPE '\\'`, sql`${outboxMessages.sessionId} LIKE ${pattern} ESCAPE '\\'`)
+        : undefined,
+    ],
+    filter,
+  );
+}
+
+/** The page the rows of {@link messagePageQuery} make. */
+export function messagePage(rows: OutboxMessage[], filter: MessageFilter): Page<OutboxMessage> {
+  return pageOf(rows, filter);
+}
+
+/** One page of messages, newest first. */
+export async function listMessages(db: Db, filter: MessageFilter): Promise<Page<OutboxMessage>> {
+  return messagePage(await messagePageQuery(db, filter), filter);
+}
+
+/** One message with every attempt, oldest first. */
+export async function getMessageWithAttempts(db: Db, id: string): Promise<{ message: OutboxMessage; attempts: DeliveryAttempt[] } | null> {
+  const [messages, attempts] = await db.batch([
+    db.select().from(outboxMessages).where(eq(outboxMessages.id, id)),
+    db.select().from(deliveryAttempts).where(eq(deliveryAttempts.messageId, id)).orderBy(asc(deliveryAttempts.id)),
+  ]);
+  const message = messages[0];
+  return message ? { message, attempts } : null;
+}
+
+/**
+ * Puts messages back in line: pending, due now, schedule restarted. A delivered message is sent
+ * again too (the receiver answers it as a duplicate): a manual redeliver always sends.
+ */
+export async function requeueMessages(
+  db: Db,
+  where: { id: string } | { statuses: DeliveryStatus[]; since?: number },
+  now: number,
+): Promise<number> {
+  const condition =
+    'id' in where
+      ? eq(outboxMessages.id, where.id)
+      : and(
+          inArray(outboxMessages.status, where.statuses),
+          where.since !== undefined ? gte(outboxMessages.createdAt, where.since) : undefined,
+        );
+  const result = await db
+    .update(outboxMessages)
+    // The lease is left alone: a delivery in flight finishes and records its own outcome.
+    .set({ status: 'pending', scheduleIndex: 0, nextAttemptAt: now, notBefore: null, updatedAt: now })
+    .where(condition);
+  return result.rowsAffected;
+}

@@ -1,0 +1,55 @@
+/**
+ * The receiver's ticket reads, each written once: a page of tickets (the read API's list and the
+ * desk's), and one ticket with its timeline (the read API's and the desk's ticket page).
+ */
+import { asc, eq, or, sql } from 'drizzle-orm';
+import type { Db } from '../connection';
+import { newestFirst, pageOf, type Page, type PageRequest } from '../newest-first-page';
+import { likeContaining } from '../search';
+import { ticketActions, tickets, webhookEvents, type Ticket } from './schema';
+
+export interface TicketFilter extends PageRequest {
+  status?: 'open' | 'closed';
+  priority?: 'normal' | 'high';
+  domain?: string;
+  sessionId?: string;
+  /** Part of a domain, or a session id (what a person typed). */
+  search?: string;
+}
+
+/** The query of one page of tickets, newest first; run it alone or in a batch, then {@link ticketPage}. */
+export function ticketPageQuery(db: Db, filter: TicketFilter) {
+  const pattern = filter.search ? likeContaining(filter.search) : undefined;
+  return newestFirst(
+    db.select().from(tickets).$dynamic(),
+    tickets.id,
+    [
+      filter.status ? eq(tickets.status, filter.status) : undefined,
+      filter.priority ? eq(tickets.priority, filter.priority) : undefined,
+      filter.domain ? eq(tickets.domain, filter.domain) : undefined,
+      filter.sessionId ? eq(tickets.sessionId, filter.sessionId) : undefined,
+      pattern ? or(sql`${tickets.domain} LIKE ${pattern} ESCAPE '\\'`, sql`${tickets.sessionId} LIKE ${pattern} ESCAPE '\\'`) : undefined,
+    ],
+    filter,
+  );
+}
+
+/** The page the rows of {@link ticketPageQuery} make. */
+export function ticketPage(rows: Ticket[], filter: TicketFilter): Page<Ticket> {
+  return pageOf(rows, filter);
+}
+
+/** One page of tickets, newest first. */
+export async function listTickets(db: Db, filter: TicketFilter): Promise<Page<Ticket>> {
+  return ticketPage(await ticketPageQuery(db, filter), filter);
+}
+
+/** One ticket with its events and its operators' actions, oldest first, in one round trip (null when there is no such ticket). */
+export async function ticketTimeline(db: Db, id: number) {
+  const [ticket, events, actions] = await db.batch([
+    db.select().from(tickets).where(eq(tickets.id, id)),
+    db.select().from(webhookEvents).where(eq(webhookEvents.ticketId, id)).orderBy(asc(webhookEvents.id)),
+    db.select().from(ticketActions).where(eq(ticketActions.ticketId, id)).orderBy(asc(ticketActions.id)),
+  ]);
+  return ticket[0] ? { ticket: ticket[0], events, actions } : null;
+}

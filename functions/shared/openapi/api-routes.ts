@@ -1,0 +1,155 @@
+/**
+ * A feature's API routes, each declared once: method, path, schemas, answers and description in
+ * one object (the OpenAPI operation), with its handler beside it. The declaration is what runs:
+ * the path parameters, query and JSON body are validated by the schemas it names before the
+ * handler sees them (`c.req.valid(...)`), the declared paths answer 405 for other methods, and
+ * the function's document is generated from the declarations of the features it mounts.
+ */
+import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { Hono, type Env, type Handler, type MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
+import { apiError, methodNotAllowed } from '../http-errors';
+import { parseJson, readJsonBody, validationFailed } from '../json-request';
+
+type Method = 'get' | 'post';
+
+/** One route as the document describes it, with what the router needs beyond OpenAPI. */
+export interface ApiRoute extends RouteConfig {
+  method: Method;
+  /** The whole path, in OpenAPI's form (`/v1/deliveries/{id}`). */
+  path: string;
+  /** Runs before validation: authentication, so a stranger learns nothing of the schemas. */
+  middleware?: MiddlewareHandler<any>[];
+  /**
+   * `handler`: the JSON body is documented here but parsed by the handler, for a body whose rules
+   * go beyond its schema (the event catalog: a header may supply a field). Otherwise the router
+   * validates a declared JSON body.
+   */
+  bodyParsedBy?: 'router' | 'handler';
+}
+
+/** An OpenAPI component a feature's routes refer to (a security scheme). */
+interface Component {
+  type: Parameters<import('@asteasolutions/zod-to-openapi').OpenAPIRegistry['registerComponent']>[0];
+  name: string;
+  value: object;
+}
+
+type Output<S> = S extends z.ZodType ? z.output<S> : never;
+type JsonSchemaOf<R extends ApiRoute> = R['request'] extends { body?: { content: { 'application/json': { schema: infer B } } } } ? B : never;
+
+/** What `c.req.valid(target)` gives a handler of route `R`. */
+export type ValidInput<R extends ApiRoute> = {
+  out: {
+    param: R['request'] extends { params?: infer P } ? Output<P> : never;
+    query: R['request'] extends { query?: infer Q } ? Output<Q> : never;
+    json: R['bodyParsedBy'] extends 'handler' ? never : Output<JsonSchemaOf<R>>;
+  };
+};
+
+/** What body validation needs of a function's variables: its size limit, and a body a middleware may have read. */
+interface BodyEnv {
+  Variables: { config: { MAX_BODY_BYTES: number }; rawBody?: string };
+}
+
+/** `{id}` → `:id`. */
+function honoPath(path: string): string {
+  return path.replace(/\{([^}]+)\}/g, ':$1');
+}
+
+/** Path parameters that do not parse name nothing: 404, as for any missing resource. */
+function paramValidator(schema: z.ZodType): MiddlewareHandler {
+  return async function validateParams(c, next) {
+    const parsed = schema.safeParse(c.req.param());
+    if (!parsed.success) throw apiError(404, 'not_found', `nothing at ${c.req.path}`);
+    c.req.addValidatedData('param', parsed.data as object);
+    await next();
+  };
+}
+
+/** A query that breaks its schema: 422 with every field. */
+function queryValidator(schema: z.ZodType): MiddlewareHandler {
+  return async function validateQuery(c, next) {
+    const parsed = schema.safeParse(c.req.query());
+    if (!parsed.success) throw validationFailed(parsed.error);
+    c.req.addValidatedData('query', parsed.data as object);
+    await next();
+  };
+}
+
+/** The JSON body steps (415, 413, 400, 422), over the body a middleware already read when there is one. */
+function jsonValidator(schema: z.ZodType): MiddlewareHandler<BodyEnv> {
+  return async function validateJsonBody(c, next) {
+    const read = c.var.rawBody;
+    let value: unknown;
+    if (read === undefined) {
+      value = await readJsonBody(c.req.raw, c.var.config.MAX_BODY_BYTES, schema);
+    } else {
+      const parsed = schema.safeParse(parseJson(read));
+      if (!parsed.success) throw validationFailed(parsed.error);
+      value = parsed.data;
+    }
+    c.req.addValidatedData('json', value as object);
+    await next();
+  };
+}
+
+/** The validators route `route` declares, in the order the answers are documented: path, query, body. */
+function validatorsOf(route: ApiRoute): MiddlewareHandler<any>[] {
+  const request = route.request;
+  const media = request?.body?.content['application/json'];
+  const json = media && 'schema' in media ? media.schema : undefined;
+  return [
+    ...(request?.params ? [paramValidator(request.params)] : []),
+    ...(request?.query ? [queryValidator(request.query)] : []),
+    ...(json && route.bodyParsedBy !== 'handler' ? [jsonValidator(json as z.ZodType)] : []),
+  ];
+}
+
+/** The document's view of a route: the declaration without what only the router reads. */
+function operationOf({ middleware: _m, bodyParsedBy: _b, ...operation }: ApiRoute): RouteConfig {
+  return operation;
+}
+
+/** The routes of one feature, declared with {@link ApiRoutes.route}; mount them with {@link ApiRoutes.app}. */
+export class ApiRoutes<E extends Env> {
+  /** Feature-wide middleware goes on this app before the routes (`use`). */
+  readonly hono = new Hono<E>();
+  readonly operations: RouteConfig[] = [];
+  readonly components: Component[] = [];
+  readonly webhooks: RouteConfig[] = [];
+  readonly #methods = new Map<string, Set<string>>();
+  #sealed = false;
+
+  /** Declares and serves one route. */
+  route<R extends ApiRoute>(route: R, handler: Handler<E, string, ValidInput<R>>): this {
+    if (this.#sealed) throw new Error(`${route.method.toUpperCase()} ${route.path}: declared after the routes were mounted`);
+    const path = honoPath(route.path);
+    this.hono.on([route.method.toUpperCase()], [path], ...((route.middleware ?? []) as MiddlewareHandler<E>[]), ...validatorsOf(route), handler as Handler<E>);
+    this.operations.push(operationOf(route));
+    const methods = this.#methods.get(path) ?? new Set<string>();
+    this.#methods.set(path, methods.add(route.method.toUpperCase()));
+    return this;
+  }
+
+  /** A component (a security scheme) the routes refer to. */
+  component(type: Component['type'], name: string, value: object): this {
+    this.components.push({ type, name, value });
+    return this;
+  }
+
+  /** A call this function makes (OpenAPI `webhooks`): documented with the feature that makes it. */
+  webhook(operation: RouteConfig): this {
+    this.webhooks.push(operation);
+    return this;
+  }
+
+  /** The Hono app to mount at `/`: the routes, then 405 for their paths' other methods (which must come last). */
+  app(): Hono<E> {
+    if (!this.#sealed) {
+      this.#sealed = true;
+      for (const [path, methods] of this.#methods) this.hono.all(path, methodNotAllowed([...methods]));
+    }
+    return this.hono;
+  }
+}
