@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { buildHostBundle } from './bundle.mjs';
-import { functionSpec } from './functions';
+import { functionSpec } from './served-functions';
 import { isStale, ROOT } from './project.mjs';
 
 /** What a function bundle may include (relative to the root). */

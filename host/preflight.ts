@@ -10,7 +10,7 @@ import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../functions/shared/config';
 import { createLogger } from '../functions/shared/logger';
-import { functionSpec } from './functions';
+import { functionSpec } from './served-functions';
 import { applyMigrations } from './migrations';
 import { ROOT } from './project.mjs';
 import { checkSettings, type CheckedSettings } from './settings-check';

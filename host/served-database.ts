@@ -10,12 +10,12 @@ import { rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../functions/shared/logger';
 import { BackupScheduler } from './backup';
-import type { DatabaseSettings } from './function-settings';
-import type { FunctionSpec } from './functions';
+import type { DatabaseSettings } from './function-config-schemas';
+import type { FunctionSpec } from './served-functions';
 import { HranaEndpoint } from './hrana/endpoint';
 import { listenHrana } from './hrana/http';
 import { servingMarker, servingPid } from './serving-marker';
-import type { HostSettings } from './settings';
+import type { HostSettings } from './host-settings';
 import { filePathOf, openSqlite, type SqliteDb } from './sqlite';
 import { StorageWatch } from './storage';
 

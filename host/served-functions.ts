@@ -1,7 +1,7 @@
 /**
  * The functions the host serves and what it needs to know about each: default port, migrations,
  * wrangler environment, operator pages, sweeps, and start-up duties. Their settings schemas are
- * in function-settings.ts (zod, loaded only by the preflight and the developer scripts).
+ * in function-config-schemas.ts (zod, loaded only by the preflight and the developer scripts).
  */
 import type { SqliteDb } from './sqlite';
 

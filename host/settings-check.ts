@@ -5,9 +5,9 @@
  * developer loop before Wrangler starts. Throws {@link ConfigError} naming each bad variable.
  */
 import { ConfigError, loadConfig } from '../functions/shared/config';
-import { settingNames, settingsSchema, type DatabaseSettings } from './function-settings';
-import type { FunctionSpec } from './functions';
-import { HOST_SETTINGS, type HostSettings } from './settings';
+import { settingNames, settingsSchema, type DatabaseSettings } from './function-config-schemas';
+import type { FunctionSpec } from './served-functions';
+import { HOST_SETTINGS, type HostSettings } from './host-settings';
 import { tlsProblems } from './tls-files';
 
 /** The validated settings a function starts with. */

@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { HostSettings } from './settings';
+import type { HostSettings } from './host-settings';
 
 type TlsSettings = Pick<HostSettings, 'TLS_CERT_FILE' | 'TLS_KEY_FILE' | 'TLS_CLIENT_CA_FILE' | 'OPS_WEBHOOK_CA_FILE' | 'OPS_WEBHOOK_CLIENT_CERT_FILE' | 'OPS_WEBHOOK_CLIENT_KEY_FILE'>;
 

@@ -5,9 +5,9 @@
  */
 import { loadConfig } from '../functions/shared/config';
 import { takeBackup } from '../host/backup';
-import { settingsSchema } from '../host/function-settings';
-import { functionSpec } from '../host/functions';
-import { HOST_SETTINGS } from '../host/settings';
+import { settingsSchema } from '../host/function-config-schemas';
+import { functionSpec } from '../host/served-functions';
+import { HOST_SETTINGS } from '../host/host-settings';
 import { filePathOf } from '../host/sqlite';
 
 function fail(message: string): never {

@@ -8,10 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { operatorEntry } from '../functions/shared/operators/password';
-import { settingNames } from '../host/function-settings';
-import { FUNCTIONS, type FunctionSpec } from '../host/functions';
+import { settingNames } from '../host/function-config-schemas';
+import { FUNCTIONS, type FunctionSpec } from '../host/served-functions';
 import { ROOT } from '../host/project.mjs';
-import { HOST_SETTINGS } from '../host/settings';
+import { HOST_SETTINGS } from '../host/host-settings';
 import { loadDevVars } from './dev-vars';
 
 /** Settings the two functions must not share (one port, one database each): taken only with the prefix. */

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { loadConfig } from '../functions/shared/config';
-import { settingsSchema } from '../host/function-settings';
-import { functionSpec } from '../host/functions';
+import { settingsSchema } from '../host/function-config-schemas';
+import { functionSpec } from '../host/served-functions';
 import { ROOT } from '../host/project.mjs';
 import { restoreBackup } from '../host/restore';
 import { filePathOf } from '../host/sqlite';

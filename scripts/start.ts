@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { FUNCTIONS } from '../host/functions';
+import { FUNCTIONS } from '../host/served-functions';
 import { HOST_NODE_ARGS, ROOT } from '../host/project.mjs';
 import { banner, localLink, say, settingsFor } from './local-link';
 

@@ -11,7 +11,7 @@ const RESTART_WINDOW_MS = 60_000;
 
 /**
  * What workerd prints at start whenever heap-sizing V8 flags are set (the default
- * `--initial-heap-size`, host/settings.ts): its built-in scripts are then compiled at isolate
+ * `--initial-heap-size`, host/host-settings.ts): its built-in scripts are then compiled at isolate
  * creation instead of taken from its cache, a few milliseconds once per start. Expected, so not
  * passed on to the journal where it would read as a fault.
  */

@@ -14,7 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_V8_FLAGS } from '../../host/settings';
+import { DEFAULT_V8_FLAGS } from '../../host/host-settings';
 import { renderWorkerdConfig } from '../../host/workerd/config';
 import { readCompatibility } from '../../host/wrangler-toml';
 import { spawnWorkerd } from '../../host/workerd/supervisor';
