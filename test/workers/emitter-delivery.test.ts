@@ -2,7 +2,7 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it, vi } from 'vitest';
 import { followUp, makeEvent } from '../support/factories';
-import { callEmitter, delivery, emit, emitterEnv, received, runSweep, setOpsDown, sweepUntil } from './emitter-helpers';
+import { callEmitter, delivery, emit, emitterEnv, received, runSweep, setOpsDown, sweepClock, sweepUntil } from './emitter-helpers';
 
 interface Accepted {
   status: string;
@@ -109,7 +109,7 @@ describe('emitter: retries', () => {
     const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['422'] } });
     const { id } = await accept(event);
     await runSweep();
-    await new Promise((r) => setTimeout(r, 150));
+    sweepClock.advance(150);
     await runSweep();
     const view = await delivery(id);
     expect(view.delivery).toMatchObject({ status: 'dead', last_status: 422 });
@@ -122,7 +122,7 @@ describe('emitter: retries', () => {
     const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['409'] } });
     const { id } = await accept(event);
     await runSweep();
-    await new Promise((r) => setTimeout(r, 150));
+    sweepClock.advance(150);
     await runSweep();
     const view = await delivery(id);
     expect(view.delivery).toMatchObject({ status: 'dead', last_status: 409 });
@@ -136,7 +136,7 @@ describe('emitter: retries', () => {
     expect(await received(event.session_id)).toHaveLength(1);
     const first = (await delivery(id)).attempts[0]!;
     expect(Date.parse(first.next_attempt_at!) - Date.parse(first.started_at)).toBeGreaterThanOrEqual(1000);
-    await sweepUntil(async () => (await statusOf(id)) === 'delivered', emitterEnv(), 4000, 100);
+    await sweepUntil(async () => (await statusOf(id)) === 'delivered', emitterEnv(), 40, 100);
     const view = await delivery(id);
     expect(Date.parse(view.attempts[1]!.started_at) - Date.parse(first.started_at)).toBeGreaterThanOrEqual(1000);
   });
@@ -191,7 +191,7 @@ describe('emitter: ordering, drain and redelivery', () => {
     } finally {
       await setOpsDown(false);
     }
-    await new Promise((r) => setTimeout(r, 120));
+    sweepClock.advance(120);
     const summary = await runSweep(bindings);
     expect(summary.probed).toBe(true);
     for (const id of ids) expect(await statusOf(id, bindings)).toBe('delivered');
@@ -204,7 +204,7 @@ describe('emitter: ordering, drain and redelivery', () => {
     try {
       id = (await accept(makeEvent(), bindings)).id;
       for (let i = 0; i < 6; i++) {
-        await new Promise((r) => setTimeout(r, 110));
+        sweepClock.advance(110);
         await runSweep(bindings);
       }
       const view = await delivery(id, bindings);

@@ -55,18 +55,37 @@ export function emit(body: unknown, bindings: EmitterBindings = emitterEnv(), he
   );
 }
 
-/** One sweep, as the host or the cron would run it. */
-export function runSweep(bindings: EmitterBindings = emitterEnv()): Promise<SweepSummary> {
-  const config = loadConfig(EMITTER_CONFIG, bindings as unknown as Record<string, unknown>);
-  return sweep(deliveryDeps(bindings, config, createLogger('error')));
+/**
+ * The delivery services' clock in a test: real time plus however far the test has moved it on,
+ * so a test reaches a retry's time by moving the clock (through the `now` that DeliveryDeps
+ * injects), not by sleeping.
+ */
+export class TestClock {
+  #offset = 0;
+  readonly now = (): number => Date.now() + this.#offset;
+  advance(ms: number): this {
+    this.#offset += ms;
+    return this;
+  }
 }
 
-/** Sweeps every `everyMs` until `done()` holds or `timeoutMs` passes. */
-export async function sweepUntil(done: () => Promise<boolean>, bindings = emitterEnv(), timeoutMs = 5000, everyMs = 30) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error('condition not reached while sweeping');
-    await new Promise((r) => setTimeout(r, everyMs));
+/**
+ * The sweeps' clock, one for the whole file: it only moves forward, as time does, so what a sweep
+ * records (the last probe's time) is never ahead of a later sweep.
+ */
+export const sweepClock = new TestClock();
+
+/** One sweep, as the host or the cron would run it, at the sweeps' clock's time. */
+export function runSweep(bindings: EmitterBindings = emitterEnv()): Promise<SweepSummary> {
+  const config = loadConfig(EMITTER_CONFIG, bindings as unknown as Record<string, unknown>);
+  return sweep({ ...deliveryDeps(bindings, config, createLogger('error')), now: sweepClock.now });
+}
+
+/** Moves the sweeps' clock on by `stepMs` and sweeps, until `done()` holds or `rounds` sweeps have run. */
+export async function sweepUntil(done: () => Promise<boolean>, bindings = emitterEnv(), rounds = 100, stepMs = 50) {
+  for (let round = 0; !(await done()); round++) {
+    if (round >= rounds) throw new Error(`condition not reached in ${rounds} sweeps`);
+    sweepClock.advance(stepMs);
     await runSweep(bindings);
   }
 }
