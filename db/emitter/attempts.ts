@@ -1,15 +1,10 @@
 /**
- * Recording a delivery attempt and moving its message on, and the emitter's shared state
- * (whether Ops answers, when the last probe went out) that attempts keep.
+ * Recording a delivery attempt and moving its message on, with whether Ops answered (the
+ * emitter's shared state, state.ts).
  */
-import { eq } from 'drizzle-orm';
 import type { Db } from '../connection';
-import { emitterState, type DeliveryStatus, type OutboxMessage } from './schema';
-
-/** emitter_state key: '1' while Ops answers, '0' after a delivery failed to reach it. */
-export const OPS_REACHABLE = 'ops_reachable';
-/** emitter_state key: when the last recovery probe was sent (ms). */
-export const LAST_PROBE_AT = 'last_probe_at';
+import type { DeliveryStatus, OutboxMessage } from './schema';
+import { OPS_REACHABLE } from './state';
 
 export interface AttemptRecord {
   trigger: string;
@@ -97,15 +92,4 @@ export async function recordAttempt(
     ],
     'write',
   );
-}
-
-/** Reads a value of the emitter's shared state. */
-export async function getState(db: Db, key: string): Promise<string | undefined> {
-  const rows = await db.select().from(emitterState).where(eq(emitterState.key, key));
-  return rows[0]?.value;
-}
-
-/** Writes a value of the emitter's shared state. */
-export async function setState(db: Db, key: string, value: string): Promise<void> {
-  await db.insert(emitterState).values({ key, value }).onConflictDoUpdate({ target: emitterState.key, set: { value } });
 }

@@ -5,7 +5,7 @@
  */
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../connection';
-import { OPS_REACHABLE } from './attempts';
+import { OPS_REACHABLE } from './state';
 import { emitterState, outboxMessages as m } from './schema';
 
 const messagesWhere = (condition: SQL) => sql<number>`(SELECT count(*) FROM ${m} WHERE ${condition})`;

@@ -2,10 +2,10 @@
  * The outbox as operators see it: a page of messages (the API's list and the console's), one
  * message with every attempt, and putting messages back in line.
  */
-import { and, asc, eq, gte, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../connection';
 import { newestFirst, pageOf, type Page, type PageRequest } from '../newest-first-page';
-import { likeContaining } from '../search';
+import { anyContains } from '../search';
 import { deliveryAttempts, outboxMessages, type DeliveryAttempt, type DeliveryStatus, type OutboxMessage } from './schema';
 
 export interface MessageFilter extends PageRequest {
@@ -16,16 +16,10 @@ export interface MessageFilter extends PageRequest {
 
 /** The query of one page of messages, newest first; run it alone or in a batch, then {@link messagePage}. */
 export function messagePageQuery(db: Db, filter: MessageFilter) {
-  const pattern = filter.search ? likeContaining(filter.search) : undefined;
   return newestFirst(
     db.select().from(outboxMessages).$dynamic(),
     outboxMessages.seq,
-    [
-      filter.status ? eq(outboxMessages.status, filter.status) : undefined,
-      pattern
-        ? or(sql`${outboxMessages.domain} LIKE ${pattern} ESCAPE '\\'`, sql`${outboxMessages.sessionId} LIKE ${pattern} ESCAPE '\\'`)
-        : undefined,
-    ],
+    [filter.status ? eq(outboxMessages.status, filter.status) : undefined, anyContains(filter.search, [outboxMessages.domain, outboxMessages.sessionId])],
     filter,
   );
 }

@@ -2,10 +2,10 @@
  * The receiver's ticket reads, each written once: a page of tickets (the read API's list and the
  * desk's), and one ticket with its timeline (the read API's and the desk's ticket page).
  */
-import { asc, eq, or, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../connection';
 import { newestFirst, pageOf, type Page, type PageRequest } from '../newest-first-page';
-import { likeContaining } from '../search';
+import { anyContains } from '../search';
 import { ticketActions, tickets, webhookEvents, type Ticket } from './schema';
 
 export interface TicketFilter extends PageRequest {
@@ -19,7 +19,6 @@ export interface TicketFilter extends PageRequest {
 
 /** The query of one page of tickets, newest first; run it alone or in a batch, then {@link ticketPage}. */
 export function ticketPageQuery(db: Db, filter: TicketFilter) {
-  const pattern = filter.search ? likeContaining(filter.search) : undefined;
   return newestFirst(
     db.select().from(tickets).$dynamic(),
     tickets.id,
@@ -28,7 +27,7 @@ export function ticketPageQuery(db: Db, filter: TicketFilter) {
       filter.priority ? eq(tickets.priority, filter.priority) : undefined,
       filter.domain ? eq(tickets.domain, filter.domain) : undefined,
       filter.sessionId ? eq(tickets.sessionId, filter.sessionId) : undefined,
-      pattern ? or(sql`${tickets.domain} LIKE ${pattern} ESCAPE '\\'`, sql`${tickets.sessionId} LIKE ${pattern} ESCAPE '\\'`) : undefined,
+      anyContains(filter.search, [tickets.domain, tickets.sessionId]),
     ],
     filter,
   );

@@ -5,11 +5,10 @@
  * one entry here (and its row in the README's configuration table).
  */
 import { z } from 'zod';
-import { ALLOWED_HOSTS } from '../shared/allowed-hosts';
-import { PUBLIC_ORIGIN, TRUSTED_PROXIES } from '../shared/proxy-settings';
+import { COMMON_SETTINGS } from '../shared/common-settings';
 import type { DatabaseBindings, FetchBinding } from '../../db/connection';
 import type { AssetBindings } from '../shared/assets';
-import { databaseSettings, optionalText, days, flag, integer, LOG_LEVEL, MAX_BODY_BYTES, METRICS_TOKEN, OPERATOR_SESSION_IDLE, OPERATOR_SESSION_MAX, OPERATOR_USERS, parseDuration, SECRET, SWEEP_TOKEN, type SettingBindings } from '../shared/config';
+import { databaseSettings, days, duration, flag, integer, MAX_BODY_BYTES, parseDuration, SECRET, type SettingBindings } from '../shared/config';
 
 /** The default retry schedule: three fast tries (1 s, 3 s, 9 s), then a slow durable one (about 45 h in all). */
 export const DEFAULT_RETRY_SCHEDULE = '1s,3s,9s,1m,5m,30m,2h,6h,12h,24h';
@@ -27,22 +26,6 @@ const RETRY_SCHEDULE = z
       return z.NEVER;
     }
   });
-
-/** A duration such as `10m` or `7d` in milliseconds, where `0` means off (0). */
-function durationOrOff(defaultValue: string) {
-  return z
-    .string()
-    .default(defaultValue)
-    .transform((text, ctx) => {
-      if (text.trim() === '0') return 0;
-      try {
-        return parseDuration(text);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
-}
 
 export const EMITTER_CONFIG = z.object({
   /** The receiver's webhook endpoint. */
@@ -66,25 +49,12 @@ export const EMITTER_CONFIG = z.object({
   /** Delivered and skipped messages (and their attempts) older than this are deleted by the sweep; dead ones are kept. */
   RETENTION_DAYS: days(90),
   /** How often the emitter asks the receiver which delivered events it has no record of, and sends those again; 0: never. */
-  RECONCILE_INTERVAL: durationOrOff('10m'),
+  RECONCILE_INTERVAL: duration('10m', { orOff: true }),
   /** How far back reconciliation looks (never beyond RETENTION_DAYS, which keeps the messages). */
-  RECONCILE_WINDOW: durationOrOff('7d'),
-  SWEEP_TOKEN,
+  RECONCILE_WINDOW: duration('7d', { orOff: true }),
   /** Largest body Ops accepts (its MAX_BODY_BYTES): an event whose delivered body is larger is refused with 413. */
   MAX_BODY_BYTES,
-  METRICS_TOKEN,
-  OPERATOR_USERS,
-  OPERATOR_SESSION_IDLE,
-  OPERATOR_SESSION_MAX,
-  /** Host names (host[:port]) this function answers for; others get 421 (DNS rebinding). */
-  ALLOWED_HOSTS,
-  /** The origin browsers use behind a reverse proxy (e.g. https://ops-desk.lan): same-origin checks, Secure cookies, an allowed Host. */
-  PUBLIC_ORIGIN,
-  /** Proxies (addresses or IPv4 CIDRs) whose X-Forwarded-For is believed. */
-  TRUSTED_PROXIES,
-  /** The address the host listens on (its HOST): allowed as a Host by default. */
-  HOST: optionalText,
-  LOG_LEVEL,
+  ...COMMON_SETTINGS,
   ...databaseSettings('file:.data/emitter.db'),
 });
 

@@ -83,12 +83,13 @@ export const OPERATOR_USERS = z.preprocess(
     }),
 );
 
-/** A duration setting such as `12h` or `7d`, in milliseconds, with a default. */
-function duration(defaultValue: string) {
+/** A duration setting such as `12h` or `7d`, in milliseconds, with a default; with `orOff`, `0` means off (0). */
+export function duration(defaultValue: string, { orOff = false } = {}) {
   return z
     .string()
     .default(defaultValue)
     .transform((text, ctx) => {
+      if (orOff && text.trim() === '0') return 0;
       try {
         return parseDuration(text);
       } catch (err) {

@@ -37,3 +37,25 @@ export async function databaseUnavailable(env: DatabaseBindings): Promise<never>
   assertStorageWritable(await storageHealth(env).catch(() => ({ storage: 'not_reported' as const })));
   throw apiError(503, 'database_unavailable', 'database round trip failed');
 }
+
+/**
+ * The steps of both functions' /healthz: the database round trip `probe` (503 when it fails),
+ * then the storage under the database (503 when it cannot take writes). Answers what the probe
+ * read and the storage report.
+ */
+export async function checkHealth<T>(
+  env: DatabaseBindings,
+  logger: { warn(message: string, fields?: Record<string, unknown>): void },
+  probe: () => Promise<T>,
+): Promise<{ read: T; storage: StorageReport }> {
+  let read: T;
+  try {
+    read = await probe();
+  } catch (err) {
+    logger.warn('health check failed', { error: (err as Error).message });
+    return databaseUnavailable(env);
+  }
+  const report = await storageHealth(env);
+  assertStorageWritable(report);
+  return { read, storage: report.storage };
+}

@@ -12,7 +12,7 @@ import { withDatabase } from '../../shared/database-errors';
 import { readForm } from '../../shared/form-request';
 import { operatorArea } from '../../shared/operators/area';
 import { BarChart } from '../../shared/ui/chart';
-import { Badge, DataTable, ErrorPage, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
+import { Badge, DataTable, ErrorPage, Facts, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
 import { age, queryString, when } from '../../shared/ui/format';
 import { Layout, renderPage } from '../../shared/ui/layout';
 import { lastReconciliation, reconcile, type ReconcileSummary } from '../delivery/reconcile';
@@ -194,24 +194,17 @@ consoleArea.get('/messages/:id', async function messagePage(c) {
           Repaired by reconciliation: Ops had no record of this event (a restore, or a loss on its side), so it was sent again.
         </p>
       ) : null}
-      <dl class="facts">
-        <dt>Message</dt>
-        <dd>{message.id}</dd>
-        <dt>Status</dt>
-        <dd>
-          <Badge value={message.status} />
-        </dd>
-        <dt>Session</dt>
-        <dd>{message.sessionId}</dd>
-        <dt>Accepted</dt>
-        <dd>{when(message.createdAt)}</dd>
-        <dt>Delivered</dt>
-        <dd>{when(message.deliveredAt)}</dd>
-        <dt>Next attempt</dt>
-        <dd>{message.status === 'pending' ? when(message.nextAttemptAt) : '\u2014'}</dd>
-        <dt>Last error</dt>
-        <dd>{message.lastError ?? '\u2014'}</dd>
-      </dl>
+      <Facts
+        items={[
+          ['Message', message.id],
+          ['Status', <Badge value={message.status} />],
+          ['Session', message.sessionId],
+          ['Accepted', when(message.createdAt)],
+          ['Delivered', when(message.deliveredAt)],
+          ['Next attempt', message.status === 'pending' ? when(message.nextAttemptAt) : '\u2014'],
+          ['Last error', message.lastError ?? '\u2014'],
+        ]}
+      />
       <div class="actions">
         <form method="post" action={`${BASE}/messages/${message.id}/redeliver`}>
           <button type="submit">Redeliver</button>

@@ -7,7 +7,7 @@
  * order, and the receiver records them anew (what it already had stays a duplicate). A pass that
  * cannot reach the receiver changes nothing and is tried again at the next interval.
  */
-import { getState, setState } from '../../../db/emitter/attempts';
+import { getState, RECONCILE_LAST, RECONCILE_LAST_SUCCESS_AT, RECONCILE_STARTED_AT, setState } from '../../../db/emitter/state';
 import { deliveredPage, requeueMissing } from '../../../db/emitter/reconcile';
 import type { DeliveryDeps } from './deliver';
 import { describeFetchError, opsRequest } from './ops-request';
@@ -17,11 +17,6 @@ const PAGE_SIZE = 500;
 /** Most pages one pass asks about (500 × 40 = 20,000 messages, far beyond a week of onboardings). */
 const MAX_PAGES = 40;
 const DAY_MS = 86_400_000;
-
-/** State keys: when the last pass started (its claim), and what the last pass found. */
-export const RECONCILE_STARTED_AT = 'reconcile_started_at';
-export const RECONCILE_LAST = 'reconcile_last';
-export const RECONCILE_LAST_SUCCESS_AT = 'reconcile_last_success_at';
 
 export interface ReconcileSummary {
   /** When the pass ran (ISO-8601). */

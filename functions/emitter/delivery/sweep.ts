@@ -4,7 +4,7 @@
  * PROBE_INTERVAL_MS so that a recovered Ops gets the backlog at once, not hours later.
  * Driven by the host every second (and by the cron trigger on Cloudflare).
  */
-import { getState, LAST_PROBE_AT, OPS_REACHABLE, setState } from '../../../db/emitter/attempts';
+import { getState, LAST_PROBE_AT, OPS_REACHABLE, setState } from '../../../db/emitter/state';
 import { readBacklog } from '../../../db/emitter/backlog';
 import { claimMessages } from '../../../db/emitter/claims';
 import { removeFinishedMessages } from '../../../db/emitter/retention';

@@ -4,10 +4,10 @@
  * cannot take writes.
  */
 import { z } from 'zod';
-import { readBacklog, type Backlog } from '../../../db/emitter/backlog';
+import { readBacklog } from '../../../db/emitter/backlog';
 import { ApiRoutes } from '../../shared/openapi/api-routes';
 import { errorResponses, json } from '../../shared/openapi/document';
-import { assertStorageWritable, databaseUnavailable, STORAGE_REPORT, storageHealth } from '../../shared/storage-health';
+import { checkHealth, STORAGE_REPORT } from '../../shared/storage-health';
 import { lastReconciliation } from '../delivery/reconcile';
 import type { EmitterApp } from '../types';
 
@@ -46,16 +46,10 @@ export const health = new ApiRoutes<EmitterApp>().route(
   async function healthCheck(c) {
     const now = Date.now();
     const db = c.var.db;
-    let backlog: Backlog;
-    let last: Awaited<ReturnType<typeof lastReconciliation>>['last'];
-    try {
-      [backlog, { last }] = await Promise.all([readBacklog(db, now), lastReconciliation({ db })]);
-    } catch (err) {
-      c.var.logger.warn('health check failed', { error: (err as Error).message });
-      return databaseUnavailable(c.env);
-    }
-    const report = await storageHealth(c.env);
-    assertStorageWritable(report);
+    const {
+      read: [backlog, { last }],
+      storage,
+    } = await checkHealth(c.env, c.var.logger, () => Promise.all([readBacklog(db, now), lastReconciliation({ db })]));
     const answer: z.infer<typeof EMITTER_HEALTH> = {
       status: 'ok',
       database: 'ok',
@@ -69,7 +63,7 @@ export const health = new ApiRoutes<EmitterApp>().route(
       reconciliation: last
         ? { last_at: last.at, ok: last.ok, checked: last.checked, missing: last.missing, requeued: last.requeued, ...(last.error ? { error: last.error } : {}) }
         : null,
-      storage: report.storage,
+      storage,
     };
     return c.json(answer);
   },

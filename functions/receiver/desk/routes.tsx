@@ -12,7 +12,7 @@ import { withDatabase } from '../../shared/database-errors';
 import { readForm } from '../../shared/form-request';
 import { operatorArea } from '../../shared/operators/area';
 import { BarChart } from '../../shared/ui/chart';
-import { Badge, DataTable, ErrorPage, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
+import { Badge, DataTable, ErrorPage, Facts, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
 import { queryString, when } from '../../shared/ui/format';
 import { Layout, renderPage } from '../../shared/ui/layout';
 import type { ReceiverApp } from '../types';
@@ -176,26 +176,17 @@ desk.get('/tickets/:id', async function ticketPage(c) {
           Done: you {ACTION_WORDS[done as TicketAction['action']]}.
         </p>
       ) : null}
-      <dl class="facts">
-        <dt>Priority</dt>
-        <dd>
-          <Badge value={ticket.priority} />
-        </dd>
-        <dt>Status</dt>
-        <dd>
-          <Badge value={ticket.status} />
-        </dd>
-        <dt>Taken by</dt>
-        <dd>{ticket.assignedTo ?? 'nobody yet'}</dd>
-        <dt>Domain</dt>
-        <dd>{ticket.domain}</dd>
-        <dt>Session</dt>
-        <dd>{ticket.sessionId}</dd>
-        <dt>Opened</dt>
-        <dd>{when(ticket.createdAt)}</dd>
-        <dt>Updated</dt>
-        <dd>{when(ticket.updatedAt)}</dd>
-      </dl>
+      <Facts
+        items={[
+          ['Priority', <Badge value={ticket.priority} />],
+          ['Status', <Badge value={ticket.status} />],
+          ['Taken by', ticket.assignedTo ?? 'nobody yet'],
+          ['Domain', ticket.domain],
+          ['Session', ticket.sessionId],
+          ['Opened', when(ticket.createdAt)],
+          ['Updated', when(ticket.updatedAt)],
+        ]}
+      />
       <div class="actions">
         {ticket.assignedTo !== c.var.operator ? (
           <form method="post" action={post}>

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { pingDatabase } from '../../../db/connection';
 import { ApiRoutes } from '../../shared/openapi/api-routes';
 import { errorResponses, json } from '../../shared/openapi/document';
-import { assertStorageWritable, databaseUnavailable, STORAGE_REPORT, storageHealth } from '../../shared/storage-health';
+import { checkHealth, STORAGE_REPORT } from '../../shared/storage-health';
 import type { ReceiverApp } from '../types';
 
 export const RECEIVER_HEALTH = z.object({
@@ -25,16 +25,11 @@ export const health = new ApiRoutes<ReceiverApp>().route(
     responses: { 200: json('Healthy.', RECEIVER_HEALTH), ...errorResponses(503) },
   },
   async function healthCheck(c) {
-    const started = Date.now();
-    try {
+    const { read: databaseMs, storage } = await checkHealth(c.env, c.var.logger, async () => {
+      const started = Date.now();
       await pingDatabase(c.var.db);
-    } catch (err) {
-      c.var.logger.warn('health check failed', { error: (err as Error).message });
-      return databaseUnavailable(c.env);
-    }
-    const databaseMs = Date.now() - started;
-    const report = await storageHealth(c.env);
-    assertStorageWritable(report);
-    return c.json({ status: 'ok', database: 'ok', database_ms: databaseMs, storage: report.storage } satisfies z.infer<typeof RECEIVER_HEALTH>);
+      return Date.now() - started;
+    });
+    return c.json({ status: 'ok', database: 'ok', database_ms: databaseMs, storage } satisfies z.infer<typeof RECEIVER_HEALTH>);
   },
 );

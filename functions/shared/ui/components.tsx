@@ -7,6 +7,20 @@ export function Badge({ value }: { value: string }) {
 }
 
 /** A table with a caption for screen readers, column headers, and a row saying so when there is nothing. */
+/** The facts of one record (a ticket, a message), as a description list: each a label and its value. */
+export function Facts({ items }: { items: [label: string, value: Child][] }) {
+  return (
+    <dl class="facts">
+      {items.map(([label, value]) => (
+        <>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
 export function DataTable({ caption, columns, empty, rows }: { caption: string; columns: string[]; empty: string; rows: Child[] }) {
   return (
     <div class="table-wrap">
