@@ -8,7 +8,7 @@ import { requireAllowedHost } from '../shared/allowed-hosts';
 import { requireBearer } from '../shared/bearer-token';
 import { loadConfig } from '../shared/config';
 import { errorHandler, notFoundHandler } from '../shared/http-errors';
-import { servedByListener } from '../shared/listeners';
+import { declaredPaths, servedByListener } from '../shared/listeners';
 import { createLogger } from '../shared/logger';
 import { measureRequests } from '../shared/metrics/request-durations';
 import { mountApi } from '../shared/openapi/document';
@@ -29,8 +29,11 @@ const app = new Hono<EmitterApp>();
 
 app.use(requestContext(EMITTER_CONFIG, 'emitter'));
 app.use(requireAllowedHost<EmitterApp>());
+/** What machines call (the portal, Prometheus): each feature's routes, declared with their schemas and document. */
+const API = [health, metrics, events, deliveries, onboardingWebhook];
+
 // With OPERATOR_PORT, each listener serves only its own paths (shared/listeners.ts).
-app.use(servedByListener({ machine: ['/v1', '/healthz', '/metrics'], operator: ['/console'] }));
+app.use(servedByListener({ machine: declaredPaths(API), operator: ['/console'] }));
 app.use(measureRequests);
 app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
 app.notFound(notFoundHandler);
@@ -38,7 +41,7 @@ app.use(withDeliveryDeps);
 // The portal's API always needs its token: the host makes one at first start when none is set.
 app.use('/v1/*', requireBearer<EmitterApp>((c) => c.var.config.EMITTER_API_TOKEN, 'unavailable'));
 
-/** The API's features; /openapi.json and /docs are generated from their declarations. */
+/** The API, with /openapi.json and /docs generated from its declarations. */
 export const emitterDocument = mountApi(
   app,
   {
@@ -47,7 +50,7 @@ export const emitterDocument = mountApi(
       "The portal's side of the link: accepts onboarding events in milliseconds, keeps them in a durable outbox, and delivers them signed to Ops.",
     servers: [{ url: 'http://127.0.0.1:8787', description: 'On VM112 (loopback)' }],
   },
-  [health, metrics, events, deliveries, onboardingWebhook],
+  API,
 );
 app.route('/console', consoleArea);
 app.route('/__internal', sweepRoutes);

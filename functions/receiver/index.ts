@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { requireAllowedHost } from '../shared/allowed-hosts';
 import { errorHandler, notFoundHandler } from '../shared/http-errors';
-import { servedByListener } from '../shared/listeners';
+import { declaredPaths, servedByListener } from '../shared/listeners';
 import { createLogger } from '../shared/logger';
 import { measureRequests } from '../shared/metrics/request-durations';
 import { mountApi } from '../shared/openapi/document';
@@ -24,13 +24,16 @@ const app = new Hono<ReceiverApp>();
 
 app.use(requestContext(RECEIVER_CONFIG, 'receiver'));
 app.use(requireAllowedHost<ReceiverApp>());
+/** What machines call: each feature's routes, declared with their schemas and document. */
+const API = [health, metrics, intake, receipts, tickets];
+
 // With OPERATOR_PORT, each listener serves only its own paths (shared/listeners.ts).
-app.use(servedByListener({ machine: ['/api/v1/webhooks', '/api/v1/tickets', '/healthz', '/metrics'], operator: ['/desk'] }));
+app.use(servedByListener({ machine: declaredPaths(API), operator: ['/desk'] }));
 app.use(measureRequests);
 app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
 app.notFound(notFoundHandler);
 
-/** The API's features; /openapi.json and /docs are generated from their declarations. */
+/** The API, with /openapi.json and /docs generated from its declarations. */
 export const receiverDocument = mountApi(
   app,
   {
@@ -38,7 +41,7 @@ export const receiverDocument = mountApi(
     description: 'Authenticated, idempotent intake of onboarding events from the portal; each one recorded once and put on the Ops desk.',
     servers: [{ url: 'http://10.10.10.122:8080', description: 'Production (LAN)' }],
   },
-  [health, metrics, intake, receipts, tickets],
+  API,
 );
 app.route('/desk', desk);
 app.route('/__internal', sweep);

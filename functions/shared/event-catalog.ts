@@ -1,7 +1,7 @@
 /**
  * The onboarding event catalog shared by the emitter and the receiver: the envelope every
- * event travels in, one zod schema per event type for its `data`, and a parser that turns
- * untrusted JSON into a normalised event or a list of field-level problems.
+ * event travels in, each event type with the zod schema of its `data` and its role on the desk,
+ * and a parser that turns untrusted JSON into a normalised event or a list of field-level problems.
  *
  * The schemas are also what the OpenAPI documents publish, so every rule is one JSON Schema can
  * state (lengths, patterns, required keys); normalisation happens only after a value passed.
@@ -10,31 +10,52 @@
 import { z } from 'zod';
 import { fieldIssues, type FieldIssue } from './field-issues';
 
-/** Every event type the portal may send: the account first, then the onboarding milestones. */
-export const EVENT_TYPES = [
-  'account.created',
-  'domain.validated',
-  'dns.applied',
-  'onboarding.completed',
-  'onboarding.failed',
-] as const;
-
-export type EventType = (typeof EVENT_TYPES)[number];
-
 const MAX_TEXT = 1000;
 
-/** `data` schemas: required fields are checked, unknown fields are kept for the timeline. */
-export const EVENT_DATA_SCHEMAS = {
-  'account.created': z.looseObject({
-    admin_email: z.string({ error: 'is required' }).max(254).regex(z.regexes.email, 'must be an e-mail address'),
-  }),
-  'domain.validated': z.looseObject({}),
-  'dns.applied': z.looseObject({}),
-  'onboarding.completed': z.looseObject({}),
-  'onboarding.failed': z.looseObject({
-    reason: z.string({ error: 'is required' }).max(MAX_TEXT).regex(/\S/, 'must not be empty'),
-  }),
-} satisfies Record<EventType, z.ZodType>;
+/**
+ * What an event does on the Ops desk (the receiver's intake applies it): open a ticket with a
+ * priority, its subject naming the `data` field `detail` (a required field of the event's
+ * schema), or join its session's ticket as a timeline entry.
+ */
+export type DeskRole = { opens: 'normal' | 'high'; detail: string } | { opens: false };
+
+/**
+ * Every event type the portal may send, the account first, then the onboarding milestones: the
+ * schema of its `data` (required fields are checked, unknown ones kept for the timeline) and its
+ * role on the desk. Adding an event type is one entry here.
+ */
+export const EVENT_CATALOG = {
+  'account.created': {
+    data: z.looseObject({
+      admin_email: z.string({ error: 'is required' }).max(254).regex(z.regexes.email, 'must be an e-mail address'),
+    }),
+    desk: { opens: 'normal', detail: 'admin_email' },
+  },
+  'domain.validated': { data: z.looseObject({}), desk: { opens: false } },
+  'dns.applied': { data: z.looseObject({}), desk: { opens: false } },
+  'onboarding.completed': { data: z.looseObject({}), desk: { opens: false } },
+  'onboarding.failed': {
+    data: z.looseObject({
+      reason: z.string({ error: 'is required' }).max(MAX_TEXT).regex(/\S/, 'must not be empty'),
+    }),
+    desk: { opens: 'high', detail: 'reason' },
+  },
+} satisfies Record<string, { data: z.ZodType; desk: DeskRole }>;
+
+export type EventType = keyof typeof EVENT_CATALOG;
+
+/** The event types, in the catalog's order. */
+export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as [EventType, ...EventType[]];
+
+/** Each event type's `data` schema. */
+function dataSchema(type: EventType): z.ZodType {
+  return EVENT_CATALOG[type].data;
+}
+
+/** Each event type's role on the desk. */
+export function deskRole(type: EventType): DeskRole {
+  return EVENT_CATALOG[type].desk;
+}
 
 // RFC 1123 host names as sent: labels of 1-63 letters (either case), digits and inner hyphens,
 // at least two labels, at most 253 characters, and one optional trailing dot.
@@ -73,7 +94,7 @@ const ENVELOPE = z.object({
 export const EVENT_BODY = z.discriminatedUnion(
   'event',
   EVENT_TYPES.map((type) => {
-    const data: z.ZodType = EVENT_DATA_SCHEMAS[type];
+    const data = dataSchema(type);
     return z.object({ event: z.literal(type), ...ENVELOPE_FIELDS, data: data.safeParse({}).success ? data.optional() : data });
   }) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
@@ -110,7 +131,7 @@ export function parseOnboardingEvent(input: unknown, headerSessionId?: string | 
   }
   const envelope = ENVELOPE.safeParse(body);
   if (!envelope.success) return { ok: false, issues: fieldIssues(envelope.error) };
-  const data = EVENT_DATA_SCHEMAS[envelope.data.event].safeParse(envelope.data.data);
+  const data = dataSchema(envelope.data.event).safeParse(envelope.data.data);
   if (!data.success) return { ok: false, issues: fieldIssues(data.error, ['data']) };
   const event: OnboardingEvent = { ...envelope.data, data: data.data as Record<string, unknown> };
   if (event.occurred_at === undefined) delete event.occurred_at;

@@ -23,6 +23,15 @@ export interface ListenerPaths {
 const OPERATOR_COMMON = ['/docs', '/openapi.json'];
 const INTERNAL = ['/__internal/'];
 
+/**
+ * The paths the API features declare, as prefixes: a path parameter and what follows it become
+ * the prefix before it (`/v1/deliveries/{id}` → `/v1/deliveries/`), so a feature's routes are on
+ * the machine listener because it is mounted, with no list to keep beside it.
+ */
+export function declaredPaths(features: { operations: { path: string }[] }[]): string[] {
+  return [...new Set(features.flatMap((f) => f.operations.map((o) => o.path.replace(/\{.*$/, ''))))];
+}
+
 function within(path: string, prefixes: string[]): boolean {
   return prefixes.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));
 }

@@ -1,7 +1,7 @@
 /** The shared event catalog: normalisation and field-level errors. */
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, parseOnboardingEvent } from '../../functions/shared/event-catalog';
-import { planTicket, TICKET_POLICY } from '../../functions/receiver/intake/ticket-policy';
+import { deskRole, EVENT_TYPES, parseOnboardingEvent } from '../../functions/shared/event-catalog';
+import { planTicket } from '../../functions/receiver/intake/ticket-policy';
 import { makeEvent } from '../support/factories';
 
 describe('event catalog', () => {
@@ -28,8 +28,22 @@ describe('event catalog', () => {
     expect(parsed.ok && parsed.event.data).toEqual({ admin_email: 'a@example.com', plan: 'pro' });
   });
 
-  it('has a ticket policy for every event type', () => {
-    expect(Object.keys(TICKET_POLICY).sort()).toEqual([...EVENT_TYPES].sort());
+  it('names, for every event type that opens a ticket, a data field the event must carry', () => {
+    for (const type of EVENT_TYPES) {
+      const role = deskRole(type);
+      if (!role.opens) continue;
+      const withoutIt = parseOnboardingEvent(makeEvent({ event: type, data: {} }));
+      expect(withoutIt.ok, type).toBe(false);
+      if (!withoutIt.ok) expect(withoutIt.issues.map((i) => i.path), type).toContain(`data.${role.detail}`);
+    }
+  });
+
+  it('opens tickets only for the events a person must act on, with their priority', () => {
+    const opening = EVENT_TYPES.filter((t) => deskRole(t).opens).map((t) => [t, deskRole(t).opens]);
+    expect(opening).toEqual([
+      ['account.created', 'normal'],
+      ['onboarding.failed', 'high'],
+    ]);
   });
 
   it('caps very long subjects', () => {

@@ -1,13 +1,9 @@
 /**
- * What each event type does on the desk, as one table: open a ticket (with which priority and
- * subject) or join the session's open ticket as a timeline entry.
+ * What an event does on the desk, from its role in the catalog: open a ticket (with its priority,
+ * and a subject made safe to show) or join the session's ticket as a timeline entry.
  */
 import type { TicketPlan } from '../../../db/receiver/intake';
-import type { EventType, OnboardingEvent } from '../../shared/event-catalog';
-
-type PolicyRule =
-  | { action: 'open'; priority: 'normal' | 'high'; subject: (e: OnboardingEvent) => string }
-  | { action: 'link' };
+import { deskRole, type OnboardingEvent } from '../../shared/event-catalog';
 
 /** Longest subject, in characters (code points). */
 export const MAX_SUBJECT = 200;
@@ -54,17 +50,8 @@ function subject(e: OnboardingEvent, detail: unknown): string {
   return cutOnCharacter(`[${e.event}] ${e.domain} \u2014 ${clean}`, MAX_SUBJECT);
 }
 
-/** The policy: only events a person must act on open tickets; the rest extend the timeline. */
-export const TICKET_POLICY: Record<EventType, PolicyRule> = {
-  'account.created': { action: 'open', priority: 'normal', subject: (e) => subject(e, e.data.admin_email) },
-  'onboarding.failed': { action: 'open', priority: 'high', subject: (e) => subject(e, e.data.reason) },
-  'domain.validated': { action: 'link' },
-  'dns.applied': { action: 'link' },
-  'onboarding.completed': { action: 'link' },
-};
-
-/** The plan for one validated event. */
+/** The plan for one validated event: only events a person must act on open tickets; the rest extend the timeline. */
 export function planTicket(event: OnboardingEvent): TicketPlan {
-  const rule = TICKET_POLICY[event.event];
-  return rule.action === 'open' ? { action: 'open', priority: rule.priority, subject: rule.subject(event) } : rule;
+  const role = deskRole(event.event);
+  return role.opens ? { action: 'open', priority: role.opens, subject: subject(event, event.data[role.detail]) } : { action: 'link' };
 }
