@@ -50,7 +50,12 @@ export function flag(defaultValue: boolean) {
 export function integer(defaultValue: number, min: number, max: number) {
   return z.preprocess(
     (v) => (v === undefined || v === '' ? defaultValue : v),
-    z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max),
+    // The schema-wide message is for a value that is not a number at all; a number out of range says so.
+    z.coerce
+      .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) })
+      .int('must be a whole number')
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`),
   );
 }
 

@@ -28,4 +28,21 @@ describe('configuration', () => {
     expect(() => loadConfig(EMITTER_CONFIG, { ...base, OPS_WEBHOOK_RETRY_SCHEDULE: 'soon' })).toThrow(ConfigError);
     expect(() => loadConfig(EMITTER_CONFIG, { ...base, OPS_WEBHOOK_URL: 'ftp://x' })).toThrow(/OPS_WEBHOOK_URL/);
   });
+
+  it('says why a number setting is refused: not a number, not whole, or out of its range', () => {
+    const base = { OPS_WEBHOOK_URL: 'http://127.0.0.1:8080/api/v1/webhooks/onboard', OPS_WEBHOOK_SECRET: 'x'.repeat(40) };
+    const refusal = (value: string) => {
+      try {
+        loadConfig(EMITTER_CONFIG, { ...base, OPS_WEBHOOK_TIMEOUT_MS: value });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refusal('soon')).toContain('OPS_WEBHOOK_TIMEOUT_MS must be a number');
+    expect(refusal('250.5')).toContain('OPS_WEBHOOK_TIMEOUT_MS must be a whole number');
+    expect(refusal('50')).toContain('OPS_WEBHOOK_TIMEOUT_MS must be at least 100');
+    expect(refusal('999999')).toContain('OPS_WEBHOOK_TIMEOUT_MS must be at most 120000');
+    expect(refusal('2500')).toBe('accepted');
+  });
 });
