@@ -92,7 +92,9 @@ export function buildDocument(info: DocumentInfo, features: ApiRoutes<any>[]): O
  */
 export function mountApi<E extends Env>(app: Hono<E>, info: DocumentInfo, features: ApiRoutes<E>[]): () => OpenApiDocument {
   let document: OpenApiDocument | undefined;
-  const docs = apiDocs(() => (document ??= buildDocument(info, [...features, docs])));
+  // Built at the first request for it (or the first caller), when `docs` below is declared.
+  const built = (): OpenApiDocument => (document ??= buildDocument(info, [...features, docs]));
+  const docs = apiDocs(built);
   for (const feature of [...features, docs]) app.route('/', feature.app() as unknown as Hono<E>);
-  return () => (document ??= buildDocument(info, [...features, docs]));
+  return built;
 }

@@ -1,0 +1,105 @@
+/** The router every API route is declared with: what a declaration validates, answers and documents. */
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { errorHandler } from '../../functions/shared/http-errors';
+import { createLogger } from '../../functions/shared/logger';
+import { ApiRoutes } from '../../functions/shared/openapi/api-routes';
+import { buildDocument, errorResponses, json, jsonBody } from '../../functions/shared/openapi/document';
+
+type TestApp = { Variables: { config: { MAX_BODY_BYTES: number } } };
+
+const ITEM = z.object({ name: z.string().min(1) });
+
+/** A feature with one route of each kind, mounted on an app as an index.ts would. */
+function mounted() {
+  const feature = new ApiRoutes<TestApp>()
+    .component('securitySchemes', 'testToken', { type: 'http', scheme: 'bearer' })
+    .route(
+      {
+        method: 'get',
+        path: '/items/{id}',
+        summary: 'One item',
+        request: { params: z.object({ id: z.coerce.number().int().positive() }), query: z.object({ verbose: z.enum(['yes', 'no']).default('no') }) },
+        responses: { 200: json('The item.', z.object({ id: z.number(), verbose: z.string() })), ...errorResponses(404, 422) },
+      },
+      (c) => c.json({ id: c.req.valid('param').id, verbose: c.req.valid('query').verbose }),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/items',
+        summary: 'Make an item',
+        request: { body: jsonBody(ITEM) },
+        responses: { 201: json('Made.', ITEM), ...errorResponses(400, 413, 415, 422) },
+      },
+      (c) => c.json(c.req.valid('json'), 201),
+    );
+  const app = new Hono<TestApp>();
+  app.use(async (c, next) => {
+    c.set('config', { MAX_BODY_BYTES: 64 });
+    await next();
+  });
+  app.onError(errorHandler(() => createLogger('error')));
+  app.route('/', feature.app());
+  return { app, feature };
+}
+
+const post = (body: string, type = 'application/json') => ({ method: 'POST', headers: { 'content-type': type }, body });
+const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+
+describe('a declared route', () => {
+  it('hands the handler its path parameters and query parsed by the declared schemas', async () => {
+    const res = await mounted().app.request('/items/7?verbose=yes');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: 7, verbose: 'yes' });
+  });
+
+  it('answers 404 for path parameters that do not parse: they name nothing', async () => {
+    const res = await mounted().app.request('/items/seven');
+    expect(res.status).toBe(404);
+    expect(await codeOf(res)).toBe('not_found');
+  });
+
+  it('answers 422 with the field for a query that breaks its schema', async () => {
+    const res = await mounted().app.request('/items/7?verbose=maybe');
+    expect(res.status).toBe(422);
+    expect((await res.json()) as object).toMatchObject({ error: { code: 'validation_failed', details: [{ path: 'verbose' }] } });
+  });
+
+  it('validates a JSON body in order: 415, 413, 400, then 422', async () => {
+    const { app } = mounted();
+    expect((await app.request('/items', post('{"name":"a"}', 'text/plain'))).status).toBe(415);
+    expect((await app.request('/items', post(JSON.stringify({ name: 'x'.repeat(100) })))).status).toBe(413);
+    const malformed = await app.request('/items', post('{"name":'));
+    expect([malformed.status, await codeOf(malformed)]).toEqual([400, 'malformed_json']);
+    const invalid = await app.request('/items', post('{"name":""}'));
+    expect([invalid.status, await codeOf(invalid)]).toEqual([422, 'validation_failed']);
+    const made = await app.request('/items', post('{"name":"a"}'));
+    expect([made.status, await made.json()]).toEqual([201, { name: 'a' }]);
+  });
+
+  it('answers 405 with Allow for a declared path and another method, and leaves undeclared paths alone', async () => {
+    const { app } = mounted();
+    const res = await app.request('/items', { method: 'DELETE' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect((await app.request('/elsewhere')).status).toBe(404);
+  });
+
+  it('refuses a declaration made after the routes were mounted', () => {
+    const { feature } = mounted();
+    expect(() => feature.route({ method: 'get', path: '/late', responses: {} }, (c) => c.text('late'))).toThrow(/after the routes were mounted/);
+  });
+
+  it('is documented from its declaration: path, method, parameters, body and answers', () => {
+    const doc = buildDocument({ title: 't', description: 'd', servers: [] }, [mounted().feature]);
+    expect(Object.keys(doc.paths ?? {})).toEqual(['/items/{id}', '/items']);
+    const get = (doc.paths?.['/items/{id}'] as Record<string, { parameters?: { name: string }[]; responses: object }>).get!;
+    expect(get.parameters?.map((p) => p.name)).toEqual(['id', 'verbose']);
+    expect(Object.keys(get.responses)).toEqual(['200', '404', '422']);
+    const made = (doc.paths?.['/items'] as Record<string, { requestBody?: { required?: boolean } }>).post!;
+    expect(made.requestBody?.required).toBe(true);
+    expect(Object.keys(doc.components?.securitySchemes ?? {})).toEqual(['testToken']);
+  });
+});
