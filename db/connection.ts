@@ -47,6 +47,12 @@ function databaseClient(env: DatabaseBindings): Client {
 /** drizzle over the libSQL client; `$client` is the client itself, for hand-written hot-path batches. */
 export type Db = LibSQLDatabase & { $client: Client };
 
+/** A hand-written statement with its named arguments (`:name` in the SQL, `name` here). */
+export interface Statement {
+  sql: string;
+  args: Record<string, string | number | null>;
+}
+
 /** A drizzle instance for one request (see {@link databaseClient} for why nothing is shared across requests). */
 export function openDatabase(env: DatabaseBindings): Db {
   return drizzle({ client: databaseClient(env) });

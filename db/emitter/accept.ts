@@ -2,7 +2,7 @@
  * Accepting a portal event into the outbox: the emitter's hot path (every portal call), constant
  * SQL over the client in one round trip.
  */
-import type { Db } from '../connection';
+import type { Db, Statement } from '../connection';
 import { CLAIM_NEW } from './claims';
 import { messageFromRow } from './message-row';
 import type { OutboxMessage } from './schema';
@@ -22,6 +22,17 @@ const ACCEPT_MESSAGE = `INSERT INTO outbox_messages
 
 const MESSAGE_BY_KEY = 'SELECT * FROM outbox_messages WHERE event_type = :type AND session_id = :session AND domain = :domain';
 
+/** The statements of one acceptance, in order (exposed for the query-plan test). */
+export function acceptStatements(message: NewMessage, now: number, leaseMs: number): Statement[] {
+  const key = { type: message.eventType, session: message.sessionId, domain: message.domain };
+  return [
+    { sql: ACCEPT_MESSAGE, args: { ...key, id: message.id, payload: message.payload, status: message.status, now } },
+    // Claims only a row this call just inserted: a repeat finds it already leased or not due.
+    { sql: CLAIM_NEW, args: { leaseUntil: now + leaseMs, now, id: message.id } },
+    { sql: MESSAGE_BY_KEY, args: key },
+  ];
+}
+
 /**
  * Inserts unless the (event, session, domain) key exists, and in the same transaction leases the
  * new message for immediate delivery when it is first in line for its session (`leaseMs`).
@@ -33,16 +44,7 @@ export async function acceptMessage(
   now: number,
   leaseMs: number,
 ): Promise<{ message: OutboxMessage; created: boolean; claimed: boolean }> {
-  const key = { type: message.eventType, session: message.sessionId, domain: message.domain };
-  const [, claim, read] = await db.$client.batch(
-    [
-      { sql: ACCEPT_MESSAGE, args: { ...key, id: message.id, payload: message.payload, status: message.status, now } },
-      // Claims only a row this call just inserted: a repeat finds it already leased or not due.
-      { sql: CLAIM_NEW, args: { leaseUntil: now + leaseMs, now, id: message.id } },
-      { sql: MESSAGE_BY_KEY, args: key },
-    ],
-    'write',
-  );
+  const [, claim, read] = await db.$client.batch(acceptStatements(message, now, leaseMs), 'write');
   const row = read!.rows[0];
   if (!row) throw new Error('acceptMessage: no row after insert');
   const created = row.id === message.id;

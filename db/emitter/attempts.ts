@@ -2,7 +2,7 @@
  * Recording a delivery attempt and moving its message on, with whether Ops answered (the
  * emitter's shared state, state.ts).
  */
-import type { Db } from '../connection';
+import type { Db, Statement } from '../connection';
 import type { DeliveryStatus, OutboxMessage } from './schema';
 import { OPS_REACHABLE } from './state';
 
@@ -50,46 +50,48 @@ export async function recordAttempt(
   now: number,
   opsReachable: boolean,
 ): Promise<void> {
+  await db.$client.batch(attemptStatements(message, attempt, now, opsReachable), 'write');
+}
+
+/** The statements of {@link recordAttempt}, in order (exposed for the query-plan test). */
+export function attemptStatements(message: Pick<OutboxMessage, 'id' | 'attempts'>, attempt: AttemptRecord, now: number, opsReachable: boolean): Statement[] {
   const status: DeliveryStatus = attempt.outcome === 'delivered' ? 'delivered' : attempt.outcome === 'dead' ? 'dead' : 'pending';
   const lastError = attempt.error ?? (attempt.outcome === 'delivered' ? null : (attempt.responseBody?.slice(0, 300) ?? null));
-  await db.$client.batch(
-    [
-      ...(opsReachable
-        ? [
-            { sql: PULL_BACKLOG_IF_RECOVERED, args: { now, id: message.id, key: OPS_REACHABLE } },
-            { sql: SET_STATE_IF_CHANGED, args: { key: OPS_REACHABLE, value: '1' } },
-          ]
-        : [{ sql: SET_STATE_IF_CHANGED, args: { key: OPS_REACHABLE, value: '0' } }]),
-      {
-        sql: INSERT_ATTEMPT,
-        args: {
-          id: message.id,
-          attemptNo: message.attempts + 1,
-          trigger: attempt.trigger,
-          startedAt: attempt.startedAt,
-          durationMs: attempt.durationMs,
-          statusCode: attempt.statusCode,
-          error: attempt.error,
-          responseBody: attempt.responseBody,
-          outcome: attempt.outcome,
-          nextAttemptAt: attempt.nextAttemptAt,
-        },
+  return [
+    ...(opsReachable
+      ? [
+          { sql: PULL_BACKLOG_IF_RECOVERED, args: { now, id: message.id, key: OPS_REACHABLE } },
+          { sql: SET_STATE_IF_CHANGED, args: { key: OPS_REACHABLE, value: '1' } },
+        ]
+      : [{ sql: SET_STATE_IF_CHANGED, args: { key: OPS_REACHABLE, value: '0' } }]),
+    {
+      sql: INSERT_ATTEMPT,
+      args: {
+        id: message.id,
+        attemptNo: message.attempts + 1,
+        trigger: attempt.trigger,
+        startedAt: attempt.startedAt,
+        durationMs: attempt.durationMs,
+        statusCode: attempt.statusCode,
+        error: attempt.error,
+        responseBody: attempt.responseBody,
+        outcome: attempt.outcome,
+        nextAttemptAt: attempt.nextAttemptAt,
       },
-      {
-        sql: UPDATE_AFTER_ATTEMPT,
-        args: {
-          id: message.id,
-          status,
-          scheduleIndex: attempt.scheduleIndex,
-          nextAttemptAt: attempt.nextAttemptAt ?? now,
-          notBefore: attempt.notBefore,
-          statusCode: attempt.statusCode,
-          lastError,
-          deliveredAt: attempt.outcome === 'delivered' ? now : null,
-          now,
-        },
+    },
+    {
+      sql: UPDATE_AFTER_ATTEMPT,
+      args: {
+        id: message.id,
+        status,
+        scheduleIndex: attempt.scheduleIndex,
+        nextAttemptAt: attempt.nextAttemptAt ?? now,
+        notBefore: attempt.notBefore,
+        statusCode: attempt.statusCode,
+        lastError,
+        deliveredAt: attempt.outcome === 'delivered' ? now : null,
+        now,
       },
-    ],
-    'write',
-  );
+    },
+  ];
 }

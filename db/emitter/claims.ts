@@ -3,7 +3,7 @@
  * when no earlier pending message of its session and domain waits, so events of one session
  * reach Ops in acceptance order.
  */
-import type { Db } from '../connection';
+import type { Db, Statement } from '../connection';
 import { messageFromRow } from './message-row';
 import type { OutboxMessage } from './schema';
 
@@ -33,15 +33,16 @@ const CLAIM_PROBE = claim('(m.not_before IS NULL OR m.not_before <= :now)', '1')
 /** A message just accepted (never attempted), in the acceptance's own batch. */
 export const CLAIM_NEW = claim('m.next_attempt_at <= :now AND m.id = :id AND m.attempts = 0', '1');
 
+/** The statement of a claim (exposed for the query-plan test). */
+export function claimStatement(scope: ClaimScope, now: number, leaseMs: number): Statement {
+  const lease = { leaseUntil: now + leaseMs, now };
+  if (scope.kind === 'due') return { sql: CLAIM_DUE, args: { ...lease, limit: scope.limit } };
+  if (scope.kind === 'one') return { sql: CLAIM_ONE, args: { ...lease, id: scope.id } };
+  return { sql: CLAIM_PROBE, args: lease };
+}
+
 /** Atomically leases the messages `scope` names that are first in line; returns them, oldest first. */
 export async function claimMessages(db: Db, scope: ClaimScope, now: number, leaseMs: number): Promise<OutboxMessage[]> {
-  const lease = { leaseUntil: now + leaseMs, now };
-  const statement =
-    scope.kind === 'due'
-      ? { sql: CLAIM_DUE, args: { ...lease, limit: scope.limit } }
-      : scope.kind === 'one'
-        ? { sql: CLAIM_ONE, args: { ...lease, id: scope.id } }
-        : { sql: CLAIM_PROBE, args: lease };
-  const result = await db.$client.execute(statement);
+  const result = await db.$client.execute(claimStatement(scope, now, leaseMs));
   return result.rows.map(messageFromRow).sort((a, b) => a.seq - b.seq);
 }

@@ -3,7 +3,7 @@
  * that inserts the event unless its key exists, opens or links a ticket, and reads back the row
  * that won, so concurrent identical deliveries all see the same event and ticket.
  */
-import type { Db } from '../connection';
+import type { Db, Statement } from '../connection';
 
 export interface NewEvent {
   eventType: string;
@@ -46,18 +46,12 @@ export async function recordEvent(
   return outcomeOf(results[results.length - 1]!.rows[0], intakeId);
 }
 
-/** A statement of the intake, with its named arguments. */
-export interface IntakeStatement {
-  sql: string;
-  args: Record<string, string | number | null>;
-}
-
 /**
  * The statements of one intake, in order; run them in one transaction and read the outcome from
  * the last one's row ({@link outcomeOf}). Exposed so that a plain-Node implementation (the
  * benchmark's baseline) runs exactly the same SQL.
  */
-export function intakeStatements(event: NewEvent, plan: TicketPlan, intakeId: string, now: number): IntakeStatement[] {
+export function intakeStatements(event: NewEvent, plan: TicketPlan, intakeId: string, now: number): Statement[] {
   const key = { type: event.eventType, session: event.sessionId, domain: event.domain };
   const own = { ...key, intake: intakeId };
   return [

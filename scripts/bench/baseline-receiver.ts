@@ -11,7 +11,8 @@
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { intakeStatements, outcomeOf, type IntakeStatement } from '../../db/receiver/intake';
+import type { Statement as IntakeStatement } from '../../db/connection';
+import { intakeStatements, outcomeOf } from '../../db/receiver/intake';
 import { RECEIVER_CONFIG } from '../../functions/receiver/config';
 import { authenticateHeaders } from '../../functions/receiver/webhook-auth/credentials';
 import { toNewEvent } from '../../functions/receiver/intake/intake-event';
