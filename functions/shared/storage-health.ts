@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { readStorageHealth, type DatabaseBindings } from '../../db/connection';
 import { STORAGE_HEALTH } from '../../db/storage-report';
 import { apiError } from './http-errors';
+import type { ApiRoute } from './openapi/api-routes';
+import { errorResponses, json } from './openapi/document';
 
 /** The storage part of /healthz, as documented. */
 export const STORAGE_REPORT = z.union([
@@ -58,4 +60,9 @@ export async function checkHealth<T>(
   const report = await storageHealth(env);
   assertStorageWritable(report);
   return { read, storage: report.storage };
+}
+
+/** The declaration of a function's GET /healthz, whose 200 answer is `answer`. */
+export function healthzRoute(summary: string, answer: z.ZodType): ApiRoute {
+  return { method: 'get', path: '/healthz', summary, tags: ['operations'], responses: { 200: json('Healthy.', answer), ...errorResponses(503) } };
 }

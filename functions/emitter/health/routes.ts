@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { readBacklog } from '../../../db/emitter/backlog';
 import { ApiRoutes } from '../../shared/openapi/api-routes';
-import { errorResponses, json } from '../../shared/openapi/document';
-import { checkHealth, STORAGE_REPORT } from '../../shared/storage-health';
+import { checkHealth, healthzRoute, STORAGE_REPORT } from '../../shared/storage-health';
 import { lastReconciliation } from '../delivery/reconcile';
 import type { EmitterApp } from '../types';
 
@@ -36,13 +35,7 @@ export const EMITTER_HEALTH = z.object({
 });
 
 export const health = new ApiRoutes<EmitterApp>().route(
-  {
-    method: 'get',
-    path: '/healthz',
-    summary: 'Health: a database round trip, the backlog, the last reconciliation and the storage under it',
-    tags: ['operations'],
-    responses: { 200: json('Healthy.', EMITTER_HEALTH), ...errorResponses(503) },
-  },
+  healthzRoute('Health: a database round trip, the backlog, the last reconciliation and the storage under it', EMITTER_HEALTH),
   async function healthCheck(c) {
     const now = Date.now();
     const db = c.var.db;

@@ -5,8 +5,7 @@
 import { z } from 'zod';
 import { pingDatabase } from '../../../db/connection';
 import { ApiRoutes } from '../../shared/openapi/api-routes';
-import { errorResponses, json } from '../../shared/openapi/document';
-import { checkHealth, STORAGE_REPORT } from '../../shared/storage-health';
+import { checkHealth, healthzRoute, STORAGE_REPORT } from '../../shared/storage-health';
 import type { ReceiverApp } from '../types';
 
 export const RECEIVER_HEALTH = z.object({
@@ -17,13 +16,7 @@ export const RECEIVER_HEALTH = z.object({
 });
 
 export const health = new ApiRoutes<ReceiverApp>().route(
-  {
-    method: 'get',
-    path: '/healthz',
-    summary: 'Health: a database round trip and the storage under it',
-    tags: ['operations'],
-    responses: { 200: json('Healthy.', RECEIVER_HEALTH), ...errorResponses(503) },
-  },
+  healthzRoute('Health: a database round trip and the storage under it', RECEIVER_HEALTH),
   async function healthCheck(c) {
     const { read: databaseMs, storage } = await checkHealth(c.env, c.var.logger, async () => {
       const started = Date.now();
