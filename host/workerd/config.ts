@@ -23,7 +23,7 @@ export interface WorkerdConfigInput {
   outbound: boolean;
   /** A read-only folder (node_modules) the worker reads page assets from (the ASSETS binding). */
   assets?: string;
-  /** V8 flags for workerd (used to bound the young generation; see host/settings.ts). */
+  /** V8 flags for workerd (used to bound the young generation; see host/host-settings.ts). */
   v8Flags?: string[];
   /** A second listener for the operator pages (people), apart from `port` (machines). */
   operatorPort?: number;
