@@ -53,9 +53,14 @@ export function errorHandler(loggerOf: (c: Context) => Logger): ErrorHandler {
   };
 }
 
+/** The 404 of a path that is not served here; throw it where a path must look absent (the sweep without its token, a listener's foreign path). */
+export function noRoute(c: Context): HTTPException {
+  return apiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`);
+}
+
 /** `notFound` handler answering 404 in the project's shape. */
 export const notFoundHandler: NotFoundHandler = function notFound(c) {
-  return errorResponse(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`);
+  return noRoute(c).getResponse();
 };
 
 /** A handler for known paths hit with the wrong method: 405 with an `Allow` header. */

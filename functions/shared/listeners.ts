@@ -7,7 +7,7 @@
  * as if it did not exist there. Without the header (one listener) every path is served.
  */
 import type { MiddlewareHandler } from 'hono';
-import { notFoundHandler } from './http-errors';
+import { noRoute } from './http-errors';
 
 /** The header workerd sets from the socket a request arrived on. */
 export const LISTENER_HEADER = 'x-ops-webhook-listener';
@@ -45,7 +45,7 @@ export function servedByListener(paths: ListenerPaths): MiddlewareHandler {
   };
   return async function listenerPaths(c, next) {
     const listener = c.req.header(LISTENER_HEADER) as Listener | undefined;
-    if (listener !== undefined && !within(c.req.path, allowed[listener] ?? [])) return notFoundHandler(c);
+    if (listener !== undefined && !within(c.req.path, allowed[listener] ?? [])) throw noRoute(c);
     await next();
   };
 }

@@ -6,12 +6,12 @@
 import type { MiddlewareHandler } from 'hono';
 import { SWEEP_TOKEN_HEADER } from './sweep-header';
 import { matchesSecret } from './constant-time';
-import { notFoundHandler } from './http-errors';
+import { noRoute } from './http-errors';
 
 export const requireSweepToken: MiddlewareHandler<{ Variables: { config: { SWEEP_TOKEN?: string | undefined } } }> =
   async function requireSweepToken(c, next) {
     const expected = c.var.config.SWEEP_TOKEN;
     const given = c.req.header(SWEEP_TOKEN_HEADER);
-    if (!expected || !given || !matchesSecret(given, expected)) return notFoundHandler(c);
+    if (!expected || !given || !matchesSecret(given, expected)) throw noRoute(c);
     await next();
   };

@@ -16,7 +16,7 @@
  */
 import { Hono } from 'hono';
 import { serveAsset } from '../assets';
-import { notFoundHandler } from '../http-errors';
+import { noRoute } from '../http-errors';
 import { renderPage } from '../ui/layout';
 import { UI_CSS } from '../ui/styles';
 import type { AreaOptions, OperatorEnv } from './area-types';
@@ -30,7 +30,7 @@ export type { AreaOptions, OperatorEnv } from './area-types';
 export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<E> {
   const area = new Hono<E>();
   area.use(async function requireOperatorUsers(c, next) {
-    if (c.var.config.OPERATOR_USERS.length === 0) return notFoundHandler(c);
+    if (c.var.config.OPERATOR_USERS.length === 0) throw noRoute(c);
     await next();
   });
   area.get('/assets/ui.css', (c) => c.body(UI_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=300' }));
