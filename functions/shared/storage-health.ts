@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { readStorageHealth, type DatabaseBindings } from '../../db/connection';
 import { STORAGE_HEALTH } from '../../db/storage-report';
 import { apiError } from './http-errors';
+import type { Env } from 'hono';
 import type { ApiRoute } from './openapi/api-routes';
 import { errorResponses, json } from './openapi/document';
 
@@ -63,6 +64,6 @@ export async function checkHealth<T>(
 }
 
 /** The declaration of a function's GET /healthz, whose 200 answer is `answer`. */
-export function healthzRoute(summary: string, answer: z.ZodType): ApiRoute {
+export function healthzRoute<E extends Env>(summary: string, answer: z.ZodType): ApiRoute<E> {
   return { method: 'get', path: '/healthz', summary, tags: ['operations'], responses: { 200: json('Healthy.', answer), ...errorResponses(503) } };
 }

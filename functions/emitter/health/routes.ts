@@ -35,7 +35,7 @@ export const EMITTER_HEALTH = z.object({
 });
 
 export const health = new ApiRoutes<EmitterApp>().route(
-  healthzRoute('Health: a database round trip, the backlog, the last reconciliation and the storage under it', EMITTER_HEALTH),
+  healthzRoute<EmitterApp>('Health: a database round trip, the backlog, the last reconciliation and the storage under it', EMITTER_HEALTH),
   async function healthCheck(c) {
     const now = Date.now();
     const db = c.var.db;

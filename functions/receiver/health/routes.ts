@@ -16,7 +16,7 @@ export const RECEIVER_HEALTH = z.object({
 });
 
 export const health = new ApiRoutes<ReceiverApp>().route(
-  healthzRoute('Health: a database round trip and the storage under it', RECEIVER_HEALTH),
+  healthzRoute<ReceiverApp>('Health: a database round trip and the storage under it', RECEIVER_HEALTH),
   async function healthCheck(c) {
     const { read: databaseMs, storage } = await checkHealth(c.env, c.var.logger, async () => {
       const started = Date.now();

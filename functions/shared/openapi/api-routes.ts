@@ -14,12 +14,12 @@ import { parseJson, readJsonBody, validationFailed } from '../json-request';
 type Method = 'get' | 'post';
 
 /** One route as the document describes it, with what the router needs beyond OpenAPI. */
-export interface ApiRoute extends RouteConfig {
+export interface ApiRoute<E extends Env = Env> extends RouteConfig {
   method: Method;
   /** The whole path, in OpenAPI's form (`/v1/deliveries/{id}`). */
   path: string;
   /** Runs before validation: authentication, so a stranger learns nothing of the schemas. */
-  middleware?: MiddlewareHandler<any>[];
+  middleware?: MiddlewareHandler<E>[];
   /**
    * `handler`: the JSON body is documented here but parsed by the handler, for a body whose rules
    * go beyond its schema (the event catalog: a header may supply a field). Otherwise the router
@@ -39,7 +39,7 @@ type Output<S> = S extends z.ZodType ? z.output<S> : never;
 type JsonSchemaOf<R extends ApiRoute> = R['request'] extends { body?: { content: { 'application/json': { schema: infer B } } } } ? B : never;
 
 /** What `c.req.valid(target)` gives a handler of route `R`. */
-export type ValidInput<R extends ApiRoute> = {
+export type ValidInput<R extends ApiRoute<any>> = {
   out: {
     param: R['request'] extends { params?: infer P } ? Output<P> : never;
     query: R['request'] extends { query?: infer Q } ? Output<Q> : never;
@@ -95,19 +95,19 @@ function jsonValidator(schema: z.ZodType): MiddlewareHandler<BodyEnv> {
 }
 
 /** The validators route `route` declares, in the order the answers are documented: path, query, body. */
-function validatorsOf(route: ApiRoute): MiddlewareHandler<any>[] {
+function validatorsOf<E extends Env>(route: ApiRoute<E>): MiddlewareHandler[] {
   const request = route.request;
   const media = request?.body?.content['application/json'];
   const json = media && 'schema' in media ? media.schema : undefined;
   return [
     ...(request?.params ? [paramValidator(request.params)] : []),
     ...(request?.query ? [queryValidator(request.query)] : []),
-    ...(json && route.bodyParsedBy !== 'handler' ? [jsonValidator(json as z.ZodType)] : []),
+    ...(json && route.bodyParsedBy !== 'handler' ? [jsonValidator(json as z.ZodType) as MiddlewareHandler] : []),
   ];
 }
 
 /** The document's view of a route: the declaration without what only the router reads. */
-function operationOf({ middleware: _m, bodyParsedBy: _b, ...operation }: ApiRoute): RouteConfig {
+function operationOf<E extends Env>({ middleware: _m, bodyParsedBy: _b, ...operation }: ApiRoute<E>): RouteConfig {
   return operation;
 }
 
@@ -122,10 +122,12 @@ export class ApiRoutes<E extends Env> {
   #sealed = false;
 
   /** Declares and serves one route. */
-  route<R extends ApiRoute>(route: R, handler: Handler<E, string, ValidInput<R>>): this {
+  route<R extends ApiRoute<E>>(route: R, handler: Handler<E, string, ValidInput<R>>): this {
     if (this.#sealed) throw new Error(`${route.method.toUpperCase()} ${route.path}: declared after the routes were mounted`);
     const path = honoPath(route.path);
-    this.hono.on([route.method.toUpperCase()], [path], ...((route.middleware ?? []) as MiddlewareHandler<E>[]), ...validatorsOf(route), handler as Handler<E>);
+    // The validators read only what every function's variables have (its config, a body already read).
+    const validators = validatorsOf(route) as MiddlewareHandler<E>[];
+    this.hono.on([route.method.toUpperCase()], [path], ...(route.middleware ?? []), ...validators, handler as Handler<E>);
     this.operations.push(operationOf(route));
     const methods = this.#methods.get(path) ?? new Set<string>();
     this.#methods.set(path, methods.add(route.method.toUpperCase()));
