@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { fieldIssues, type FieldIssue } from './field-issues';
+import { validationFailed } from './json-request';
 
 const MAX_TEXT = 1000;
 
@@ -136,4 +137,14 @@ export function parseOnboardingEvent(input: unknown, headerSessionId?: string | 
   const event: OnboardingEvent = { ...envelope.data, data: data.data as Record<string, unknown> };
   if (event.occurred_at === undefined) delete event.occurred_at;
   return { ok: true, event };
+}
+
+/**
+ * The catalog as a route's body parser (`parseBody`): the event, with the X-Onboarding-Session
+ * header standing in for a missing session_id, or the 422 listing every field.
+ */
+export function parseEventBody(value: unknown, c: { req: { header(name: string): string | undefined } }): OnboardingEvent {
+  const parsed = parseOnboardingEvent(value, c.req.header('x-onboarding-session'));
+  if (!parsed.ok) throw validationFailed(parsed.issues);
+  return parsed.event;
 }

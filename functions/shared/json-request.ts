@@ -51,15 +51,3 @@ export function validationFailed(problems: FieldIssue[] | z.ZodError) {
   const issues = Array.isArray(problems) ? problems : fieldIssues(problems);
   return apiError(422, 'validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { details: issues });
 }
-
-/**
- * The JSON body steps every API route takes, in order: the Content-Type (415), the body read
- * under `limit` bytes (413, 400 for a body that breaks off), JSON (400), then `schema` (422 with
- * every field path). Answers the parsed value.
- */
-export async function readJsonBody<S extends z.ZodType>(req: Request, limit: number, schema: S): Promise<z.infer<S>> {
-  assertJsonContentType(req);
-  const parsed = schema.safeParse(parseJson(await readBodyText(req, limit)));
-  if (!parsed.success) throw validationFailed(parsed.error);
-  return parsed.data;
-}

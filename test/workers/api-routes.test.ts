@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { errorHandler } from '../../functions/shared/http-errors';
+import { validationFailed } from '../../functions/shared/json-request';
 import { createLogger } from '../../functions/shared/logger';
 import { ApiRoutes } from '../../functions/shared/openapi/api-routes';
 import { buildDocument, errorResponses, json, jsonBody } from '../../functions/shared/openapi/document';
@@ -34,6 +35,22 @@ function mounted() {
         responses: { 201: json('Made.', ITEM), ...errorResponses(400, 413, 415, 422) },
       },
       (c) => c.json(c.req.valid('json'), 201),
+    )
+    .route(
+      {
+        method: 'post',
+        path: '/labels',
+        summary: 'A body whose rules go beyond its schema: a header may name the item',
+        request: { body: jsonBody(ITEM) },
+        parseBody: (value, c) => {
+          const named = { name: c.req.header('x-name'), ...(value as object) };
+          const parsed = ITEM.safeParse(named);
+          if (!parsed.success) throw validationFailed(parsed.error);
+          return parsed.data;
+        },
+        responses: { 200: json('Named.', ITEM), ...errorResponses(422) },
+      },
+      (c) => c.json({ name: c.req.valid('json').name.toUpperCase() }),
     );
   const app = new Hono<TestApp>();
   app.use(async (c, next) => {
@@ -79,6 +96,15 @@ describe('a declared route', () => {
     expect([made.status, await made.json()]).toEqual([201, { name: 'a' }]);
   });
 
+  it('parses a body with the parser the declaration names, after the same body steps', async () => {
+    const { app } = mounted();
+    const named = await app.request('/labels', { method: 'POST', headers: { 'content-type': 'application/json', 'x-name': 'tag' }, body: '{}' });
+    expect([named.status, await named.json()]).toEqual([200, { name: 'TAG' }]);
+    const unnamed = await app.request('/labels', post('{}'));
+    expect([unnamed.status, await codeOf(unnamed)]).toEqual([422, 'validation_failed']);
+    expect((await app.request('/labels', post('{}', 'text/plain'))).status).toBe(415);
+  });
+
   it('answers 405 with Allow for a declared path and another method, and leaves undeclared paths alone', async () => {
     const { app } = mounted();
     const res = await app.request('/items', { method: 'DELETE' });
@@ -94,7 +120,7 @@ describe('a declared route', () => {
 
   it('is documented from its declaration: path, method, parameters, body and answers', () => {
     const doc = buildDocument({ title: 't', description: 'd', servers: [] }, [mounted().feature]);
-    expect(Object.keys(doc.paths ?? {})).toEqual(['/items/{id}', '/items']);
+    expect(Object.keys(doc.paths ?? {})).toEqual(['/items/{id}', '/items', '/labels']);
     const get = (doc.paths?.['/items/{id}'] as Record<string, { parameters?: { name: string }[]; responses: object }>).get!;
     expect(get.parameters?.map((p) => p.name)).toEqual(['id', 'verbose']);
     expect(Object.keys(get.responses)).toEqual(['200', '404', '422']);

@@ -2,9 +2,8 @@
 import { z } from 'zod';
 import { DELIVERY_STATUSES } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
-import { EVENT_BODY, parseOnboardingEvent } from '../../shared/event-catalog';
+import { EVENT_BODY, parseEventBody } from '../../shared/event-catalog';
 import { apiError } from '../../shared/http-errors';
-import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../../shared/json-request';
 import { ApiRoutes } from '../../shared/openapi/api-routes';
 import { errorResponses, json, jsonBody } from '../../shared/openapi/document';
 import { deliverMessage, leaseMs } from '../delivery/deliver';
@@ -30,17 +29,14 @@ export const events = withApiTokenScheme(new ApiRoutes<EmitterApp>()).route(
     tags: ['events'],
     security: PORTAL_API_SECURITY,
     // The catalog's rules go beyond the body's schema: the x-onboarding-session header may supply session_id.
-    bodyParsedBy: 'handler',
+    parseBody: parseEventBody,
     request: { body: jsonBody(EVENT_BODY) },
     responses: { 202: json('Stored; delivery follows.', ACCEPTED), ...errorResponses(400, 401, 405, 413, 415, 422, 503) },
   },
   async function acceptPortalEvent(c) {
     const { deps } = c.var;
     const maxBytes = deps.config.MAX_BODY_BYTES;
-    assertJsonContentType(c.req.raw);
-    const parsed = parseOnboardingEvent(parseJson(await readBodyText(c.req.raw, maxBytes)), c.req.header('x-onboarding-session'));
-    if (!parsed.ok) throw validationFailed(parsed.issues);
-    const event = parsed.event;
+    const event = c.req.valid('json');
     Object.assign(c.var.accessLog, { event: event.event, domain: event.domain, session_id: event.session_id });
 
     const now = deps.now();

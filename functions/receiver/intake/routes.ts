@@ -4,9 +4,8 @@
  */
 import { z } from 'zod';
 import { withDatabase } from '../../shared/database-errors';
-import { EVENT_BODY, parseOnboardingEvent } from '../../shared/event-catalog';
+import { EVENT_BODY, parseEventBody } from '../../shared/event-catalog';
 import { apiError } from '../../shared/http-errors';
-import { parseJson, validationFailed } from '../../shared/json-request';
 import { ApiRoutes } from '../../shared/openapi/api-routes';
 import { errorResponses, json, jsonBody } from '../../shared/openapi/document';
 import type { ReceiverApp } from '../types';
@@ -34,7 +33,7 @@ export const intake = withWebhookSchemes(new ApiRoutes<ReceiverApp>()).route(
     security: WEBHOOK_SECURITY,
     middleware: [countRejections, authenticate()],
     // The catalog's rules go beyond the body's schema: the x-onboarding-session header may supply session_id.
-    bodyParsedBy: 'handler',
+    parseBody: parseEventBody,
     request: { headers: SIGNATURE_HEADERS, body: jsonBody(EVENT_BODY) },
     responses: {
       201: json('Recorded for the first time.', INTAKE_RESULT),
@@ -43,12 +42,11 @@ export const intake = withWebhookSchemes(new ApiRoutes<ReceiverApp>()).route(
     },
   },
   async function receiveOnboardEvent(c) {
-    const parsed = parseOnboardingEvent(parseJson(c.var.rawBody), c.req.header('x-onboarding-session'));
-    if (!parsed.ok) throw validationFailed(parsed.issues);
-    const { event, domain, session_id } = parsed.event;
+    const received = c.req.valid('json');
+    const { event, domain, session_id } = received;
     Object.assign(c.var.accessLog, { event, domain, session_id });
 
-    const outcome = await withDatabase(() => intakeEvent(c.var.db, parsed.event, c.req.header('webhook-id') ?? null));
+    const outcome = await withDatabase(() => intakeEvent(c.var.db, received, c.req.header('webhook-id') ?? null));
     if (outcome.conflict) {
       // A webhook-id names one message; reusing it for another event is a sender bug, never a duplicate.
       throw apiError(409, 'webhook_id_conflict', 'this webhook-id was already used for a different event; nothing was recorded');

@@ -6,10 +6,10 @@
  * the function's document is generated from the declarations of the features it mounts.
  */
 import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { Hono, type Env, type Handler, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type Env, type Handler, type MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { apiError, methodNotAllowed } from '../http-errors';
-import { parseJson, readJsonBody, validationFailed } from '../json-request';
+import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../json-request';
 
 type Method = 'get' | 'post';
 
@@ -21,11 +21,11 @@ export interface ApiRoute<E extends Env = Env> extends RouteConfig {
   /** Runs before validation: authentication, so a stranger learns nothing of the schemas. */
   middleware?: MiddlewareHandler<E>[];
   /**
-   * `handler`: the JSON body is documented here but parsed by the handler, for a body whose rules
-   * go beyond its schema (the event catalog: a header may supply a field). Otherwise the router
-   * validates a declared JSON body.
+   * How a JSON body whose rules go beyond its declared schema is parsed (the event catalog: a
+   * header may supply a field): answers the value or throws the 422. Without it, the declared
+   * schema parses the body.
    */
-  bodyParsedBy?: 'router' | 'handler';
+  parseBody?: (value: unknown, c: Context<E>) => unknown;
 }
 
 /** An OpenAPI component a feature's routes refer to (a security scheme). */
@@ -43,7 +43,7 @@ export type ValidInput<R extends ApiRoute<any>> = {
   out: {
     param: R['request'] extends { params?: infer P } ? Output<P> : never;
     query: R['request'] extends { query?: infer Q } ? Output<Q> : never;
-    json: R['bodyParsedBy'] extends 'handler' ? never : Output<JsonSchemaOf<R>>;
+    json: R extends { parseBody: (...args: never[]) => infer T } ? T : Output<JsonSchemaOf<R>>;
   };
 };
 
@@ -77,20 +77,29 @@ function queryValidator(schema: z.ZodType): MiddlewareHandler {
   };
 }
 
-/** The JSON body steps (415, 413, 400, 422), over the body a middleware already read when there is one. */
-function jsonValidator(schema: z.ZodType): MiddlewareHandler<BodyEnv> {
+/**
+ * The JSON body steps: the Content-Type (415) and the body under the size limit (413, 400), unless
+ * a middleware already read it (the receiver's signature check); then JSON (400), then `parse`
+ * (422).
+ */
+function jsonValidator(parse: (value: unknown, c: Context) => unknown): MiddlewareHandler<BodyEnv> {
   return async function validateJsonBody(c, next) {
-    const read = c.var.rawBody;
-    let value: unknown;
-    if (read === undefined) {
-      value = await readJsonBody(c.req.raw, c.var.config.MAX_BODY_BYTES, schema);
-    } else {
-      const parsed = schema.safeParse(parseJson(read));
-      if (!parsed.success) throw validationFailed(parsed.error);
-      value = parsed.data;
+    let text = c.var.rawBody;
+    if (text === undefined) {
+      assertJsonContentType(c.req.raw);
+      text = await readBodyText(c.req.raw, c.var.config.MAX_BODY_BYTES);
     }
-    c.req.addValidatedData('json', value as object);
+    c.req.addValidatedData('json', parse(parseJson(text), c) as object);
     await next();
+  };
+}
+
+/** A parser by `schema`, with the 422 listing every field. */
+function bySchema(schema: z.ZodType) {
+  return function parseBySchema(value: unknown): unknown {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw validationFailed(parsed.error);
+    return parsed.data;
   };
 }
 
@@ -102,12 +111,12 @@ function validatorsOf<E extends Env>(route: ApiRoute<E>): MiddlewareHandler[] {
   return [
     ...(request?.params ? [paramValidator(request.params)] : []),
     ...(request?.query ? [queryValidator(request.query)] : []),
-    ...(json && route.bodyParsedBy !== 'handler' ? [jsonValidator(json as z.ZodType) as MiddlewareHandler] : []),
+    ...(json ? [jsonValidator((route.parseBody as ((value: unknown, c: Context) => unknown) | undefined) ?? bySchema(json as z.ZodType)) as MiddlewareHandler] : []),
   ];
 }
 
 /** The document's view of a route: the declaration without what only the router reads. */
-function operationOf<E extends Env>({ middleware: _m, bodyParsedBy: _b, ...operation }: ApiRoute<E>): RouteConfig {
+function operationOf<E extends Env>({ middleware: _m, parseBody: _p, ...operation }: ApiRoute<E>): RouteConfig {
   return operation;
 }
 
