@@ -107,11 +107,12 @@ function bySchema(schema: z.ZodType) {
 function validatorsOf<E extends Env>(route: ApiRoute<E>): MiddlewareHandler[] {
   const request = route.request;
   const media = request?.body?.content['application/json'];
-  const json = media && 'schema' in media ? media.schema : undefined;
+  const json = media && 'schema' in media ? (media.schema as z.ZodType) : undefined;
+  const parseBody = route.parseBody as ((value: unknown, c: Context) => unknown) | undefined;
   return [
     ...(request?.params ? [paramValidator(request.params)] : []),
     ...(request?.query ? [queryValidator(request.query)] : []),
-    ...(json ? [jsonValidator((route.parseBody as ((value: unknown, c: Context) => unknown) | undefined) ?? bySchema(json as z.ZodType)) as MiddlewareHandler] : []),
+    ...(json ? [jsonValidator(parseBody ?? bySchema(json)) as MiddlewareHandler] : []),
   ];
 }
 
