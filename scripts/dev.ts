@@ -42,8 +42,11 @@ const WRANGLER_ENV = { WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'tr
 
 const log = createLogger('info', { service: 'dev' });
 
-/** A free loopback port (for a setting of 0: Wrangler needs a real one, and the emitter the receiver's). */
-function freePort(): Promise<number> {
+/** Ports this run has handed out: the system may offer a port again as soon as it is released. */
+const HANDED_OUT = new Set<number>();
+
+/** A port the system offers on loopback now. */
+function offeredPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -52,6 +55,16 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** A free loopback port (for a setting of 0: Wrangler needs a real one, and the emitter the receiver's), never one this run already gave out. */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await offeredPort();
+    if (HANDED_OUT.has(port)) continue;
+    HANDED_OUT.add(port);
+    return port;
+  }
 }
 
 /**
@@ -117,11 +130,13 @@ async function prepare(spec: FunctionSpec, env: Record<string, string>, port: nu
 }
 
 /** Starts `wrangler dev` for one function; resolves once it answers on its port. */
-function startWrangler(fn: DevFunction, inspectorPort: number, children: ChildProcess[]): Promise<void> {
+function startWrangler(fn: DevFunction, children: ChildProcess[]): Promise<void> {
   const child = spawn(
     process.execPath,
+    // Inspector port 0: the system picks it as the socket opens, so two Wranglers (or anything else
+    // on the machine) cannot be handed the same one, as a port chosen beforehand could be.
     [WRANGLER, 'dev', '--config', join(fn.dir, 'wrangler.json'), '--ip', '127.0.0.1', '--port', String(fn.port),
-      '--inspector-ip', '127.0.0.1', '--inspector-port', String(inspectorPort), '--show-interactive-dev-session=false'],
+      '--inspector-ip', '127.0.0.1', '--inspector-port', '0', '--show-interactive-dev-session=false'],
     { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...WRANGLER_ENV }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   children.push(child);
@@ -163,7 +178,7 @@ async function main(): Promise<number> {
       const port = Number(link.ports[spec.name as 'receiver' | 'emitter']);
       functions.push(await prepare(spec, settingsFor(link, spec), port));
     }
-    await Promise.all(functions.map(async (fn) => startWrangler(fn, await freePort(), children)));
+    await Promise.all(functions.map((fn) => startWrangler(fn, children)));
   } catch (err) {
     if (err instanceof ConfigError) log.error('refusing to start', { problems: err.problems });
     else log.error('dev loop failed to start', { error: (err as Error).message });
