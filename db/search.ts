@@ -3,7 +3,7 @@ import { or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 /** A LIKE pattern (used with `ESCAPE '\\'`) matching values that contain `text`, its wildcards taken literally. */
-export function likeContaining(text: string): string {
+function likeContaining(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

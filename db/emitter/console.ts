@@ -2,7 +2,8 @@
 import { avg, count, gte, max, sql } from 'drizzle-orm';
 import type { Db } from '../connection';
 import { backlogOf, backlogQuery, opsReachableOf, opsReachableQuery } from './backlog';
-import { messagePage, messagePageQuery, type MessageFilter } from './deliveries';
+import { pageOf } from '../newest-first-page';
+import { messagePageQuery, type MessageFilter } from './deliveries';
 import { deliveryAttempts, outboxMessages } from './schema';
 
 /** Inlined into the SQL text, not bound: a bound number may arrive as a float, and the division must stay integral. */
@@ -32,7 +33,7 @@ export async function consolePage(db: Db, filter: MessageFilter, now: number) {
     });
   };
   return {
-    ...messagePage(rows, filter),
+    ...pageOf(rows, filter),
     backlog: backlogOf(backlog),
     lastDeliveredAt: last[0]?.at == null ? null : Number(last[0].at),
     opsReachable: opsReachableOf(reachable),

@@ -14,7 +14,7 @@ export interface MessageFilter extends PageRequest {
   search?: string;
 }
 
-/** The query of one page of messages, newest first; run it alone or in a batch, then {@link messagePage}. */
+/** The query of one page of messages, newest first; run it alone or in a batch, then `pageOf` its rows. */
 export function messagePageQuery(db: Db, filter: MessageFilter) {
   return newestFirst(
     db.select().from(outboxMessages).$dynamic(),
@@ -24,14 +24,9 @@ export function messagePageQuery(db: Db, filter: MessageFilter) {
   );
 }
 
-/** The page the rows of {@link messagePageQuery} make. */
-export function messagePage(rows: OutboxMessage[], filter: MessageFilter): Page<OutboxMessage> {
-  return pageOf(rows, filter);
-}
-
 /** One page of messages, newest first. */
 export async function listMessages(db: Db, filter: MessageFilter): Promise<Page<OutboxMessage>> {
-  return messagePage(await messagePageQuery(db, filter), filter);
+  return pageOf(await messagePageQuery(db, filter), filter);
 }
 
 /** One message with every attempt, oldest first. */

@@ -1,7 +1,8 @@
 /** What only the desk reads and writes: its list page (the ticket page with counts and a chart) and operators' actions. */
 import { count, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../connection';
-import { ticketPage, ticketPageQuery, type TicketFilter } from './tickets';
+import { pageOf } from '../newest-first-page';
+import { ticketPageQuery, type TicketFilter } from './tickets';
 import { tickets, type TicketAction } from './schema';
 
 /** Inlined into the SQL text, not bound: a bound number may arrive as a float, and the division must stay integral. */
@@ -24,7 +25,7 @@ export async function deskPage(db: Db, filter: TicketFilter, now: number, days =
   ]);
   const byDay = new Map(perDay.map((r) => [Number(r.day), Number(r.n)]));
   return {
-    ...ticketPage(rows, filter),
+    ...pageOf(rows, filter),
     open: Number(counts[0]?.open ?? 0),
     openHigh: Number(counts[0]?.openHigh ?? 0),
     perDay: Array.from({ length: days }, (_, i) => {

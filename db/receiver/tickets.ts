@@ -17,7 +17,7 @@ export interface TicketFilter extends PageRequest {
   search?: string;
 }
 
-/** The query of one page of tickets, newest first; run it alone or in a batch, then {@link ticketPage}. */
+/** The query of one page of tickets, newest first; run it alone or in a batch, then `pageOf` its rows. */
 export function ticketPageQuery(db: Db, filter: TicketFilter) {
   return newestFirst(
     db.select().from(tickets).$dynamic(),
@@ -33,14 +33,9 @@ export function ticketPageQuery(db: Db, filter: TicketFilter) {
   );
 }
 
-/** The page the rows of {@link ticketPageQuery} make. */
-export function ticketPage(rows: Ticket[], filter: TicketFilter): Page<Ticket> {
-  return pageOf(rows, filter);
-}
-
 /** One page of tickets, newest first. */
 export async function listTickets(db: Db, filter: TicketFilter): Promise<Page<Ticket>> {
-  return ticketPage(await ticketPageQuery(db, filter), filter);
+  return pageOf(await ticketPageQuery(db, filter), filter);
 }
 
 /** One ticket with its events and its operators' actions, oldest first, in one round trip (null when there is no such ticket). */

@@ -11,7 +11,7 @@ import { errorHandler, notFoundHandler } from '../shared/http-errors';
 import { declaredPaths, servedByListener } from '../shared/listeners';
 import { createLogger } from '../shared/logger';
 import { measureRequests } from '../shared/metrics/request-durations';
-import { mountApi } from '../shared/openapi/document';
+import { mountApi } from '../shared/openapi/mount-api';
 import { requestContext } from '../shared/request-context';
 import { EMITTER_CONFIG, type EmitterBindings } from './config';
 import { consoleArea } from './console/routes';

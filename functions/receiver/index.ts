@@ -8,7 +8,7 @@ import { errorHandler, notFoundHandler } from '../shared/http-errors';
 import { declaredPaths, servedByListener } from '../shared/listeners';
 import { createLogger } from '../shared/logger';
 import { measureRequests } from '../shared/metrics/request-durations';
-import { mountApi } from '../shared/openapi/document';
+import { mountApi } from '../shared/openapi/mount-api';
 import { requestContext } from '../shared/request-context';
 import { RECEIVER_CONFIG } from './config';
 import { desk } from './desk/routes';

@@ -36,7 +36,7 @@ export function assertStorageWritable(report: { storage: StorageReport; problem?
 }
 
 /** Throws the 503 for an unhealthy database: the storage's problem when the host reports one (say, the file is gone), else the round trip's. */
-export async function databaseUnavailable(env: DatabaseBindings): Promise<never> {
+async function databaseUnavailable(env: DatabaseBindings): Promise<never> {
   assertStorageWritable(await storageHealth(env).catch(() => ({ storage: 'not_reported' as const })));
   throw apiError(503, 'database_unavailable', 'database round trip failed');
 }

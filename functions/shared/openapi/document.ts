@@ -4,10 +4,8 @@
  * answers in the one error shape.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import type { Env, Hono } from 'hono';
 import { z } from 'zod';
 import { VERSION } from '../version';
-import { apiDocs } from './api-docs';
 import type { ApiRoutes } from './api-routes';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
@@ -84,17 +82,4 @@ export function buildDocument(info: DocumentInfo, features: ApiRoutes<any>[]): O
     info: { title: info.title, version: VERSION, description: info.description },
     servers: info.servers,
   });
-}
-
-/**
- * Mounts the API features on `app`, with /openapi.json and /docs for the document generated
- * from them; answers that document (built once per process).
- */
-export function mountApi<E extends Env>(app: Hono<E>, info: DocumentInfo, features: ApiRoutes<E>[]): () => OpenApiDocument {
-  let document: OpenApiDocument | undefined;
-  // Built at the first request for it (or the first caller), when `docs` below is declared.
-  const built = (): OpenApiDocument => (document ??= buildDocument(info, [...features, docs]));
-  const docs = apiDocs(built);
-  for (const feature of [...features, docs]) app.route('/', feature.app() as unknown as Hono<E>);
-  return built;
 }
