@@ -2,4 +2,4 @@
 export declare const HOST_BUNDLE: string;
 export declare const PREFLIGHT_BUNDLE: string;
 export declare function hostBundleStale(): boolean;
-export declare function buildHostBundle(): Promise<void>;
+export declare function buildHostBundle(options?: { outdir?: string; selfContained?: boolean }): Promise<void>;

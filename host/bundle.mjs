@@ -20,41 +20,43 @@ export function hostBundleStale() {
 }
 
 /**
- * Builds both bundles. Each output file is written under a temporary name and renamed, so
- * serve processes starting side by side never import a half-written bundle.
+ * Builds both bundles into `outdir` (dist/). Each output file is written under a temporary name
+ * and renamed, so serve processes starting side by side never import a half-written bundle.
+ * `selfContained` (the Debian package, which ships no node_modules but the native libSQL
+ * binding) bundles every package into the host too, and adds the `ops-webhook` command (cli/).
  */
-export async function buildHostBundle() {
+export async function buildHostBundle({ outdir = dirname(HOST_BUNDLE), selfContained = false } = {}) {
   const { build, stop } = await import('esbuild');
   const common = {
     write: false,
-    outdir: dirname(HOST_BUNDLE),
+    outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    sourcemap: 'linked',
+    sourcemap: selfContained ? false : 'linked',
     logLevel: 'warning',
     banner: { js: '// Generated from host/ by host/bundle.mjs; do not edit.' },
   };
+  // Everything bundled in but the native libSQL binding (and the CommonJS `require` some packages use is provided).
+  const allButLibsql = {
+    external: ['libsql'],
+    banner: { js: `${common.banner.js}\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);` },
+  };
   const results = await Promise.all([
-    // The host imports only Node and libsql: its packages load from node_modules.
-    build({ ...common, entryPoints: { host: join(ROOT, 'host/main.ts') }, packages: 'external' }),
+    // From source the host imports only Node, libsql and smol-toml: its packages load from node_modules.
+    build({ ...common, entryPoints: { host: join(ROOT, 'host/main.ts') }, ...(selfContained ? allButLibsql : { packages: 'external' }) }),
     // The preflight runs at every start, and resolving and compiling the several hundred module
-    // files of zod, drizzle and the libSQL client was most of its time: they are bundled in, all
-    // but the native libSQL binding (and the CommonJS `require` some of them use is provided).
-    build({
-      ...common,
-      entryPoints: { 'host-preflight': join(ROOT, 'host/preflight.ts') },
-      external: ['libsql'],
-      banner: { js: `${common.banner.js}\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);` },
-    }),
+    // files of zod, drizzle and the libSQL client was most of its time: they are bundled in.
+    build({ ...common, entryPoints: { 'host-preflight': join(ROOT, 'host/preflight.ts') }, ...allButLibsql }),
+    ...(selfContained ? [build({ ...common, entryPoints: { cli: join(ROOT, 'cli/main.ts') }, ...allButLibsql })] : []),
   ]);
   const result = { outputFiles: results.flatMap((r) => r.outputFiles) };
   // esbuild keeps a service child process alive for further builds; a host that rebuilt at start
   // would carry it (about 18 MB) for its whole life.
   await stop();
-  mkdirSync(dirname(HOST_BUNDLE), { recursive: true });
+  mkdirSync(outdir, { recursive: true });
   for (const file of result.outputFiles) {
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, file.contents);

@@ -34,8 +34,15 @@ export function newestMtime(path) {
   return readdirSync(path).reduce((max, entry) => Math.max(max, newestMtime(join(path, entry))), stat.mtimeMs);
 }
 
-/** True when `output` is missing or older than any of `sources` (paths relative to the root). */
+/**
+ * Whether the root is a source tree (a checkout, with its lock file) rather than an installed
+ * package (/usr/lib/ops-webhook), which carries only built output and never rebuilds it.
+ */
+export const FROM_SOURCE = existsSync(join(ROOT, 'package-lock.json'));
+
+/** True when `output` is missing or older than any of `sources` (paths relative to the root); never in an installed package. */
 export function isStale(output, sources) {
+  if (!FROM_SOURCE) return false;
   if (!existsSync(output)) return true;
   const built = statSync(output).mtimeMs;
   return sources.some((source) => newestMtime(join(ROOT, source)) > built);

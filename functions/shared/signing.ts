@@ -29,6 +29,9 @@ export function signatureHeaders(secret: string, msgId: string, body: string, no
   };
 }
 
+/** How far a webhook-timestamp may be from the receiver's clock (the Standard Webhooks library's window). */
+export const SIGNATURE_TOLERANCE_S = 300;
+
 export type VerifyResult = { ok: true } | { ok: false; reason: 'bad_signature' | 'stale_timestamp' };
 
 /**
