@@ -9,8 +9,8 @@ import { parseDuration } from '../functions/shared/config';
 /**
  * workerd's V8 heap: small semi-spaces bound the young generation, which otherwise grows under
  * load, and a small initial heap makes V8 size the old generation from what survives instead of
- * letting it grow well past what is live. What each saves and costs is in the README
- * (Performance). WORKERD_V8_FLAGS overrides the list.
+ * letting it grow well past what is live. What each saves and costs is in docs/performance.md
+ * WORKERD_V8_FLAGS overrides the list.
  */
 export const DEFAULT_V8_FLAGS = '--max-semi-space-size=2 --initial-heap-size=16';
 

@@ -22,7 +22,7 @@ export const ROOT = (() => {
  * Node flags the host runs with, wherever it is started (package.json's `serve`, the systemd
  * units, `npm start`, the tests and the benchmark; a test checks the first two and the units).
  * Small semi-spaces keep Node's young generation from growing under load (the figures are in the
- * README, Performance). The host warns at start when they are missing.
+ * docs/performance.md). The host warns at start when they are missing.
  */
 export const HOST_NODE_ARGS = ['--max-semi-space-size=2'];
 

@@ -93,8 +93,7 @@ async function main(): Promise<void> {
 
   for (const name of ['receiver', 'emitter']) copyInto(stage, join(ROOT, 'dist', name, 'index.js'), join(LIB, 'dist', name, 'index.js'));
   copyInto(stage, join(ROOT, 'wrangler.toml'), join(LIB, 'wrangler.toml'));
-  for (const file of ['bundle.mjs', 'project.mjs']) copyInto(stage, join(ROOT, 'host', file), join(LIB, 'host', file));
-  copyInto(stage, join(ROOT, 'host/serve.mjs'), join(LIB, 'host/serve.mjs'), 0o755);
+  for (const file of ['serve.mjs', 'bundle.mjs', 'project.mjs']) copyInto(stage, join(ROOT, 'host', file), join(LIB, 'host', file));
   for (const name of ['receiver', 'emitter']) copyInto(stage, join(ROOT, 'db', name, 'migrations'), join(LIB, 'db', name, 'migrations'));
   writeFileSync(join(lib, 'package.json'), `${JSON.stringify({ name: PACKAGE, version: ver, private: true, type: 'module' }, null, 2)}\n`);
   copyInto(stage, join(ROOT, 'node_modules/node/bin/node'), join(LIB, 'bin/node'), 0o755);
@@ -104,10 +103,13 @@ async function main(): Promise<void> {
       if (existsSync(from)) copyInto(stage, from, join(LIB, 'node_modules', pkg.name, file));
     }
   }
-  // Loaded with require(), never run: its `#!/usr/bin/env node` line would ask for Debian's nodejs.
-  const workerdMain = join(lib, 'node_modules/workerd/lib/main.js');
-  writeFileSync(workerdMain, readFileSync(workerdMain, 'utf8').replace(/^#!.*\n/, ''));
   for (const asset of Object.values(ASSET_FILES)) copyInto(stage, join(ROOT, 'node_modules', asset.path), join(LIB, 'node_modules', asset.path));
+  // Run as `node serve.mjs` and loaded with require(): their `#!/usr/bin/env node` lines would ask for Debian's nodejs.
+  for (const script of ['host/serve.mjs', 'node_modules/workerd/lib/main.js']) {
+    const path = join(lib, script);
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^#!.*\n/, ''));
+    chmodSync(path, 0o644);
+  }
   step('copied Node, workerd, the libSQL binding, the migrations and the page assets');
 
   for (const binary of BINARIES) {

@@ -2,7 +2,7 @@
  * The emitter's settings: the one statement of them. The worker validates its bindings with
  * this schema, the host checks the environment with it before workerd starts and passes exactly
  * these variables through, and `npm start` forwards them from `.dev.vars`. Adding a setting is
- * one entry here (and its row in the README's configuration table).
+ * one entry here (and its row in docs/configuration.md).
  */
 import { z } from 'zod';
 import { COMMON_SETTINGS } from '../shared/common-settings';

@@ -69,7 +69,7 @@ export function renderWorkerdConfig(input: WorkerdConfigInput): string {
   const { tls } = input;
   // With OPERATOR_PORT each socket marks its requests (replacing any such header a client sent), so
   // the worker serves on each only its own paths (functions/shared/listeners.ts). workerd's header
-  // injection has a price per request (README, Performance), so one listener injects nothing: a
+  // injection has a price per request (docs/performance.md), so one listener injects nothing: a
   // client that sends the header there only narrows what it may reach.
   const mark = (listener: string) => `injectRequestHeaders = [(name = ${q(LISTENER_HEADER)}, value = ${q(listener)})]`;
   const listener = (listenerMark: string, clientCerts: boolean) =>

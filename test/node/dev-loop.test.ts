@@ -97,7 +97,7 @@ describe('npm run dev (black box)', () => {
     writeFileSync(file, edited);
     const savedAt = Date.now();
     await waitFor(async () => (await page()).includes('Sign in (edited) to the'), 30_000);
-    // The figure is the README's (Developer loop); the test only requires that the edit went live.
+    // The figure is docs/development.md's (Developer loop); the test only requires that the edit went live.
     console.log(`dev loop: edit live after ${Date.now() - savedAt} ms`);
     const deliveries = (await (await fetch(`${originOf(urls.console)}/v1/deliveries`, { headers: apiAuth() })).json()) as { deliveries: unknown[] };
     expect(deliveries.deliveries).toHaveLength(1);

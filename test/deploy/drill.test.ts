@@ -1,0 +1,252 @@
+/**
+ * The deploy drill: the .deb as an administrator gets it, on two booted Debian 12 systems joined
+ * only to each other (VM122 the receiver, VM112 the emitter and the portal's module), set up and
+ * paired with the commands docs/deploy.md gives, then put through kill -9, reboots, upgrades of
+ * either side while events flow, doctor green and red, and purge. Also: two builds list the same
+ * files, lintian finds no error, and the package installs and runs on an unbooted Debian 13.
+ */
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cachedTree, ensureTools, removeTree, SYSTEM_PACKAGES, unpackTree } from './support/debian-tree';
+import { mustRun, runCommand } from './support/run-command';
+import { makeNetwork, type TestNetwork } from './support/test-network';
+import { TestSystem } from './support/test-system';
+import { drillLog, phase, timings } from './support/phases';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const UPGRADE_VERSION = `${VERSION}+drill2`;
+const deb = (version: string) => `ops-webhook_${version}_amd64.deb`;
+const WORK = `/var/tmp/ops-webhook-drill/${process.pid}`;
+const RECEIVER = '10.254.0.122';
+const EMITTER = '10.254.0.112';
+
+/** The commands of docs/deploy.md, with the LAN addresses the drill's network stands in for. */
+const DOC_COMMANDS = {
+  receiver: 'ops-webhook setup receiver --listen 10.10.10.122:8443 --operator-listen 10.10.10.122:8444',
+  copy: 'scp root@10.10.10.122:/etc/ops-webhook/emitter.pairing /root/',
+  emitter: 'ops-webhook setup emitter --pair /root/emitter.pairing',
+};
+const onDrillNetwork = (command: string) => command.replaceAll('10.10.10.122', RECEIVER).replaceAll('10.10.10.112', EMITTER);
+
+/** The portal's module inside VM112: hands COUNT events over, GAP seconds apart, and prints what became of each. */
+const PORTAL_SCRIPT = `
+import json, sys, time
+sys.path.insert(0, '/usr/share/ops-webhook/portal')
+from ops_webhook import Emitter
+prefix, count, gap = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+emitter = Emitter(deadline_s=60)
+for i in range(count):
+    emitter.emit('account.created', 'drill.example', f'{prefix}-{i}', {'admin_email': f'admin{i}@drill.example'})
+    time.sleep(gap)
+drained = emitter.flush(120)
+emitter.close()
+print(json.dumps({'drained': drained, 'outcomes': [o for _, o in emitter.outcomes]}))
+`;
+
+/** Counts of one prefix's sessions in a database, read as the service's user with the package's own Node. */
+const COUNT_SCRIPT = `
+const Database = require('/usr/lib/ops-webhook/node_modules/libsql');
+const [file, sql, prefix] = process.argv.slice(1);
+const db = new Database(file, { readonly: true, timeout: 5000 });
+console.log(JSON.stringify(db.prepare(sql).all({ p: prefix + '-%' })));
+`;
+
+let network: TestNetwork;
+let vm122: TestSystem;
+let vm112: TestSystem;
+const systems: TestSystem[] = [];
+
+async function sessionCounts(prefix: string): Promise<{ events: number; tickets: number; distinct: number; outbox: Record<string, number> }> {
+  const query = async (system: TestSystem, file: string, sql: string) =>
+    JSON.parse(await system.run(['runuser', '-u', 'ops-webhook', '--', '/usr/lib/ops-webhook/bin/node', '-e', COUNT_SCRIPT, file, sql, prefix])) as Record<string, number>[];
+  const [events] = await query(vm122, '/var/lib/ops-webhook/ops.db', 'SELECT count(*) AS n, count(DISTINCT event_type || session_id || domain) AS d FROM webhook_events WHERE session_id LIKE :p');
+  const [tickets] = await query(vm122, '/var/lib/ops-webhook/ops.db', 'SELECT count(*) AS n FROM tickets WHERE session_id LIKE :p');
+  const outbox = await query(vm112, '/var/lib/ops-webhook/emitter.db', 'SELECT status, count(*) AS n FROM outbox_messages WHERE session_id LIKE :p GROUP BY status');
+  return { events: events!.n!, distinct: events!.d!, tickets: tickets!.n!, outbox: Object.fromEntries(outbox.map((row) => [row.status, row.n])) };
+}
+
+/** Waits until every one of `count` events of `prefix` is on VM122, once, with its ticket, and delivered in VM112's outbox. */
+async function expectDeliveredOnce(prefix: string, count: number, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let counts = await sessionCounts(prefix);
+  while (Date.now() < deadline && !(counts.events === count && counts.outbox.delivered === count)) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    counts = await sessionCounts(prefix);
+  }
+  expect(counts).toEqual({ events: count, distinct: count, tickets: count, outbox: { delivered: count } });
+}
+
+/** Runs the portal's module on VM112 (in the background until awaited). */
+function portalSends(prefix: string, count: number, gapS: number): Promise<{ drained: boolean; outcomes: string[] }> {
+  return vm112.run(['python3', '/root/portal-drill.py', prefix, String(count), String(gapS)], { timeoutMs: 300_000 }).then((out) => JSON.parse(out.trim().split('\n').at(-1)!));
+}
+
+beforeAll(async () => {
+  await phase('tools and cached Debian trees', async () => {
+    await ensureTools();
+    await Promise.all([cachedTree('bookworm', SYSTEM_PACKAGES), cachedTree('trixie', ['systemd', 'ca-certificates'])]);
+  });
+  await phase('two package builds', async () => {
+    await mustRun('npm', ['run', '--silent', 'package'], { timeoutMs: 900_000 });
+    await mustRun('npm', ['run', '--silent', 'package'], { timeoutMs: 900_000, env: { ...process.env, PACKAGE_VERSION: UPGRADE_VERSION } });
+    mkdirSync(join(WORK, 'pkg'), { recursive: true });
+    for (const version of [VERSION, UPGRADE_VERSION]) copyFileSync(join(ROOT, 'dist', deb(version)), join(WORK, 'pkg', deb(version)));
+  });
+});
+
+afterAll(async () => {
+  for (const system of systems) await system.poweroff().catch((err: Error) => drillLog(`poweroff ${system.name}: ${err.message}`));
+  await network?.remove();
+  for (const name of ['vm112', 'vm122', 'trixie']) await removeTree(join(WORK, name)).catch((err: Error) => drillLog(err.message));
+  rmSync(join(WORK, 'pkg'), { recursive: true, force: true });
+  drillLog(`phases: ${timings()}`);
+});
+
+describe('the package', () => {
+  it('lists the same files from two builds of one tree, and lintian reports no error', async () => {
+    const listing = async (version: string) =>
+      (await mustRun('dpkg-deb', ['-c', join(WORK, 'pkg', deb(version))])).split('\n').map((line) => line.split(/\s+/).filter((_, i) => i === 0 || i === 1 || i === 5).join(' '));
+    expect(await listing(UPGRADE_VERSION)).toEqual(await listing(VERSION));
+    const lintian = await phase('lintian', () => runCommand('lintian', [join(WORK, 'pkg', deb(VERSION))], { timeoutMs: 600_000 }));
+    drillLog(`lintian:\n${lintian.stdout}`);
+    expect(lintian.stdout.split('\n').filter((line) => line.startsWith('E:'))).toEqual([]);
+    drillLog(`package size: ${(readFileSync(join(WORK, 'pkg', deb(VERSION))).length / 1048576).toFixed(1)} MiB`);
+  });
+
+  it('installs offline on an unbooted Debian 13 (no systemd running) and runs', async () => {
+    const dir = join(WORK, 'trixie');
+    await unpackTree(await cachedTree('trixie', ['systemd', 'ca-certificates']), dir);
+    const out = await mustRun('systemd-nspawn', ['-D', dir, '--register=no', '--keep-unit', '--private-network', `--bind-ro=${join(WORK, 'pkg')}:/pkg`, '--', 'sh', '-c', `dpkg -i /pkg/${deb(VERSION)} && ops-webhook --version`], { timeoutMs: 300_000 });
+    expect(out).toMatch(new RegExp(`ops-webhook ${VERSION.replaceAll('.', '\\.')} \\(node v24\\.`));
+    expect(out).toMatch(/created the system user ops-webhook/);
+  });
+});
+
+describe('two booted Debian 12 systems', () => {
+  beforeAll(async () => {
+    await phase('network and boot', async () => {
+      network = await makeNetwork(`owd${process.pid % 10000}`, { vm112: 112, vm122: 122 });
+      const tree = await cachedTree('bookworm', SYSTEM_PACKAGES);
+      for (const [name, address] of [['vm122', RECEIVER], ['vm112', EMITTER]] as const) {
+        const dir = join(WORK, name);
+        await unpackTree(tree, dir);
+        writeFileSync(join(dir, 'etc/hostname'), `${name}\n`);
+        const system = new TestSystem({ name, dir, netns: network.namespaces[name]!.netns, packages: join(WORK, 'pkg'), log: join(WORK, `${name}.console.log`) });
+        systems.push(system);
+        expect(network.namespaces[name]!.address).toBe(address);
+      }
+      [vm122, vm112] = systems as [TestSystem, TestSystem];
+      await Promise.all(systems.map((system) => system.boot()));
+      writeFileSync(join(WORK, 'vm112', 'root/portal-drill.py'), PORTAL_SCRIPT);
+    });
+  });
+
+  it('sets up VM122 and pairs VM112 with the commands docs/deploy.md gives', async () => {
+    const guide = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8');
+    for (const command of Object.values(DOC_COMMANDS)) expect(guide).toContain(command);
+    await phase('install and setup', async () => {
+      for (const system of systems) await system.run(['dpkg', '-i', `/pkg/${deb(VERSION)}`], { timeoutMs: 300_000 });
+      const receiver = await vm122.run(['sh', '-c', onDrillNetwork(DOC_COMMANDS.receiver)], { timeoutMs: 180_000 });
+      expect(receiver).toMatch(/✓ receiver answers on https:\/\/10\.254\.0\.122:8443 \(mutual TLS\)/);
+      expect(receiver).toMatch(/✓ desk answers on https:\/\/10\.254\.0\.122:8444\/desk/);
+      expect(receiver).toMatch(/pairing file written: \/etc\/ops-webhook\/emitter\.pairing/);
+      // scp, as the guide says: the file keeps its mode 0600.
+      copyFileSync(join(WORK, 'vm122/etc/ops-webhook/emitter.pairing'), join(WORK, 'vm112/root/emitter.pairing'));
+      await vm112.run(['chmod', '600', '/root/emitter.pairing']);
+      const emitter = await vm112.run(['sh', '-c', onDrillNetwork(DOC_COMMANDS.emitter)], { timeoutMs: 180_000 });
+      expect(emitter).toMatch(/✓ receiver accepts a signed probe over mutual TLS/);
+      // Run again, setup keeps every secret and the CA.
+      const secret = (text: string) => /WEBHOOK_SECRET='([^']+)'/.exec(text)?.[1];
+      const before = readFileSync(join(WORK, 'vm122/etc/ops-webhook/receiver.env'), 'utf8');
+      const again = await vm122.run(['sh', '-c', onDrillNetwork(DOC_COMMANDS.receiver)], { timeoutMs: 180_000 });
+      expect(again).toMatch(/signing secret kept/);
+      expect(again).toMatch(/private CA kept/);
+      expect(secret(readFileSync(join(WORK, 'vm122/etc/ops-webhook/receiver.env'), 'utf8'))).toBe(secret(before));
+    });
+  });
+
+  it('hands events from the portal module to the emitter, and tickets appear on VM122', async () => {
+    const sent = await portalSends('first', 5, 0.05);
+    expect(sent).toEqual({ drained: true, outcomes: Array(5).fill('accepted') });
+    await expectDeliveredOnce('first', 5);
+  });
+
+  it('serves the desk over TLS on the operator listener', async () => {
+    const script = `import httpx; r = httpx.get('https://${RECEIVER}:8444/desk/login', verify='/etc/ops-webhook/tls/ca.pem'); print(r.status_code, 'Sign in' in r.text)`;
+    expect((await vm112.run(['python3', '-c', script])).trim()).toBe('200 True');
+  });
+
+  it('loses nothing and sends nothing twice when either service is killed with kill -9', async () => {
+    await phase('kill -9', async () => {
+      const sending = portalSends('killed', 30, 0.1);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await vm112.run(['systemctl', 'kill', '--signal=SIGKILL', 'ops-webhook-emitter.service']);
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      await vm122.run(['systemctl', 'kill', '--signal=SIGKILL', 'ops-webhook-receiver.service']);
+      expect((await sending).outcomes.every((o) => o === 'accepted' || o === 'duplicate')).toBe(true);
+      await expectDeliveredOnce('killed', 30);
+    });
+  });
+
+  it('comes back after each system reboots', async () => {
+    await phase('reboots', async () => {
+      await vm122.reboot();
+      await vm112.reboot();
+      const sent = await portalSends('rebooted', 5, 0.05);
+      expect(sent.outcomes).toEqual(Array(5).fill('accepted'));
+      await expectDeliveredOnce('rebooted', 5);
+    });
+  });
+
+  it('upgrades VM112, then VM122, while events flow: each delivered once', async () => {
+    await phase('upgrades', async () => {
+      const sending = portalSends('upgraded', 60, 0.1);
+      const upgrade112 = await vm112.run(['dpkg', '-i', `/pkg/${deb(UPGRADE_VERSION)}`], { timeoutMs: 300_000 });
+      expect(upgrade112).toMatch(/restarted ops-webhook-emitter\.service/);
+      const upgrade122 = await vm122.run(['dpkg', '-i', `/pkg/${deb(UPGRADE_VERSION)}`], { timeoutMs: 300_000 });
+      expect(upgrade122).toMatch(/restarted ops-webhook-receiver\.service/);
+      const sent = await sending;
+      expect(sent.drained).toBe(true);
+      expect(sent.outcomes.every((o) => o === 'accepted' || o === 'duplicate')).toBe(true);
+      await expectDeliveredOnce('upgraded', 60);
+      for (const system of systems) expect(await system.run(['ops-webhook', '--version'])).toContain(UPGRADE_VERSION);
+    });
+  });
+
+  it('has doctor green on both, and red with the cause when the receiver is stopped', async () => {
+    for (const system of systems) {
+      const result = await system.exec(['ops-webhook', 'doctor'], { timeoutMs: 60_000 });
+      drillLog(`doctor on ${system.name}:\n${result.stdout}`);
+      expect(result.status, result.stdout).toBe(0);
+      expect(result.stdout).toMatch(/doctor: all checks passed/);
+    }
+    await vm122.run(['systemctl', 'stop', 'ops-webhook-receiver.socket', 'ops-webhook-receiver-operator.socket', 'ops-webhook-receiver.service']);
+    const red = await vm112.exec(['ops-webhook', 'doctor'], { timeoutMs: 60_000 });
+    drillLog(`doctor on vm112 with the receiver stopped:\n${red.stdout}`);
+    expect(red.status).toBe(1);
+    expect(red.stdout).toMatch(/✗ receiver reachable over mutual TLS at 10\.254\.0\.122:8443\n\s+cause: .*ECONNREFUSED/);
+    await vm122.run(['systemctl', 'start', 'ops-webhook-receiver.socket', 'ops-webhook-receiver-operator.socket', 'ops-webhook-receiver.service']);
+  });
+
+  it('rates each service at most 2.5 in systemd-analyze security', async () => {
+    for (const [system, unit] of [[vm122, 'ops-webhook-receiver.service'], [vm112, 'ops-webhook-emitter.service']] as const) {
+      const out = await system.run(['systemd-analyze', 'security', '--no-pager', unit]);
+      const score = Number(/Overall exposure level for \S+: ([\d.]+)/.exec(out)?.[1]);
+      drillLog(`${unit}: ${score}`);
+      expect(score).toBeLessThanOrEqual(2.5);
+    }
+  });
+
+  it('keeps configuration and data on remove, and only the data on purge', async () => {
+    await vm112.run(['dpkg', '-r', 'ops-webhook']);
+    await vm112.run(['test', '-f', '/etc/ops-webhook/emitter.env']);
+    await vm112.run(['test', '-f', '/var/lib/ops-webhook/emitter.db']);
+    const purge = await vm112.run(['dpkg', '--purge', 'ops-webhook']);
+    expect(purge).toMatch(/the data is kept in \/var\/lib\/ops-webhook/);
+    expect((await vm112.exec(['test', '-e', '/etc/ops-webhook'])).status).not.toBe(0);
+    expect((await vm112.exec(['getent', 'passwd', 'ops-webhook'])).status).not.toBe(0);
+    await vm112.run(['test', '-f', '/var/lib/ops-webhook/emitter.db']);
+  });
+});
