@@ -50,7 +50,7 @@ export async function probeWithClock(receiverUrl: string, secret: string, tls: C
   const clock = clockCheck(answer, sentAt, Date.now());
   const label = 'receiver accepts a signed probe over mutual TLS';
   if (answer.status === 200) return { link: { status: 'ok', label, detail: 'nothing written to the desk' }, clock };
-  if (answer.status === 401 && /outside the accepted window/.test(answer.body)) {
+  if (answer.status === 401 && /"code":"stale_timestamp"/.test(answer.body)) {
     return { link: { status: 'fail', label, cause: 'clock skew: the receiver refused the signature\'s timestamp', fix: 'synchronise both clocks (timedatectl set-ntp true on each VM)' }, clock };
   }
   if (answer.status === 401) return { link: { status: 'fail', label, cause: 'the receiver refused the signature: the two VMs hold different signing secrets', fix: 'copy a fresh pairing file from VM122 and run ops-webhook setup emitter --pair FILE --force' }, clock };

@@ -4,7 +4,7 @@
  */
 import type { Db, Statement } from '../connection';
 import type { DeliveryStatus, OutboxMessage } from './schema';
-import { OPS_REACHABLE } from './state';
+import { CLOCK_SKEW, OPS_REACHABLE } from './state';
 
 export interface AttemptRecord {
   trigger: string;
@@ -20,6 +20,8 @@ export interface AttemptRecord {
   scheduleIndex: number;
   /** Earliest next send Ops asked for (Retry-After), if it did. */
   notBefore: number | null;
+  /** With an answer from Ops: what it says of the clocks ('' when it took the timestamp, JSON when it refused it as skewed). */
+  clockSkew?: string;
 }
 
 /** When Ops was marked unreachable, every other waiting message becomes due (respecting Retry-After). */
@@ -64,6 +66,7 @@ export function attemptStatements(message: Pick<OutboxMessage, 'id' | 'attempts'
           { sql: SET_STATE_IF_CHANGED, args: { key: OPS_REACHABLE, value: '1' } },
         ]
       : [{ sql: SET_STATE_IF_CHANGED, args: { key: OPS_REACHABLE, value: '0' } }]),
+    ...(attempt.clockSkew === undefined ? [] : [{ sql: SET_STATE_IF_CHANGED, args: { key: CLOCK_SKEW, value: attempt.clockSkew } }]),
     {
       sql: INSERT_ATTEMPT,
       args: {

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { fieldIssues, type FieldIssue } from './field-issues';
+import { apiError } from './http-errors';
 import { validationFailed } from './json-request';
 
 const MAX_TEXT = 1000;
@@ -139,11 +140,30 @@ export function parseOnboardingEvent(input: unknown, headerSessionId?: string | 
   return { ok: true, event };
 }
 
+/** What an event type's name looks like: one a newer version of the catalog could hold. */
+const EVENT_TYPE_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+
+/** The code of the 422 for a well-formed event type this catalog lacks. */
+export const UNKNOWN_EVENT_TYPE = 'unknown_event_type';
+
+/**
+ * 422 `unknown_event_type`: a well-formed type this version does not know. A newer emitter holds
+ * such an event and sends it again until the receiver, upgraded, knows it (upgrades in either order).
+ */
+function unknownEventType(type: string) {
+  return apiError(422, UNKNOWN_EVENT_TYPE, `event type ${JSON.stringify(type)} is not known to this version (it knows ${EVENT_TYPES.join(', ')}); upgrade it to accept the event`, {
+    details: [{ path: 'event', message: 'is not known to this version' }],
+  });
+}
+
 /**
  * The catalog as a route's body parser (`parseBody`): the event, with the X-Onboarding-Session
- * header standing in for a missing session_id, or the 422 listing every field.
+ * header standing in for a missing session_id, or the 422 listing every field (or naming the
+ * unknown event type).
  */
 export function parseEventBody(value: unknown, c: { req: { header(name: string): string | undefined } }): OnboardingEvent {
+  const type = value !== null && typeof value === 'object' ? (value as { event?: unknown }).event : undefined;
+  if (typeof type === 'string' && EVENT_TYPE_NAME.test(type) && !(EVENT_TYPES as string[]).includes(type)) throw unknownEventType(type);
   const parsed = parseOnboardingEvent(value, c.req.header('x-onboarding-session'));
   if (!parsed.ok) throw validationFailed(parsed.issues);
   return parsed.event;

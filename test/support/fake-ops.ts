@@ -1,7 +1,8 @@
 /**
  * A scriptable stand-in for the Ops receiver, for emitter tests. Each event's `data.script`
  * lists what to answer on successive attempts: a status (`"500"`), a status with Retry-After
- * (`"429:1"`), or `"hang"` (never answer). Past the end of the script it answers 201. Every
+ * (`"429:1"`), a status with an error code in the project's shape (`"422=unknown_event_type"`;
+ * `"401=stale_timestamp"` also sends a `Date` ten minutes ahead), or `"hang"` (never answer). Past the end of the script it answers 201. Every
  * request is recorded with its headers and raw body. Like the real receiver it answers receipts
  * (POST …/receipts): the asked ids whose business key it has not answered 2xx for; `forget`
  * drops keys, as a receiver restored from an older backup would have.
@@ -86,10 +87,12 @@ export function createFakeOps(): FakeOps {
         }
       }
       if (answer === 'hang') return new Promise<Response>(() => undefined);
-      const [status, retryAfter] = answer.split(':');
-      return new Response(JSON.stringify({ fake: true, answer }), {
+      const [reply, code] = answer.split('=');
+      const [status, retryAfter] = reply!.split(':');
+      const skewedMs = code === 'stale_timestamp' ? 600_000 : 0;
+      return new Response(JSON.stringify(code ? { error: { code, message: `fake ${code}` } } : { fake: true, answer }), {
         status: Number(status),
-        headers: { 'content-type': 'application/json', ...(retryAfter ? { 'retry-after': retryAfter } : {}) },
+        headers: { 'content-type': 'application/json', date: new Date(Date.now() + skewedMs).toUTCString(), ...(retryAfter ? { 'retry-after': retryAfter } : {}) },
       });
     },
   };

@@ -157,6 +157,49 @@ describe('emitter: retries', () => {
     expect(lines.join('\n')).not.toContain(bindings.OPS_WEBHOOK_SECRET);
   });
 
+  it('holds an event whose type the receiver does not know yet (422 unknown_event_type): never dead, delivered once the receiver knows it', async () => {
+    const bindings = emitterEnv({ PROBE_INTERVAL_MS: '3600000' });
+    // Longer than the whole schedule (three retries), which would make any other failure dead.
+    const event = makeEvent({ data: { admin_email: 'a@example.com', script: Array(6).fill('422=unknown_event_type') } });
+    const { id } = await accept(event, bindings);
+    await sweepUntil(async () => (await statusOf(id, bindings)) === 'delivered', bindings);
+    const view = await delivery(id, bindings);
+    expect(view.attempts.map((a) => a.outcome)).toEqual([...Array(6).fill('retry'), 'delivered']);
+    expect(view.attempts[0]!.error).toMatch(/^held: the receiver does not know this event type yet/);
+    expect(await received(event.session_id)).toHaveLength(7);
+  });
+
+  it('says why a held event waits, in its record (which the console shows)', async () => {
+    const event = makeEvent({ data: { admin_email: 'a@example.com', script: Array(3).fill('422=unknown_event_type') } });
+    const { id } = await accept(event);
+    const view = await delivery(id);
+    expect(view.delivery).toMatchObject({ status: 'pending', last_status: 422 });
+    expect(view.delivery.last_error).toMatch(/held: the receiver does not know this event type yet \(upgrade VM122\)/);
+    // Delivered in the end, so later tests' probes do not pick it as the oldest pending message.
+    await sweepUntil(async () => (await statusOf(id)) === 'delivered');
+  });
+
+  it('names clock skew, not the secrets, when the receiver refuses the timestamp (401 stale_timestamp), in the log and /healthz, until a delivery goes through', async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    const bindings = emitterEnv({ LOG_LEVEL: 'info' });
+    const clockSkew = async () => ((await (await callEmitter('/healthz', {}, bindings)).json()) as { clock_skew: { skew_s: number | null } | null }).clock_skew;
+    try {
+      const event = makeEvent({ data: { admin_email: 'a@example.com', script: ['401=stale_timestamp'] } });
+      const { id } = await accept(event, bindings);
+      const first = (await delivery(id, bindings)).attempts[0]!;
+      expect(first).toMatchObject({ status_code: 401, outcome: 'retry' });
+      expect(first.error).toMatch(/^clock skew: the receiver refused the signature's timestamp \(the receiver's clock is (599|600|601) s ahead\)/);
+      expect((await clockSkew())?.skew_s).toBeGreaterThanOrEqual(599);
+      await sweepUntil(async () => (await statusOf(id, bindings)) === 'delivered', bindings);
+      expect(await clockSkew()).toBeNull();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.some((l) => l.includes('"msg":"clock skew'))).toBe(true);
+    expect(lines.some((l) => l.includes('secrets') && l.includes('differ'))).toBe(false);
+  });
+
   it('marks a message dead after the whole schedule has failed', async () => {
     const bindings = emitterEnv({ PROBE_INTERVAL_MS: '3600000' });
     const event = makeEvent({ data: { admin_email: 'a@example.com', script: Array(10).fill('500') } });

@@ -30,6 +30,25 @@ describe('receiver authentication', () => {
     expect(res.status).toBe(201);
   });
 
+  it('answers 401 stale_timestamp, with its own Date, for a valid signature made ten minutes off (clock skew, not a wrong secret)', async () => {
+    const raw = JSON.stringify(makeEvent());
+    for (const offsetMs of [600_000, -600_000]) {
+      const res = await post(raw, signatureHeaders(SECRET, `msg_skew_${offsetMs}`, raw, new Date(Date.now() + offsetMs)));
+      expect(res.status).toBe(401);
+      expect(await errorCode(res)).toBe('stale_timestamp');
+      expect(Math.abs(Date.parse(res.headers.get('date')!) - Date.now())).toBeLessThan(5000);
+    }
+    const wrong = await post(raw, signatureHeaders(`${SECRET}x`, 'msg_wrong', raw));
+    expect(await errorCode(wrong)).toBe('unauthorized');
+  });
+
+  it('sends its Date with an accepted delivery, so the emitter can compare clocks', async () => {
+    const raw = JSON.stringify(makeEvent());
+    const res = await post(raw, librarySignature(SECRET, raw));
+    expect(res.status).toBe(201);
+    expect(Math.abs(Date.parse(res.headers.get('date')!) - Date.now())).toBeLessThan(5000);
+  });
+
   it('accepts a signature made by the standardwebhooks library, with no secret header', async () => {
     const raw = JSON.stringify(makeEvent());
     const res = await post(raw, librarySignature(SECRET, raw));

@@ -40,7 +40,13 @@ describe('receiver errors', () => {
   it('answers 422 for an unknown event type and for a missing reason on onboarding.failed', async () => {
     const unknown = await deliver(makeEvent({ event: 'account.deleted' }));
     expect(unknown.status).toBe(422);
-    expect(((await unknown.json()) as ErrorBody).error.details?.[0]?.path).toBe('event');
+    const body = (await unknown.json()) as ErrorBody;
+    // Its own code: a newer emitter holds such an event until this receiver is upgraded.
+    expect(body.error.code).toBe('unknown_event_type');
+    expect(body.error.details?.[0]?.path).toBe('event');
+    // A value that cannot be an event type at all is an ordinary validation failure.
+    const junk = await deliver(makeEvent({ event: 'Not An Event!' }));
+    expect(((await junk.json()) as ErrorBody).error).toMatchObject({ code: 'validation_failed', details: [{ path: 'event' }] });
     const failed = await deliver(makeEvent({ event: 'onboarding.failed', data: {} }));
     expect(((await failed.json()) as ErrorBody).error.details?.[0]?.path).toBe('data.reason');
   });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { consolePage } from '../../../db/emitter/console';
 import { getMessageWithAttempts } from '../../../db/emitter/deliveries';
 import { DELIVERY_STATUSES, type DeliveryAttempt, type OutboxMessage } from '../../../db/emitter/schema';
+import { readClockSkew } from '../../../db/emitter/state';
 import { withDatabase } from '../../shared/database-errors';
 import { readForm } from '../../shared/form-request';
 import { operatorArea } from '../../shared/operators/area';
@@ -75,8 +76,12 @@ function Reconciliation({ last }: { last?: ReconcileSummary }) {
 consoleArea.get('/', async function consoleHome(c) {
   const query = LIST_QUERY.parse(c.req.query());
   const now = Date.now();
-  const [page, { last: reconciled }] = await withDatabase(() =>
-    Promise.all([consolePage(c.var.deps.db, { status: query.status, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, now), lastReconciliation(c.var.deps)]),
+  const [page, { last: reconciled }, clockSkew] = await withDatabase(() =>
+    Promise.all([
+      consolePage(c.var.deps.db, { status: query.status, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, now),
+      lastReconciliation(c.var.deps),
+      readClockSkew(c.var.deps.db),
+    ]),
   );
   const { backlog } = page;
   const last = page.items.at(-1);
@@ -86,6 +91,12 @@ consoleArea.get('/', async function consoleHome(c) {
     <Layout base={BASE} product={PRODUCT} title="Deliveries" operator={c.var.operator}>
       <h1>Deliveries to Ops</h1>
       <Notice done={query.done} />
+      {clockSkew ? (
+        <p id="clock-skew" class="notice error">
+          Clock skew: Ops refuses this emitter's signatures as too old or too new (since {clockSkew.at}
+          {clockSkew.skew_s === null ? '' : `; its clock is ${Math.abs(clockSkew.skew_s)} s ${clockSkew.skew_s >= 0 ? 'ahead' : 'behind'}`}). Nothing is lost: deliveries wait. Synchronise both clocks (timedatectl set-ntp true).
+        </p>
+      ) : null}
       <ul class="counts" aria-label="Backlog">
         <li>
           Pending<strong>{String(backlog.pending)}</strong>
@@ -103,7 +114,7 @@ consoleArea.get('/', async function consoleHome(c) {
           Oldest pending<strong>{backlog.oldestPendingAt === null ? '\u2014' : age(now - backlog.oldestPendingAt)}</strong>
         </li>
         <li>
-          Ops<strong>{page.opsReachable ? 'reachable' : 'unreachable'}</strong>
+          Ops<strong>{clockSkew ? 'clock skew' : page.opsReachable ? 'reachable' : 'unreachable'}</strong>
         </li>
         <li>
           Last delivery<strong>{page.lastDeliveredAt === null ? '\u2014' : `${age(now - page.lastDeliveredAt)} ago`}</strong>

@@ -9,7 +9,7 @@ import type { OutboxMessage } from '../../../db/emitter/schema';
 import type { Logger } from '../../shared/logger';
 import type { EmitterConfig } from '../config';
 import { describeFetchError, opsRequest } from './ops-request';
-import { decide, decideProbe, type AttemptResult, type Decision } from './retry-policy';
+import { decide, decideProbe, STALE_TIMESTAMP, type AttemptResult, type Decision } from './retry-policy';
 
 /** How much of Ops' answer is kept per attempt. */
 export const RESPONSE_EXCERPT_BYTES = 2048;
@@ -54,6 +54,16 @@ async function excerpt(response: Response): Promise<string> {
   return new TextDecoder().decode(bytes.subarray(0, RESPONSE_EXCERPT_BYTES));
 }
 
+/** The `code` of an answer in the project's error shape (`{ "error": { "code" } }`), if the excerpt is one. */
+function errorCode(body: string): string | undefined {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What one send got back: Ops' answer (status, Retry-After, the first bytes) or why there was none. */
 async function send(deps: DeliveryDeps, message: OutboxMessage, at: number): Promise<{ result: AttemptResult; body: string | null }> {
   const { config } = deps;
@@ -67,10 +77,21 @@ async function send(deps: DeliveryDeps, message: OutboxMessage, at: number): Pro
   try {
     const response = await deps.fetch(request);
     const body = await excerpt(response);
-    return { result: { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') }, body };
+    const date = Date.parse(response.headers.get('date') ?? '');
+    const result: AttemptResult = { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') };
+    const code = errorCode(body);
+    if (code) result.code = code;
+    if (!Number.isNaN(date)) result.clockSkewS = Math.round((date - deps.now()) / 1000);
+    return { result, body };
   } catch (err) {
     return { result: { kind: 'error', error: describeFetchError(err as Error, config.OPS_WEBHOOK_URL, config.OPS_WEBHOOK_TIMEOUT_MS) }, body: null };
   }
+}
+
+/** What an answer says of the clocks, for the emitter's state: '' when the receiver took the timestamp. */
+function clockSkewState(result: Extract<AttemptResult, { kind: 'response' }>, at: number): string {
+  if (result.status !== 401 || result.code !== STALE_TIMESTAMP) return '';
+  return JSON.stringify({ at: new Date(at).toISOString(), skew_s: result.clockSkewS ?? null });
 }
 
 /** The attempt's record, from what the send got and what the policy decided. */
@@ -81,12 +102,14 @@ function attemptRecord(message: OutboxMessage, trigger: DeliveryTrigger, sent: {
     startedAt,
     durationMs: finishedAt - startedAt,
     statusCode: result.kind === 'response' ? result.status : null,
-    error: result.kind === 'error' ? result.error : decision.outcome === 'dead' || decision.outcome === 'exhausted' ? decision.reason : null,
+    // Past a bare `HTTP nnn`, the reason says what the answer meant (dead, held, clock skew): the console shows it.
+    error: result.kind === 'error' ? result.error : decision.outcome !== 'delivered' && decision.reason !== `HTTP ${result.status}` ? decision.reason : null,
     responseBody: body,
     outcome: decision.outcome === 'exhausted' ? 'dead' : decision.outcome,
     nextAttemptAt: decision.outcome === 'retry' ? finishedAt + decision.delayMs : null,
     scheduleIndex: decision.outcome === 'retry' ? decision.scheduleIndex : message.scheduleIndex,
     notBefore: decision.outcome === 'retry' && decision.retryAfterMs ? finishedAt + decision.retryAfterMs : null,
+    ...(result.kind === 'response' ? { clockSkew: clockSkewState(result, finishedAt) } : {}),
   };
 }
 
@@ -102,7 +125,9 @@ function logAttempt(logger: Logger, message: OutboxMessage, record: AttemptRecor
     status: record.statusCode,
     ms: record.durationMs,
   };
-  if (record.statusCode === 401 || record.statusCode === 403) {
+  if (record.clockSkew) {
+    logger.error('clock skew: Ops refused the signature\'s timestamp as outside its window; synchronise both clocks (timedatectl set-ntp true)', { ...fields, ...(JSON.parse(record.clockSkew) as object) });
+  } else if (record.statusCode === 401 || record.statusCode === 403) {
     logger.error('Ops rejected the credentials: OPS_WEBHOOK_SECRET here and WEBHOOK_SECRET on Ops differ', fields);
   }
   if (decision.outcome === 'delivered') logger.info('delivered', fields);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { readBacklog } from '../../../db/emitter/backlog';
+import { readClockSkew } from '../../../db/emitter/state';
 import { ApiRoutes } from '../../shared/openapi/api-routes';
 import { checkHealth, healthzRoute, STORAGE_REPORT } from '../../shared/storage-health';
 import { lastReconciliation } from '../delivery/reconcile';
@@ -31,6 +32,10 @@ export const EMITTER_HEALTH = z.object({
     })
     .nullable()
     .describe('The last reconciliation with the receiver (null before the first, or with RECONCILE_INTERVAL=0)'),
+  clock_skew: z
+    .object({ at: z.string(), skew_s: z.number().nullable().describe("How far the receiver's clock is ahead of this one (negative: behind)") })
+    .nullable()
+    .describe("Set while the receiver refuses this emitter's timestamps as outside its window: the two clocks differ (null when it takes them)"),
   storage: STORAGE_REPORT,
 });
 
@@ -40,9 +45,9 @@ export const health = new ApiRoutes<EmitterApp>().route(
     const now = Date.now();
     const db = c.var.db;
     const {
-      read: [backlog, { last }],
+      read: [backlog, { last }, clockSkew],
       storage,
-    } = await checkHealth(c.env, c.var.logger, () => Promise.all([readBacklog(db, now), lastReconciliation({ db })]));
+    } = await checkHealth(c.env, c.var.logger, () => Promise.all([readBacklog(db, now), lastReconciliation({ db }), readClockSkew(db)]));
     const answer: z.infer<typeof EMITTER_HEALTH> = {
       status: 'ok',
       database: 'ok',
@@ -56,6 +61,7 @@ export const health = new ApiRoutes<EmitterApp>().route(
       reconciliation: last
         ? { last_at: last.at, ok: last.ok, checked: last.checked, missing: last.missing, requeued: last.requeued, ...(last.error ? { error: last.error } : {}) }
         : null,
+      clock_skew: clockSkew,
       storage,
     };
     return c.json(answer);

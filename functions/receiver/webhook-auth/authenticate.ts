@@ -32,6 +32,8 @@ export function authenticate(options: AuthenticateOptions = {}): MiddlewareHandl
     }
     c.set('rawBody', rawBody);
     await next();
+    // The emitter (and doctor) compare their clock with this one: a skew past the signature window is named as such.
+    c.res.headers.set('date', new Date().toUTCString());
   };
 }
 
@@ -42,7 +44,9 @@ function unauthorized(request: Request, log: Record<string, unknown>, reason: Au
     client_ip: peerAddress(request),
     forwarded_for: request.headers.get('x-forwarded-for')?.slice(0, 200) ?? undefined,
   });
-  const message =
-    reason === 'stale_timestamp' ? 'webhook-timestamp is outside the accepted window of 5 minutes' : 'authentication failed';
-  return apiError(401, 'unauthorized', message, { headers: { 'www-authenticate': 'X-Webhook-Secret' } });
+  // A stale timestamp comes with a valid-looking signature: its own code, and this clock's Date, let the
+  // emitter say "clock skew" rather than "the secrets differ".
+  const headers = { 'www-authenticate': 'X-Webhook-Secret', date: new Date().toUTCString() };
+  if (reason === 'stale_timestamp') return apiError(401, 'stale_timestamp', 'webhook-timestamp is outside the accepted window of 5 minutes: the two clocks differ', { headers });
+  return apiError(401, 'unauthorized', 'authentication failed', { headers });
 }
