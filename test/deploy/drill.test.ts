@@ -7,7 +7,7 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cachedTree, ensureTools, removeTree, SYSTEM_PACKAGES, unpackTree } from './support/debian-tree';
 import { mustRun, runCommand } from './support/run-command';
 import { makeNetwork, type TestNetwork } from './support/test-network';
@@ -83,6 +83,33 @@ function portalSends(prefix: string, count: number, gapS: number): Promise<{ dra
   return vm112.run(['python3', '/root/portal-drill.py', prefix, String(count), String(gapS)], { timeoutMs: 300_000 }).then((out) => JSON.parse(out.trim().split('\n').at(-1)!));
 }
 
+/** How many migrations VM122's database has applied. */
+async function migrationsApplied(): Promise<number> {
+  const out = await vm122.run(['runuser', '-u', 'ops-webhook', '--', '/usr/lib/ops-webhook/bin/node', '-e', COUNT_SCRIPT.replace('.all({ p: prefix + \'-%\' })', '.all()'), '/var/lib/ops-webhook/ops.db', 'SELECT count(*) AS n FROM __drizzle_migrations', '']);
+  return (JSON.parse(out) as { n: number }[])[0]!.n;
+}
+
+/**
+ * A package like the upgrade's but one version on, with a receiver migration that fails (it
+ * creates a table that exists): the upgraded tree repacked, as a broken release would be.
+ */
+async function brokenPackage(): Promise<string> {
+  const version = `${UPGRADE_VERSION}+broken`;
+  const tree = join(WORK, 'broken-tree');
+  await mustRun('cp', ['-a', join(ROOT, 'dist/deb', `ops-webhook_${UPGRADE_VERSION}_amd64`), tree]);
+  const migrations = join(tree, 'usr/lib/ops-webhook/db/receiver/migrations');
+  writeFileSync(join(migrations, '9999_broken.sql'), 'CREATE TABLE tickets (id integer);\n');
+  const journal = JSON.parse(readFileSync(join(migrations, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; when: number; tag: string }[] };
+  const last = journal.entries.at(-1)!;
+  journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1, tag: '9999_broken' });
+  writeFileSync(join(migrations, 'meta/_journal.json'), JSON.stringify(journal, null, 2));
+  const control = join(tree, 'DEBIAN/control');
+  writeFileSync(control, readFileSync(control, 'utf8').replace(/^Version: .*$/m, `Version: ${version}`));
+  await mustRun('dpkg-deb', ['--build', '--root-owner-group', '-Zgzip', '-z1', tree, join(WORK, 'pkg', deb(version))], { timeoutMs: 300_000 });
+  rmSync(tree, { recursive: true, force: true });
+  return deb(version);
+}
+
 beforeAll(async () => {
   await phase('tools and cached Debian trees', async () => {
     await ensureTools();
@@ -96,11 +123,19 @@ beforeAll(async () => {
   });
 });
 
+/** The systems' console logs are kept (and named) only when a step failed. */
+let failed = false;
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') failed = true;
+});
+
 afterAll(async () => {
   for (const system of systems) await system.poweroff().catch((err: Error) => drillLog(`poweroff ${system.name}: ${err.message}`));
   await network?.remove();
   for (const name of ['vm112', 'vm122', 'trixie']) await removeTree(join(WORK, name)).catch((err: Error) => drillLog(err.message));
   rmSync(join(WORK, 'pkg'), { recursive: true, force: true });
+  if (failed) drillLog(`the systems' console logs are kept in ${WORK}`);
+  else rmSync(WORK, { recursive: true, force: true });
   drillLog(`phases: ${timings()}`);
 });
 
@@ -147,7 +182,8 @@ describe('two booted Debian 12 systems', () => {
     const guide = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8');
     for (const command of Object.values(DOC_COMMANDS)) expect(guide).toContain(command);
     await phase('install and setup', async () => {
-      for (const system of systems) await system.run(['dpkg', '-i', `/pkg/${deb(VERSION)}`], { timeoutMs: 300_000 });
+      // As the guide says (apt-get install FILE), offline: the package needs nothing a minimal system lacks.
+      for (const system of systems) await system.run(['apt-get', 'install', '-y', '--no-download', `/pkg/${deb(VERSION)}`], { timeoutMs: 300_000 });
       const receiver = await vm122.run(['sh', '-c', onDrillNetwork(DOC_COMMANDS.receiver)], { timeoutMs: 180_000 });
       expect(receiver).toMatch(/✓ receiver answers on https:\/\/10\.254\.0\.122:8443 \(mutual TLS\)/);
       expect(receiver).toMatch(/✓ desk answers on https:\/\/10\.254\.0\.122:8444\/desk/);
@@ -212,6 +248,60 @@ describe('two booted Debian 12 systems', () => {
       expect(sent.outcomes.every((o) => o === 'accepted' || o === 'duplicate')).toBe(true);
       await expectDeliveredOnce('upgraded', 60);
       for (const system of systems) expect(await system.run(['ops-webhook', '--version'])).toContain(UPGRADE_VERSION);
+    });
+  });
+
+  it("runs the administrator's other verbs: status, emit, operator add, pki renew and pairing again", async () => {
+    await phase('other verbs', async () => {
+      for (const system of systems) expect((await system.exec(['ops-webhook', 'status'])).status).toBe(0);
+      expect(await vm112.run(['ops-webhook', 'emit', 'account.created', 'drill.example', 'emitted-0', '{"admin_email":"admin@drill.example"}'])).toMatch(/✓ account\.created drill\.example emitted-0 accepted/);
+      await expectDeliveredOnce('emitted', 1);
+      const refused = await vm112.exec(['ops-webhook', 'emit', 'account.created', 'drill.example', 'emitted-1', '{}']);
+      expect(refused.status).toBe(1);
+      expect(refused.stdout).toMatch(/cause: the emitter answered 422: .*data\.admin_email/);
+      // No terminal: the password is generated and shown once; the entry lands in OPERATOR_USERS.
+      expect(await vm122.run(['ops-webhook', 'operator', 'add', 'alice'])).toMatch(/alice's password, shown this once: \S{20,}/);
+      expect(readFileSync(join(WORK, 'vm122/etc/ops-webhook/receiver.env'), 'utf8')).toMatch(/OPERATOR_USERS='admin:[^,']+,alice:pbkdf2-sha256/);
+      // New certificates from the same CA, a new pairing file, and the link on them.
+      expect(await vm122.run(['ops-webhook', 'pki', 'renew'], { timeoutMs: 60_000 })).toMatch(/receiver certificate issued \(renewal asked for\)/);
+      copyFileSync(join(WORK, 'vm122/etc/ops-webhook/emitter.pairing'), join(WORK, 'vm112/root/emitter.pairing'));
+      await vm112.run(['chmod', '600', '/root/emitter.pairing']);
+      expect(await vm112.run(['ops-webhook', 'setup', 'emitter', '--pair', '/root/emitter.pairing'], { timeoutMs: 120_000 })).toMatch(/✓ receiver accepts a signed probe over mutual TLS/);
+      const sent = await portalSends('renewed', 3, 0.05);
+      expect(sent.outcomes).toEqual(Array(3).fill('accepted'));
+      await expectDeliveredOnce('renewed', 3);
+    });
+  });
+
+  it('restores a backup under socket activation while events flow: reconciliation brings back what the backup lacks', async () => {
+    await phase('backup and restore', async () => {
+      // A setting added by hand survives setup: reconciliation every 5 s, so the drill need not wait 10 minutes.
+      await vm112.sh("echo \"RECONCILE_INTERVAL='5s'\" >> /etc/ops-webhook/emitter.env && systemctl restart ops-webhook-emitter.service");
+      const backup = /(\/var\/lib\/ops-webhook\/backups\/receiver-\S+\.db)/.exec(await vm122.run(['ops-webhook', 'backup']))?.[1];
+      expect(backup).toBeDefined();
+      const sending = portalSends('restored', 40, 0.1);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const restored = await vm122.run(['ops-webhook', 'restore', backup!], { timeoutMs: 120_000 });
+      expect(restored).toMatch(/ops-webhook-receiver\.socket, ops-webhook-receiver-operator\.socket, ops-webhook-receiver\.service stopped/);
+      expect(restored).toMatch(/receiver started again/);
+      expect((await sending).drained).toBe(true);
+      await expectDeliveredOnce('restored', 40, 120_000);
+    });
+  });
+
+  it('keeps the running version serving when an upgrade brings a migration that fails', async () => {
+    await phase('failed upgrade', async () => {
+      const broken = await brokenPackage();
+      const before = await migrationsApplied();
+      const failed = await vm122.exec(['dpkg', '-i', `/pkg/${broken}`], { timeoutMs: 300_000 });
+      expect(failed.status).not.toBe(0);
+      expect(`${failed.stdout}${failed.stderr}`).toMatch(/NOT restarting ops-webhook-receiver\.service: the new version's migrations fail on a copy of its database/);
+      expect(await migrationsApplied()).toBe(before);
+      const sent = await portalSends('kept-serving', 3, 0.05);
+      expect(sent.outcomes).toEqual(Array(3).fill('accepted'));
+      await expectDeliveredOnce('kept-serving', 3);
+      // The fixed package (here: the previous one again) configures and restarts as usual.
+      expect(await vm122.run(['dpkg', '-i', `/pkg/${deb(UPGRADE_VERSION)}`], { timeoutMs: 300_000 })).toMatch(/restarted ops-webhook-receiver\.service/);
     });
   });
 
