@@ -24,6 +24,29 @@ export interface DatabaseBindings {
   LIBSQL?: FetchBinding;
 }
 
+/**
+ * The database endpoint could not be reached at all (a network failure, not an answer): the one
+ * error a request may meet that says so without a SQLite code, marked here where it happens, so
+ * that nothing else without a code (a plain bug) is taken for an unavailable database.
+ */
+export class DatabaseUnreachable extends Error {
+  constructor(cause: unknown) {
+    super(`the database endpoint could not be reached: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DatabaseUnreachable';
+  }
+}
+
+/** The client's transport, with a failure to reach the endpoint marked as such. */
+function reaching(send: (request: Request) => Promise<Response>): (request: Request) => Promise<Response> {
+  return async function fetchDatabase(request) {
+    try {
+      return await send(request);
+    } catch (err) {
+      throw new DatabaseUnreachable(err);
+    }
+  };
+}
+
 /** Placeholder origin for the host's endpoint; the binding decides where bytes go. */
 const EMBEDDED_ORIGIN = 'http://libsql.internal';
 
@@ -40,7 +63,7 @@ function databaseClient(env: DatabaseBindings): Client {
     url: configured.startsWith('file:') ? EMBEDDED_ORIGIN : configured,
     authToken: env.DATABASE_AUTH_TOKEN || undefined,
     intMode: 'number',
-    fetch: binding ? (request: Request) => binding.fetch(request) : undefined,
+    fetch: reaching(binding ? (request: Request) => binding.fetch(request) : (request: Request) => fetch(request)),
   });
 }
 

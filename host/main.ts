@@ -21,7 +21,7 @@ import { HOST_NODE_ARGS, ROOT } from './project.mjs';
 import { PREFLIGHT_BUNDLE } from './bundle.mjs';
 import type { PreflightResult } from './preflight';
 import type { HostSettings } from './host-settings';
-import { inheritedSocket, runWithSharedSocket, type InheritedSocket } from './shared-socket';
+import { AmbiguousSockets, inheritedSocket, runWithSharedSocket, type InheritedSocket } from './shared-socket';
 import { SweepDriver } from './sweep-driver';
 import { renderWorkerdConfig } from './workerd/config';
 import { readCompatibility } from './wrangler-toml';
@@ -133,7 +133,14 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
   const spec = functionSpec(name);
   // Lifecycle lines (listening, stopping, crashes) are few and always wanted, whatever LOG_LEVEL says.
   const log: Logger = createLogger(env.LOG_LEVEL === 'debug' ? 'debug' : 'info', { service: `serve-${spec.name}` });
-  const inherited = inheritedSocket(env);
+  let inherited: InheritedSocket | undefined;
+  try {
+    inherited = inheritedSocket(env);
+  } catch (err) {
+    if (!(err instanceof AmbiguousSockets)) throw err;
+    log.error('refusing to start', { problems: [err.message] });
+    return 2;
+  }
   checkNodeFlags(spec, env, log);
   const preflight = runPreflight(spec, env, inherited);
   if (typeof preflight === 'number') return preflight;

@@ -28,6 +28,11 @@ export function checkSettings(spec: FunctionSpec, env: NodeJS.ProcessEnv): Check
   const problems = tlsProblems(host);
   // Only the machine socket can be shared between workerd processes; a second listener would be bound twice.
   if (host.OPERATOR_PORT !== undefined && host.WORKERD_PROCESSES > 1) problems.push('OPERATOR_PORT cannot be used with WORKERD_PROCESSES > 1');
+  // Both on one address and port, workerd would fail to bind the second and exit 1, again and again under systemd.
+  const port = host.PORT ?? spec.defaultPort;
+  if (host.OPERATOR_PORT !== undefined && host.OPERATOR_PORT !== 0 && host.OPERATOR_PORT === port) {
+    problems.push(`OPERATOR_PORT and PORT are both ${port}: the operator listener needs a port of its own`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return { host, config: { DATABASE_URL, DATABASE_AUTH_TOKEN }, settingNames: settingNames(spec.name) };
 }

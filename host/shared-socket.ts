@@ -32,25 +32,40 @@ export interface InheritedSocket {
   operatorFd?: number;
 }
 
+/** Sockets systemd passed that cannot be told apart: the host refuses to start (exit 2) and says why. */
+export class AmbiguousSockets extends Error {
+  override name = 'AmbiguousSockets';
+}
+
 /**
  * The socket systemd passed, as sd_listen_fds(3) describes: LISTEN_PID must be this process
  * (so a variable leaked to a child is ignored), LISTEN_FDS counts descriptors from 3 on, and
- * LISTEN_FDNAMES (from FileDescriptorName=) tells them apart: the one named `http`, else the first.
+ * LISTEN_FDNAMES (from FileDescriptorName=) tells them apart, by name only: `http` for the
+ * machine listener and `operator` for the people's. A single socket with another name (systemd's
+ * default is the unit's) is the machine one; anything else that leaves a doubt throws
+ * {@link AmbiguousSockets}, since serving the operator socket as the machine one would be wrong silently.
  */
 function systemdSockets(env: NodeJS.ProcessEnv, pid: number): { fd: number; operatorFd?: number } | undefined {
   if (env.LISTEN_PID !== String(pid)) return undefined;
   const count = Number(env.LISTEN_FDS);
   if (!Number.isInteger(count) || count < 1) return undefined;
-  const names = (env.LISTEN_FDNAMES?.split(':') ?? []).slice(0, count);
-  const named = names.indexOf(SOCKET_NAME);
-  const operator = names.indexOf(OPERATOR_SOCKET_NAME);
+  const names = Array.from({ length: count }, (_, i) => env.LISTEN_FDNAMES?.split(':')[i] ?? 'unknown');
+  const positions = (name: string) => names.flatMap((n, i) => (n === name ? [i] : []));
+  const [http, operator] = [positions(SOCKET_NAME), positions(OPERATOR_SOCKET_NAME)];
+  const fix = 'give the machine socket unit FileDescriptorName=http and the operator one FileDescriptorName=operator';
+  if (http.length > 1 || operator.length > 1) throw new AmbiguousSockets(`systemd passed ${count} sockets named ${names.join(', ')}: two share a name; ${fix}`);
+  const others = names.filter((n) => n !== SOCKET_NAME && n !== OPERATOR_SOCKET_NAME);
+  let machine = http[0];
+  if (machine === undefined && count === 1 && operator.length === 0) machine = 0;
+  if (machine === undefined) throw new AmbiguousSockets(`systemd passed ${count} socket(s) named ${names.join(', ')} and none is named ${SOCKET_NAME}; ${fix}`);
+  if (count > 1 && others.length > 0) throw new AmbiguousSockets(`systemd passed sockets named ${names.join(', ')}: ${others.join(', ')} is neither ${SOCKET_NAME} nor ${OPERATOR_SOCKET_NAME}; ${fix}`);
   return {
-    fd: SD_LISTEN_FDS_START + (named >= 0 ? named : 0),
-    ...(operator >= 0 ? { operatorFd: SD_LISTEN_FDS_START + operator } : {}),
+    fd: SD_LISTEN_FDS_START + machine,
+    ...(operator[0] !== undefined ? { operatorFd: SD_LISTEN_FDS_START + operator[0] } : {}),
   };
 }
 
-/** The inherited socket, if any: the parent host's (WORKERD_PROCESSES > 1), else systemd's. */
+/** The inherited socket, if any: the parent host's (WORKERD_PROCESSES > 1), else systemd's. Throws {@link AmbiguousSockets}. */
 export function inheritedSocket(env: NodeJS.ProcessEnv, pid = process.pid): InheritedSocket | undefined {
   const fd = env[LISTEN_FD_VARIABLE];
   if (fd !== undefined) return { fd: Number(fd), from: 'host' };

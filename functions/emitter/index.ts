@@ -19,7 +19,7 @@ import { deliveries } from './deliveries/routes';
 import { deliveryDeps, withDeliveryDeps } from './delivery/deps';
 import { onboardingWebhook } from './delivery/onboarding-webhook';
 import { sweepRoutes } from './delivery/routes';
-import { sweep } from './delivery/sweep';
+import { runSweepJobs, type SweepJobsSummary } from './delivery/sweep-jobs';
 import { events } from './events/routes';
 import { health } from './health/routes';
 import { metrics } from './metrics/routes';
@@ -55,17 +55,17 @@ export const emitterDocument = mountApi(
 app.route('/console', consoleArea);
 app.route('/__internal', sweepRoutes);
 
-/** What the cron handler uses of its context (typed here, so the document can be built outside workerd). */
-interface CronContext {
-  waitUntil(work: Promise<unknown>): void;
-}
-
 export default {
   fetch: app.fetch,
-  /** Cloudflare cron (wrangler.toml): the same sweep the host triggers every second. */
-  async scheduled(_controller: unknown, env: EmitterBindings, ctx: CronContext): Promise<void> {
+  /**
+   * Cloudflare cron (wrangler.toml): every job of the sweep the host triggers every second, awaited
+   * here (work left to waitUntil may be dropped when the invocation ends).
+   */
+  async scheduled(_controller: unknown, env: EmitterBindings): Promise<SweepJobsSummary> {
     const config = loadConfig(EMITTER_CONFIG, env as Record<string, unknown>);
     const logger = createLogger(config.LOG_LEVEL, { service: 'emitter', trigger: 'cron' });
-    ctx.waitUntil(sweep(deliveryDeps(env, config, logger), 25_000).then((summary) => logger.info('sweep', { ...summary })));
+    const summary = await runSweepJobs(deliveryDeps(env, config, logger), 25_000);
+    logger.info('sweep', { ...summary });
+    return summary;
   },
 };

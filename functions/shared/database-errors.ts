@@ -1,31 +1,40 @@
 /**
- * Tells a database that cannot be reached (answer 503 so the sender retries) from a statement
- * that failed inside SQLite (a bug: answer 500).
+ * Tells a database that cannot be reached or cannot take the write (answer 503 so the sender
+ * retries) from everything else: a statement that failed inside SQLite, or any other error, a
+ * bug in domain code included (500, logged, and the emitter retries it on its normal schedule).
+ * Only positive evidence is 503.
  */
+import { DatabaseUnreachable } from '../../db/connection';
 import { apiError } from './http-errors';
 
 /** Seconds a client should wait before retrying when the database is down. */
 export const RETRY_AFTER_SECONDS = 5;
 
-function sqliteCode(err: unknown): string | undefined {
-  // drizzle wraps driver errors; LibsqlError carries the SQLite code (SQLITE_CONSTRAINT_UNIQUE, ...).
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+/** The error and its causes (drizzle wraps driver errors; LibsqlError wraps the protocol's). */
+function* chain(err: unknown): Generator<Error> {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) yield e;
+}
+
+function libsqlCode(err: unknown): string | undefined {
+  for (const e of chain(err)) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('SQLITE_')) return code;
+    if (typeof code === 'string' && /^(SQLITE_|SERVER_ERROR$|HRANA_)/.test(code)) return code;
   }
   return undefined;
 }
 
 /**
- * SQLite results that say the storage, not the statement, failed: busy or locked, an I/O error
- * (any extended code), a full disk, a file that cannot be opened or written. A retry may succeed.
+ * Results that say the storage, not the statement, failed: busy or locked, an I/O error (any
+ * extended code), a full disk, a file that cannot be opened or written; or the endpoint answered
+ * with a server error or dropped the stream. A retry may succeed.
  */
-const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/;
+const UNAVAILABLE = /^(SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)|SERVER_ERROR$|HRANA_(CLOSED|WEBSOCKET)_ERROR$)/;
 
-/** True when `err` means the database could not be reached or could not take the write, not that SQL was wrong. */
+/** True only on positive evidence that the database could not be reached or could not take the write. */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  const code = sqliteCode(err);
-  return code === undefined || UNAVAILABLE.test(code);
+  if ([...chain(err)].some((e) => e instanceof DatabaseUnreachable)) return true;
+  const code = libsqlCode(err);
+  return code !== undefined && UNAVAILABLE.test(code);
 }
 
 /** Runs `fn`; a database that is unreachable becomes a 503 `database_unavailable` with Retry-After. */

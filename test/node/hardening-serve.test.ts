@@ -98,6 +98,15 @@ describe('receiver against slow clients (black box)', () => {
   }, 30_000);
 });
 
+describe('listener settings (black box)', () => {
+  it('refuses OPERATOR_PORT equal to PORT at start (exit 2), naming both, instead of failing to bind', async () => {
+    const port = await freePort();
+    const refused = await runServe('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file('ports.db')}`, PORT: String(port), OPERATOR_PORT: String(port) });
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain(`OPERATOR_PORT and PORT are both ${port}`);
+  });
+});
+
 describe('the workerd inspector (black box)', () => {
   it('is refused unless NODE_ENV=development, and warned about when on', async () => {
     const env = { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file('inspector.db')}`, WORKERD_INSPECTOR_ADDR: `127.0.0.1:${await freePort()}` };

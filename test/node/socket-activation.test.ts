@@ -197,3 +197,39 @@ describe('socket activation (black box)', () => {
     }
   });
 });
+
+/** Starts the receiver once under systemd-socket-activate with these sockets, wakes it with a connection, and answers its exit code and output. */
+async function activateOnce(sockets: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const setenv = Object.entries({ PATH: process.env.PATH!, HOME: process.env.HOME!, HOST: '127.0.0.1', MIN_FREE_DISK_MB: '0', ...env }).flatMap(([k, v]) => ['-E', `${k}=${v}`]);
+  const child = spawn('systemd-socket-activate', [...sockets, ...setenv, process.execPath, ...HOST_NODE_ARGS, 'host/serve.mjs', 'receiver'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(child);
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d));
+  child.stderr!.on('data', (d: Buffer) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await waitFor(() => (output.match(/^Listening on/gm) ?? []).length === sockets.filter((a) => a === '-l').length, 10_000, 20);
+  // systemd-socket-activate starts the program at the first connection.
+  const port = /Listening on 127\.0\.0\.1:(\d+)/.exec(output)![1]!;
+  await post(`http://127.0.0.1:${port}/healthz`, '', {});
+  return { code: await exited, output };
+}
+
+describe('socket activation: descriptors chosen by name (black box)', () => {
+  const env = () => ({ WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file('names.db')}` });
+
+  it('refuses to start (exit 2), saying why, when no socket is named http: it never serves the operator socket as the machine one', async () => {
+    const [a, b] = [await freePort(), await freePort()];
+    const run = await activateOnce(['-l', `127.0.0.1:${a}`, '-l', `127.0.0.1:${b}`, '--fdname=operator:receiver.socket'], { ...env(), OPERATOR_PORT: String(a) });
+    expect(run.code).toBe(2);
+    expect(run.output).toMatch(/refusing to start.*none is named http; give the machine socket unit FileDescriptorName=http/);
+  });
+
+  it('refuses two sockets of one name, and a second socket of another name', async () => {
+    const twice = await activateOnce(['-l', `127.0.0.1:${await freePort()}`, '-l', `127.0.0.1:${await freePort()}`, '--fdname=http:http'], env());
+    expect(twice.code).toBe(2);
+    expect(twice.output).toMatch(/two share a name/);
+    const stray = await activateOnce(['-l', `127.0.0.1:${await freePort()}`, '-l', `127.0.0.1:${await freePort()}`, '--fdname=http:metrics'], env());
+    expect(stray.code).toBe(2);
+    expect(stray.output).toMatch(/metrics is neither http nor operator/);
+  });
+});

@@ -220,4 +220,16 @@ describe('database errors', () => {
     expect(isDatabaseUnavailable(failure('SQLITE_CONSTRAINT_UNIQUE'))).toBe(false);
     expect(isDatabaseUnavailable(failure('SQLITE_ERROR'))).toBe(false);
   });
+
+  it('takes only positive evidence as unavailable: an unreachable endpoint or its server error, never an error without a code', async () => {
+    const { isDatabaseUnavailable } = await import('../../functions/shared/database-errors');
+    const { DatabaseUnreachable } = await import('../../db/connection');
+    const wrapped = (inner: Error) => Object.assign(new Error('Failed query'), { cause: inner });
+    expect(isDatabaseUnavailable(new DatabaseUnreachable(new TypeError('Network connection lost')))).toBe(true);
+    expect(isDatabaseUnavailable(wrapped(new DatabaseUnreachable(new TypeError('connect ECONNREFUSED'))))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('Server returned HTTP status 502'), { code: 'SERVER_ERROR' }))).toBe(true);
+    expect(isDatabaseUnavailable(new TypeError("Cannot read properties of undefined (reading 'subject')"))).toBe(false);
+    expect(isDatabaseUnavailable(new Error('anything else'))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error('misuse'), { code: 'MISUSE' }))).toBe(false);
+  });
 });
