@@ -35,8 +35,11 @@ export const FILES = {
   clientKey: join(TLS, 'emitter-client.key'),
   /** Written by `setup receiver` on VM122, read by `setup emitter --pair` on VM112. */
   pairing: join(ETC, 'emitter.pairing'),
-  /** The emitter's API token, readable by the portal's group. */
-  portalToken: join(ETC, 'portal.token'),
+  /**
+   * The emitter's API token, readable by the portal's group, in a folder of its own: the portal's
+   * user may not enter /etc/ops-webhook (0750 root:ops-webhook), which holds the secrets.
+   */
+  portalToken: '/etc/ops-webhook-portal/token',
   receiverDb: join(STATE, 'ops.db'),
   emitterDb: join(STATE, 'emitter.db'),
   backups: join(STATE, 'backups'),

@@ -9,6 +9,7 @@ export const BACKUP_STATUS = z.object({
   last_good_at: z.string().nullable(),
   last_good_age_s: z.number().nullable(),
   failures: z.number().int().describe('Failed backups since the host started'),
+  skipped: z.number().int().describe('Backups not started since the host started, for want of disk space (MIN_FREE_DISK_MB plus the database)'),
   last_failure_at: z.string().nullable().describe('When the last backup failed, until one succeeds again (the reason is in the log)'),
 });
 

@@ -33,7 +33,13 @@ export function ensureApiToken(databaseUrl: string): { token: string; path: stri
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot create the API token file ${path}: ${(err as Error).message}`);
   }
-  if ((statSync(path).mode & 0o077) !== 0) throw new Error(`the API token file ${path} may be read by others: chmod 600 it (or delete it for a new token)`);
+  // An ACL shows here as group bits (its mask): the file stays the service's alone, and the portal gets its own copy.
+  if ((statSync(path).mode & 0o077) !== 0) {
+    throw new Error(
+      `the API token file ${path} may be read by others (group or other bits, or an ACL): chmod 600 it and remove any ACL (setfacl -b); ` +
+        'give the portal the token through EMITTER_API_TOKEN in its own environment, or the group-readable copy that ops-webhook setup emitter makes (docs/deploy.md)',
+    );
+  }
   const token = readFileSync(path, 'utf8').trim();
   if (token.length < MIN_TOKEN_LENGTH) throw new Error(`the API token file ${path} holds no token of at least ${MIN_TOKEN_LENGTH} characters (delete it for a new one)`);
   return { token, path, created: false };

@@ -1,6 +1,7 @@
 /**
- * The host's own bundles, dist/host.mjs (host/main.ts and what it imports) and
- * dist/host-preflight.mjs (host/preflight.ts, run before it), as plain JavaScript,
+ * The host's own bundles, dist/host.mjs (host/main.ts and what it imports),
+ * dist/host-preflight.mjs (host/preflight.ts, run before it) and dist/host-backup.mjs
+ * (host/backup-child.ts, the process each backup runs in), as plain JavaScript,
  * so production runs no TypeScript loader (that saves a loader thread, an esbuild child process
  * and about 100 MB per serve process). npm packages stay external and load from node_modules.
  */
@@ -10,13 +11,14 @@ import { isStale, ROOT } from './project.mjs';
 
 export const HOST_BUNDLE = join(ROOT, 'dist', 'host.mjs');
 export const PREFLIGHT_BUNDLE = join(ROOT, 'dist', 'host-preflight.mjs');
+export const BACKUP_BUNDLE = join(ROOT, 'dist', 'host-backup.mjs');
 
 /** What the bundle is built from (relative to the root). */
 const HOST_SOURCES = ['host', 'functions', 'package-lock.json'];
 
 /** True when a bundle is missing or older than its sources. */
 export function hostBundleStale() {
-  return isStale(HOST_BUNDLE, HOST_SOURCES) || isStale(PREFLIGHT_BUNDLE, HOST_SOURCES);
+  return [HOST_BUNDLE, PREFLIGHT_BUNDLE, BACKUP_BUNDLE].some((bundle) => isStale(bundle, HOST_SOURCES));
 }
 
 /**
@@ -50,6 +52,8 @@ export async function buildHostBundle({ outdir = dirname(HOST_BUNDLE), selfConta
     // The preflight runs at every start, and resolving and compiling the several hundred module
     // files of zod, drizzle and the libSQL client was most of its time: they are bundled in.
     build({ ...common, entryPoints: { 'host-preflight': join(ROOT, 'host/preflight.ts') }, ...allButLibsql }),
+    // The backup child (host/backup-child.ts): only Node and libsql.
+    build({ ...common, entryPoints: { 'host-backup': join(ROOT, 'host/backup-child.ts') }, ...allButLibsql }),
     ...(selfContained ? [build({ ...common, entryPoints: { cli: join(ROOT, 'cli/main.ts') }, ...allButLibsql })] : []),
   ]);
   const result = { outputFiles: results.flatMap((r) => r.outputFiles) };

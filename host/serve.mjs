@@ -7,5 +7,9 @@
 import { pathToFileURL } from 'node:url';
 import { buildHostBundle, HOST_BUNDLE, hostBundleStale } from './bundle.mjs';
 
+// Every file the host and its children make (the database and its WAL, backups, the API token,
+// workerd's config) is for the service's user alone, whoever started it and with what umask.
+process.umask(0o077);
+
 if (hostBundleStale()) await buildHostBundle();
 await import(pathToFileURL(HOST_BUNDLE).href);

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../functions/shared/logger';
-import { BackupScheduler } from './backup';
+import { BackupScheduler } from './backup-scheduler';
 import type { DatabaseSettings } from './function-config-schemas';
 import type { FunctionSpec } from './served-functions';
 import { HranaEndpoint } from './hrana/endpoint';
@@ -57,7 +57,7 @@ export async function serveDatabase(
   spec.beforeStart?.(sqlite);
   const storage = new StorageWatch(path, host.MIN_FREE_DISK_MB * 1024 * 1024);
   const backups = host.BACKUP_DIR
-    ? new BackupScheduler(path, spec.name, { dir: host.BACKUP_DIR, intervalMs: host.BACKUP_INTERVAL, keep: host.BACKUP_KEEP }, log)
+    ? new BackupScheduler(path, spec.name, { dir: host.BACKUP_DIR, intervalMs: host.BACKUP_INTERVAL, keep: host.BACKUP_KEEP, minFreeBytes: host.MIN_FREE_DISK_MB * 1024 * 1024 }, log)
     : undefined;
   backups?.start();
   const endpoint = new HranaEndpoint(sqlite, { refusal: () => storage.refusal() });
@@ -70,7 +70,7 @@ export async function serveDatabase(
     binding: tcp ? { network: true } : { unixSocket: (where as { socketPath: string }).socketPath },
     url: tcp ?? config.DATABASE_URL,
     async close() {
-      backups?.stop();
+      await backups?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       endpoint.close();
       sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE)');

@@ -2,7 +2,7 @@
  * The host's side of the database: opening the SQLite file with libSQL and the pragmas it
  * runs with (migrations are host/migrations.ts, run before the host proper starts).
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'libsql';
 
@@ -23,6 +23,8 @@ export function openSqlite(path: string, synchronous: SynchronousLevel): SqliteD
   mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { timeout: 5 });
   db.exec('PRAGMA journal_mode = WAL');
+  // Files made before the host set its umask (an older version, a copy by hand) are brought to 0600 too.
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   db.exec(`PRAGMA synchronous = ${synchronous}`);
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA busy_timeout = 5000');

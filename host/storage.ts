@@ -11,8 +11,8 @@ import type { StorageStatus } from '../db/storage-report';
 export type { StorageStatus } from '../db/storage-report';
 
 /**
- * How long one reading is reused: a statfs and a stat per pipeline would be wasted work under
- * load, and a write into a deleted file must still be refused promptly.
+ * How long one reading of the free space is reused (a statfs per pipeline would be wasted work
+ * under load). The file's identity is not cached for writes: refusal() looks at it each time.
  */
 const READING_TTL_MS = 250;
 
@@ -30,15 +30,19 @@ export class StorageWatch {
     this.#identity = { dev, ino };
   }
 
-  status(now = Date.now()): StorageStatus {
-    if (this.#reading && now - this.#reading.at < READING_TTL_MS) return this.#reading.status;
-    let file: StorageStatus['file'] = 'ok';
+  /** Whether the file at the path is still the one the host has open (one stat, a few microseconds). */
+  #file(): StorageStatus['file'] {
     try {
       const { dev, ino } = statSync(this.#path);
-      if (dev !== this.#identity.dev || ino !== this.#identity.ino) file = 'replaced';
+      return dev !== this.#identity.dev || ino !== this.#identity.ino ? 'replaced' : 'ok';
     } catch {
-      file = 'missing';
+      return 'missing';
     }
+  }
+
+  status(now = Date.now()): StorageStatus {
+    if (this.#reading && now - this.#reading.at < READING_TTL_MS) return this.#reading.status;
+    const file = this.#file();
     let freeBytes = 0;
     try {
       const fs = statfsSync(dirname(this.#path));
@@ -51,9 +55,13 @@ export class StorageWatch {
     return status;
   }
 
-  /** Why writes must be refused now (the file is gone or replaced), or undefined. */
+  /**
+   * Why writes must be refused now (the file is gone or replaced), or undefined. Looked at afresh
+   * for every pipeline: a file replaced under the host (a restore done by hand) must not take one
+   * more acknowledged write.
+   */
   refusal(): string | undefined {
-    const { file } = this.status();
+    const file = this.#file();
     return file === 'ok' ? undefined : `the database file is ${file} at ${this.#path}; restart the service`;
   }
 }

@@ -21,7 +21,7 @@ try {
   const { DATABASE_URL } = loadConfig(settingsSchema(spec.name), process.env);
   if (!DATABASE_URL.startsWith('file:')) fail('DATABASE_URL names a libSQL server: its backups are the server\'s business');
   if (!host.BACKUP_DIR) fail('BACKUP_DIR is not set');
-  const path = takeBackup(filePathOf(DATABASE_URL), spec.name, { dir: host.BACKUP_DIR, keep: host.BACKUP_KEEP });
+  const path = takeBackup(filePathOf(DATABASE_URL), spec.name, { dir: host.BACKUP_DIR, keep: host.BACKUP_KEEP, minFreeBytes: host.MIN_FREE_DISK_MB * 1048576 });
   console.log(`backup: wrote ${path} (integrity_check ok)`);
 } catch (err) {
   fail((err as Error).message);

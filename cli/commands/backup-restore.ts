@@ -5,7 +5,7 @@
  * the backup in place, and starts both again: older backups are migrated forward at that start.
  */
 import { join } from 'node:path';
-import { takeBackup } from '../../host/backup';
+import { BackupSkipped, takeBackup } from '../../host/backup';
 import { HOST_SETTINGS } from '../../host/host-settings';
 import { ROOT } from '../../host/project.mjs';
 import { restoreBackup } from '../../host/restore';
@@ -15,7 +15,7 @@ import { pickRole, requireConfigured, localEndpoint, type Configured } from '../
 import { waitForAnswer } from '../https-client';
 import { OPERATOR_SOCKET_UNIT, serviceUnit, socketUnit } from '../layout';
 import { done, StepFailure } from '../report';
-import { actAsServiceUser, requireRoot, systemctlOrFail } from '../system';
+import { actAsServiceUser, isActive, requireRoot, systemctlOrFail } from '../system';
 
 /** The file of a role's `file:` database. */
 export function databasePath(configured: Configured): string {
@@ -29,9 +29,14 @@ export function backup(): void {
   const roles = requireConfigured('backup');
   actAsServiceUser();
   for (const configured of roles) {
-    const host = HOST_SETTINGS.pick({ BACKUP_DIR: true, BACKUP_KEEP: true }).parse(configured.env);
+    const host = HOST_SETTINGS.pick({ BACKUP_DIR: true, BACKUP_KEEP: true, MIN_FREE_DISK_MB: true }).parse(configured.env);
     if (!host.BACKUP_DIR) throw new StepFailure(`${configured.role} backup`, 'BACKUP_DIR is not set', `add BACKUP_DIR=/var/lib/ops-webhook/backups to /etc/ops-webhook/${configured.role}.env`);
-    const path = takeBackup(databasePath(configured), configured.role, { dir: host.BACKUP_DIR, keep: host.BACKUP_KEEP });
+    let path: string;
+    try {
+      path = takeBackup(databasePath(configured), configured.role, { dir: host.BACKUP_DIR, keep: host.BACKUP_KEEP, minFreeBytes: host.MIN_FREE_DISK_MB * 1048576 });
+    } catch (err) {
+      throw new StepFailure(`${configured.role} backup`, (err as Error).message, err instanceof BackupSkipped ? `free space under ${host.BACKUP_DIR} (older backups: ls -la ${host.BACKUP_DIR})` : 'ops-webhook doctor; nothing was left behind');
+    }
     done(`${configured.role} backed up`, `${path}, integrity_check ok`);
   }
 }
@@ -42,6 +47,8 @@ export async function restore(file: string | undefined, named: string | undefine
   const configured = pickRole('restore', named);
   const sockets = [socketUnit(configured.role), ...(configured.role === 'receiver' && configured.env.OPERATOR_PORT ? [OPERATOR_SOCKET_UNIT] : [])];
   systemctlOrFail('stop', ['stop', ...sockets, serviceUnit(configured.role)], `systemctl status ${serviceUnit(configured.role)}`);
+  const still = [...sockets, serviceUnit(configured.role)].filter(isActive);
+  if (still.length > 0) throw new StepFailure('restore', `${still.join(', ')} still active after the stop: a connection would start the service during the restore`, `systemctl stop ${still.join(' ')}, then run the restore again`);
   done(`${[...sockets, serviceUnit(configured.role)].join(', ')} stopped`, 'connections are refused until the restore ends; the emitter retries');
   const spec = functionSpec(configured.role);
   const child = await import('node:child_process');

@@ -5,7 +5,8 @@
  * the units, and proves the link with a signed probe that writes nothing on the desk.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { readEnvFile, writeEnvFile, writeFileAtomic } from '../env-file';
 import { waitForAnswer } from '../https-client';
 import { EMITTER_DEFAULT_LISTEN, envFile, FILES, PORTAL_GROUP, SERVICE_USER, serviceUnit, socketUnit } from '../layout';
@@ -29,7 +30,10 @@ function portalToken(): { token: string; made: boolean } {
     if (token.length >= 32) return { token, made: false };
   }
   const token = randomBytes(32).toString('base64url');
-  writeFileAtomic(FILES.portalToken, `${token}\n`, 0o640, groupId(PORTAL_GROUP));
+  const gid = groupId(PORTAL_GROUP);
+  mkdirSync(dirname(FILES.portalToken), { recursive: true, mode: 0o750 });
+  chownSync(dirname(FILES.portalToken), 0, gid);
+  writeFileAtomic(FILES.portalToken, `${token}\n`, 0o640, gid);
   return { token, made: true };
 }
 

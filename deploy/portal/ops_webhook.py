@@ -8,7 +8,7 @@ keeps it in its durable outbox and delivers it to Ops. Needs only the standard l
 Settings, from the environment:
   OPS_WEBHOOK_EMITTER_URL   default http://127.0.0.1:8787/v1/events
   EMITTER_API_TOKEN         the emitter's API token; or else
-  EMITTER_API_TOKEN_FILE    a file holding it, default /etc/ops-webhook/portal.token
+  EMITTER_API_TOKEN_FILE    a file holding it, default /etc/ops-webhook-portal/token
                             (group ops-webhook-portal: usermod -aG ops-webhook-portal PORTAL_USER)
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ import httpx
 log = logging.getLogger("ops_webhook")
 
 DEFAULT_URL = "http://127.0.0.1:8787/v1/events"
-DEFAULT_TOKEN_FILE = "/etc/ops-webhook/portal.token"
+DEFAULT_TOKEN_FILE = "/etc/ops-webhook-portal/token"
 DEADLINE_S = 30.0
 FIRST_PAUSE_S = 0.5
 MAX_PAUSE_S = 8.0

@@ -6,6 +6,7 @@ import type { Logger } from '../../functions/shared/logger';
 import { ROOT } from '../project.mjs';
 import { authority } from '../address';
 import { INTERNAL_SOCKET, OPERATOR_SOCKET } from './config';
+import { HandshakeLog } from './handshake-log';
 
 const RESTART_WINDOW_MS = 60_000;
 
@@ -56,11 +57,14 @@ export function spawnWorkerd(
   });
   // A failed TLS handshake is reported on one line and, for an outbound one, the reference the worker's
   // error carries on the next (its stack): both become one log line, so the reason can be found by it.
+  // Inbound ones (no reference) are paced (handshake-log.ts).
   let tlsFailure: { reason: string; timer: NodeJS.Timeout } | undefined;
+  const handshakes = new HandshakeLog((fields) => process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), level: 'warn', ...fields })}\n`));
+  child.on('exit', () => handshakes.flush());
   const reportTls = (reference?: string) => {
     if (!tlsFailure) return;
     clearTimeout(tlsFailure.timer);
-    process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), level: 'warn', msg: 'TLS handshake failed', reason: tlsFailure.reason, reference })}\n`);
+    handshakes.failed(tlsFailure.reason, reference);
     tlsFailure = undefined;
   };
   createInterface({ input: child.stderr! }).on('line', (line) => {

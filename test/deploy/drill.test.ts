@@ -78,9 +78,12 @@ async function expectDeliveredOnce(prefix: string, count: number, timeoutMs = 90
   expect(counts).toEqual({ events: count, distinct: count, tickets: count, outbox: { delivered: count } });
 }
 
-/** Runs the portal's module on VM112 (in the background until awaited). */
+/**
+ * Runs the portal's module on VM112 (in the background until awaited), as the portal's own user,
+ * a member of ops-webhook-portal as docs/deploy.md says: it reads the token from its folder.
+ */
 function portalSends(prefix: string, count: number, gapS: number): Promise<{ drained: boolean; outcomes: string[] }> {
-  return vm112.run(['python3', '/root/portal-drill.py', prefix, String(count), String(gapS)], { timeoutMs: 300_000 }).then((out) => JSON.parse(out.trim().split('\n').at(-1)!));
+  return vm112.run(['runuser', '-u', 'portal', '--', 'python3', '/usr/local/share/portal-drill.py', prefix, String(count), String(gapS)], { timeoutMs: 300_000 }).then((out) => JSON.parse(out.trim().split('\n').at(-1)!));
 }
 
 /** How many migrations VM122's database has applied. */
@@ -174,7 +177,7 @@ describe('two booted Debian 12 systems', () => {
       }
       [vm122, vm112] = systems as [TestSystem, TestSystem];
       await Promise.all(systems.map((system) => system.boot()));
-      writeFileSync(join(WORK, 'vm112', 'root/portal-drill.py'), PORTAL_SCRIPT);
+      writeFileSync(join(WORK, 'vm112', 'usr/local/share/portal-drill.py'), PORTAL_SCRIPT, { mode: 0o644 });
     });
   });
 
@@ -183,7 +186,7 @@ describe('two booted Debian 12 systems', () => {
     for (const command of Object.values(DOC_COMMANDS)) expect(guide).toContain(command);
     await phase('install and setup', async () => {
       // As the guide says (apt-get install FILE), offline: the package needs nothing a minimal system lacks.
-      for (const system of systems) await system.run(['apt-get', 'install', '-y', '--no-download', `/pkg/${deb(VERSION)}`], { timeoutMs: 300_000 });
+      for (const system of systems) await system.run(['apt-get', 'install', '-y', `/pkg/${deb(VERSION)}`], { timeoutMs: 300_000 });
       const receiver = await vm122.run(['sh', '-c', onDrillNetwork(DOC_COMMANDS.receiver)], { timeoutMs: 180_000 });
       expect(receiver).toMatch(/✓ receiver answers on https:\/\/10\.254\.0\.122:8443 \(mutual TLS\)/);
       expect(receiver).toMatch(/✓ desk answers on https:\/\/10\.254\.0\.122:8444\/desk/);
@@ -193,6 +196,10 @@ describe('two booted Debian 12 systems', () => {
       await vm112.run(['chmod', '600', '/root/emitter.pairing']);
       const emitter = await vm112.run(['sh', '-c', onDrillNetwork(DOC_COMMANDS.emitter)], { timeoutMs: 180_000 });
       expect(emitter).toMatch(/✓ receiver accepts a signed probe over mutual TLS/);
+      // The portal's user, as the guide says.
+      await vm112.run(['useradd', '--system', '--no-create-home', 'portal']);
+      await vm112.run(['usermod', '-aG', 'ops-webhook-portal', 'portal']);
+      expect((await vm112.exec(['runuser', '-u', 'portal', '--', 'cat', '/etc/ops-webhook/emitter.env'])).status).not.toBe(0);
       // Run again, setup keeps every secret and the CA.
       const secret = (text: string) => /WEBHOOK_SECRET='([^']+)'/.exec(text)?.[1];
       const before = readFileSync(join(WORK, 'vm122/etc/ops-webhook/receiver.env'), 'utf8');
@@ -336,6 +343,7 @@ describe('two booted Debian 12 systems', () => {
     const purge = await vm112.run(['dpkg', '--purge', 'ops-webhook']);
     expect(purge).toMatch(/the data is kept in \/var\/lib\/ops-webhook/);
     expect((await vm112.exec(['test', '-e', '/etc/ops-webhook'])).status).not.toBe(0);
+    expect((await vm112.exec(['test', '-e', '/etc/ops-webhook-portal'])).status).not.toBe(0);
     expect((await vm112.exec(['getent', 'passwd', 'ops-webhook'])).status).not.toBe(0);
     await vm112.run(['test', '-f', '/var/lib/ops-webhook/emitter.db']);
   });

@@ -121,6 +121,16 @@ describe('TLS (black box)', () => {
     await waitFor(() => recorded('mtls-ops.db', event.session_id) === 1, 20_000);
   });
 
+  it('writes one line for a flood of handshakes without a certificate, not one per connection', async () => {
+    const receiver = await receiverTls('flood-ops.db', { TLS_CLIENT_CA_FILE: file('ca.pem') });
+    for (let i = 0; i < 60; i++) expect((await tlsGet(`${receiver.url}/healthz`, {})).status).toBeUndefined();
+    // The last failure's line would have come within a tenth of a second.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const lines = receiver.lines.filter((l) => l.includes('TLS handshake'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/"msg":"TLS handshake failed".*further failures for this reason within 60 s are counted/);
+  });
+
   it('answers plain HTTP on a TLS port with no HTTP answer at all', async () => {
     const receiver = await receiverTls('plain-ops.db');
     const plain = await new Promise<{ status?: number; error?: string }>((resolve) => {

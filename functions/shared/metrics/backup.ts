@@ -2,7 +2,7 @@
 import type { StorageHealth } from '../../../db/connection';
 import type { MetricFamily } from './exposition';
 
-/** `ops_webhook_last_backup_age_seconds` and `ops_webhook_backup_failures_total`, when backups are configured. */
+/** `ops_webhook_last_backup_age_seconds`, `ops_webhook_backup_failures_total` and `ops_webhook_backups_skipped_total`, when backups are configured. */
 export function backupFamilies(storage: StorageHealth | undefined): MetricFamily[] {
   const backup = storage?.backup;
   if (!backup) return [];
@@ -12,6 +12,12 @@ export function backupFamilies(storage: StorageHealth | undefined): MetricFamily
       help: 'Backups that failed since the host started.',
       type: 'counter',
       samples: [{ name: 'ops_webhook_backup_failures_total', value: backup.failures }],
+    },
+    {
+      name: 'ops_webhook_backups_skipped_total',
+      help: 'Backups not started since the host started, because the disk would have been too full.',
+      type: 'counter',
+      samples: [{ name: 'ops_webhook_backups_skipped_total', value: backup.skipped }],
     },
   ];
   if (backup.last_good_age_s !== null) {
