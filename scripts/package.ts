@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   mkdirSync(join(stage, 'usr/bin'), { recursive: true });
   writeFileSync(join(stage, 'usr/bin/ops-webhook'), `#!/bin/sh\n# ops-webhook: the administrator's command, on the package's own Node.\nexec ${LIB}/bin/node ${LIB}/dist/cli.mjs "$@"\n`, { mode: 0o755 });
   for (const unit of readdirSync(join(ROOT, 'deploy/systemd'))) copyInto(stage, join(ROOT, 'deploy/systemd', unit), join('/lib/systemd/system', unit), 0o644);
-  for (const file of readdirSync(join(ROOT, 'deploy/portal'))) copyInto(stage, join(ROOT, 'deploy/portal', file), join('/usr/share/ops-webhook/portal', file), 0o644);
+  for (const file of readdirSync(join(ROOT, 'deploy/portal')).filter((f) => f.endsWith('.py'))) copyInto(stage, join(ROOT, 'deploy/portal', file), join('/usr/share/ops-webhook/portal', file), 0o644);
   copyInto(stage, join(ROOT, 'deploy/prometheus/alerts.yml'), '/usr/share/ops-webhook/prometheus/alerts.yml', 0o644);
   copyInto(stage, join(ROOT, 'deploy/debian/lintian-overrides'), `/usr/share/lintian/overrides/${PACKAGE}`, 0o644);
 

@@ -45,7 +45,7 @@ emitter.close()
 print(json.dumps({"outcomes": [o for _, o in emitter.outcomes], "atReturn": at_return, "drained": drained, "log": stream.getvalue()}))
 `;
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ['-c', script, JSON.stringify(events)], { env: { PATH: '/usr/bin:/bin', PYTHONPATH: join(ROOT, 'deploy/portal'), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(PYTHON, ['-c', script, JSON.stringify(events)], { env: { PATH: '/usr/bin:/bin', PYTHONPATH: join(ROOT, 'deploy/portal'), PYTHONDONTWRITEBYTECODE: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
