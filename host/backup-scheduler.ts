@@ -6,6 +6,7 @@
  * logged and counted apart. Leftovers of unfinished backups are removed at start.
  */
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import type { BackupStatus } from '../db/storage-report';
 import type { Logger } from '../functions/shared/logger';
 import { listBackups, removeLeftovers, type BackupSettings } from './backup';
@@ -24,6 +25,12 @@ function backupInChild(source: string, fn: string, settings: BackupSettings): Pr
   return new Promise((resolve) => {
     const job = JSON.stringify({ source, fn, dir: settings.dir, keep: settings.keep, minFreeBytes: settings.minFreeBytes });
     const child = spawn(process.execPath, [BACKUP_BUNDLE, job], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The lowest CPU priority: on a small VM the copy must not take a core the service needs.
+    try {
+      if (child.pid !== undefined) setPriority(child.pid, 19);
+    } catch {
+      // Not allowed here: the backup runs at the service's priority.
+    }
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
