@@ -3,7 +3,7 @@
  * SQL over the client in one round trip.
  */
 import type { Db, Statement } from '../connection';
-import { CLAIM_NEW } from './claims';
+import { claimStatement } from './claims';
 import { messageFromRow } from './message-row';
 import type { OutboxMessage } from './schema';
 
@@ -28,7 +28,7 @@ export function acceptStatements(message: NewMessage, now: number, leaseMs: numb
   return [
     { sql: ACCEPT_MESSAGE, args: { ...key, id: message.id, payload: message.payload, status: message.status, now } },
     // Claims only a row this call just inserted: a repeat finds it already leased or not due.
-    { sql: CLAIM_NEW, args: { leaseUntil: now + leaseMs, now, id: message.id } },
+    claimStatement({ kind: 'new', id: message.id }, now, leaseMs),
     { sql: MESSAGE_BY_KEY, args: key },
   ];
 }

@@ -2,8 +2,10 @@
  * The outbox as operators see it: a page of messages (the API's list and the console's), one
  * message with every attempt, and putting messages back in line.
  */
-import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../connection';
+import { requeue } from '../outbox/upkeep';
+import { EMITTER_OUTBOX } from './outbox';
 import { newestFirst, pageOf, type Page, type PageRequest } from '../newest-first-page';
 import { anyContains } from '../search';
 import { deliveryAttempts, outboxMessages, type DeliveryAttempt, type DeliveryStatus, type OutboxMessage } from './schema';
@@ -39,26 +41,7 @@ export async function getMessageWithAttempts(db: Db, id: string): Promise<{ mess
   return message ? { message, attempts } : null;
 }
 
-/**
- * Puts messages back in line: pending, due now, schedule restarted. A delivered message is sent
- * again too (the receiver answers it as a duplicate): a manual redeliver always sends.
- */
-export async function requeueMessages(
-  db: Db,
-  where: { id: string } | { statuses: DeliveryStatus[]; since?: number },
-  now: number,
-): Promise<number> {
-  const condition =
-    'id' in where
-      ? eq(outboxMessages.id, where.id)
-      : and(
-          inArray(outboxMessages.status, where.statuses),
-          where.since !== undefined ? gte(outboxMessages.createdAt, where.since) : undefined,
-        );
-  const result = await db
-    .update(outboxMessages)
-    // The lease is left alone: a delivery in flight finishes and records its own outcome.
-    .set({ status: 'pending', scheduleIndex: 0, nextAttemptAt: now, notBefore: null, updatedAt: now })
-    .where(condition);
-  return result.rowsAffected;
+/** Puts messages back in line (the engine's requeue over the emitter's outbox); answers how many. */
+export function requeueMessages(db: Db, where: { id: string } | { statuses: DeliveryStatus[]; since?: number }, now: number): Promise<number> {
+  return requeue(db, EMITTER_OUTBOX, where, now);
 }

@@ -1,6 +1,7 @@
-/** The retry policy as a pure function: outcomes, schedule, jitter and Retry-After. */
+/** The outbox engine's retry policy as a pure function: outcomes, schedule, jitter, Retry-After, and how the emitter reads Ops' answers. */
 import { describe, expect, it } from 'vitest';
-import { decide, decideProbe, HELD_RETRY_MAX_MS, parseRetryAfter, withJitter } from '../../functions/emitter/delivery/retry-policy';
+import { decide, decideProbe, HELD_RETRY_MAX_MS, parseRetryAfter, withJitter } from '../../functions/platform/outbox/retry-policy';
+import { OPS_ANSWERS } from '../../functions/emitter/delivery/deliver';
 import { DEFAULT_RETRY_SCHEDULE } from '../../functions/emitter/config';
 import { parseDuration } from '../../functions/shared/config';
 
@@ -39,7 +40,7 @@ describe('retry policy', () => {
     const delays = [];
     let index = 0;
     for (let attempt = 0; attempt < SCHEDULE.length + 5; attempt++) {
-      const decision = decide(held, index, SCHEDULE, NOW, () => 0.5);
+      const decision = decide(held, index, SCHEDULE, NOW, () => 0.5, OPS_ANSWERS);
       expect(decision.outcome).toBe('retry');
       if (decision.outcome !== 'retry') break;
       delays.push(decision.delayMs);
@@ -48,14 +49,16 @@ describe('retry policy', () => {
     expect(delays.slice(0, 3)).toEqual([1000, 3000, 9000]);
     expect(Math.max(...delays)).toBe(HELD_RETRY_MAX_MS);
     // At the very end of the schedule too: held, where any other failure is exhausted.
-    expect(decide(held, SCHEDULE.length, SCHEDULE, NOW).outcome).toBe('retry');
-    expect(decide({ ...held, code: 'validation_failed' }, 0, SCHEDULE, NOW).outcome).toBe('dead');
+    expect(decide(held, SCHEDULE.length, SCHEDULE, NOW, Math.random, OPS_ANSWERS).outcome).toBe('retry');
+    expect(decide({ ...held, code: 'validation_failed' }, 0, SCHEDULE, NOW, Math.random, OPS_ANSWERS).outcome).toBe('dead');
+    // The engine holds nothing by itself: that is the emitter's reading of Ops.
+    expect(decide(held, 0, SCHEDULE, NOW).outcome).toBe('dead');
   });
 
   it('names a 401 stale_timestamp as clock skew, with the receiver\'s offset, and retries it on the schedule', () => {
     const skewed = { kind: 'response' as const, status: 401, retryAfter: null, code: 'stale_timestamp', clockSkewS: -412 };
-    expect(decide(skewed, 0, SCHEDULE, NOW)).toMatchObject({ outcome: 'retry', delayMs: 1000, reason: expect.stringMatching(/^clock skew: .*412 s behind/) });
-    expect(decide(response(401), 0, SCHEDULE, NOW)).toMatchObject({ reason: 'HTTP 401' });
+    expect(decide(skewed, 0, SCHEDULE, NOW, Math.random, OPS_ANSWERS)).toMatchObject({ outcome: 'retry', delayMs: 1000, reason: expect.stringMatching(/^clock skew: .*412 s behind/) });
+    expect(decide(response(401), 0, SCHEDULE, NOW, Math.random, OPS_ANSWERS)).toMatchObject({ reason: 'HTTP 401' });
   });
 
   it('kills a message at once on 400, 409, 413, 415 and 422', () => {

@@ -1,15 +1,24 @@
 /**
- * One delivery attempt of one outbox message to Ops: the signed POST, the decision on its
- * answer (see retry-policy), and the attempt record, written in one batch with the message's
- * new state.
+ * The emitter's outbox as a channel of the outbox engine (functions/platform/outbox/): what a
+ * delivery to Ops is (the signed POST of the frozen body), how Ops' answers read (an event type
+ * it does not know yet is held; a stale timestamp is clock skew), what an attempt adds to the
+ * emitter's state (the clock skew), and its log line.
  */
 import type { Db } from '../../../db/connection';
-import { recordAttempt, type AttemptRecord } from '../../../db/emitter/attempts';
+import { clockSkewStatement, type AttemptRecord } from '../../../db/emitter/attempts';
+import { FINISHED_STATUSES } from '../../../db/emitter/retention';
+import { EMITTER_OUTBOX } from '../../../db/emitter/outbox';
+import { messageFromRow } from '../../../db/emitter/message-row';
 import type { OutboxMessage } from '../../../db/emitter/schema';
+import { deliverMessage as deliverOnce, type OutboxChannel, type Sent } from '../../platform/outbox/engine';
+import type { AnswerReading, AttemptResult, Decision, Interpretation } from '../../platform/outbox/retry-policy';
+import { UNKNOWN_EVENT_TYPE } from '../../shared/event-catalog';
 import type { Logger } from '../../shared/logger';
 import type { EmitterConfig } from '../config';
 import { describeFetchError, opsRequest } from './ops-request';
-import { decide, decideProbe, STALE_TIMESTAMP, type AttemptResult, type Decision } from './retry-policy';
+
+/** The receiver's code for a webhook-timestamp outside its window: the two clocks differ. */
+export const STALE_TIMESTAMP = 'stale_timestamp';
 
 /** How much of Ops' answer is kept per attempt. */
 export const RESPONSE_EXCERPT_BYTES = 2048;
@@ -64,8 +73,8 @@ function errorCode(body: string): string | undefined {
   }
 }
 
-/** What one send got back: Ops' answer (status, Retry-After, the first bytes) or why there was none. */
-async function send(deps: DeliveryDeps, message: OutboxMessage, at: number): Promise<{ result: AttemptResult; body: string | null }> {
+/** What one send got back: Ops' answer (status, Retry-After, code, Date, the first bytes) or why there was none. */
+async function send(deps: DeliveryDeps, message: OutboxMessage, at: number): Promise<Sent> {
   const { config } = deps;
   const request = opsRequest(config, {
     url: config.OPS_WEBHOOK_URL,
@@ -88,32 +97,27 @@ async function send(deps: DeliveryDeps, message: OutboxMessage, at: number): Pro
   }
 }
 
-/** What an answer says of the clocks, for the emitter's state: '' when the receiver took the timestamp. */
-function clockSkewState(result: Extract<AttemptResult, { kind: 'response' }>, at: number): string {
+/** What an answer says of the clocks, for the emitter's state: '' when the receiver took the timestamp, nothing without an answer. */
+function clockSkewState(result: AttemptResult, at: number): string | undefined {
+  if (result.kind !== 'response') return undefined;
   if (result.status !== 401 || result.code !== STALE_TIMESTAMP) return '';
   return JSON.stringify({ at: new Date(at).toISOString(), skew_s: result.clockSkewS ?? null });
 }
 
-/** The attempt's record, from what the send got and what the policy decided. */
-function attemptRecord(message: OutboxMessage, trigger: DeliveryTrigger, sent: { result: AttemptResult; body: string | null }, decision: Decision, startedAt: number, finishedAt: number): AttemptRecord {
-  const { result, body } = sent;
-  return {
-    trigger,
-    startedAt,
-    durationMs: finishedAt - startedAt,
-    statusCode: result.kind === 'response' ? result.status : null,
-    // Past a bare `HTTP nnn`, the reason says what the answer meant (dead, held, clock skew): the console shows it.
-    error: result.kind === 'error' ? result.error : decision.outcome !== 'delivered' && decision.reason !== `HTTP ${result.status}` ? decision.reason : null,
-    responseBody: body,
-    outcome: decision.outcome === 'exhausted' ? 'dead' : decision.outcome,
-    nextAttemptAt: decision.outcome === 'retry' ? finishedAt + decision.delayMs : null,
-    scheduleIndex: decision.outcome === 'retry' ? decision.scheduleIndex : message.scheduleIndex,
-    notBefore: decision.outcome === 'retry' && decision.retryAfterMs ? finishedAt + decision.retryAfterMs : null,
-    ...(result.kind === 'response' ? { clockSkew: clockSkewState(result, finishedAt) } : {}),
-  };
+/** How Ops' answers read beyond their status. */
+function interpretOpsAnswer(result: AttemptResult): Interpretation | undefined {
+  if (result.kind !== 'response') return undefined;
+  if (result.status === 422 && result.code === UNKNOWN_EVENT_TYPE) {
+    return { hold: 'held: the receiver does not know this event type yet (upgrade VM122); it is sent again until the receiver takes it' };
+  }
+  if (result.status === 401 && result.code === STALE_TIMESTAMP) {
+    const skew = result.clockSkewS === undefined ? '' : ` (the receiver's clock is ${Math.abs(result.clockSkewS)} s ${result.clockSkewS >= 0 ? 'ahead' : 'behind'})`;
+    return { reason: `clock skew: the receiver refused the signature's timestamp${skew}; synchronise both clocks (timedatectl set-ntp true)` };
+  }
+  return undefined;
 }
 
-/** One log line for the attempt (and one more when Ops refused the credentials). */
+/** One log line for the attempt (and one more when Ops refused the credentials or the clock). */
 function logAttempt(logger: Logger, message: OutboxMessage, record: AttemptRecord, decision: Decision): void {
   const fields = {
     message_id: message.id,
@@ -125,8 +129,8 @@ function logAttempt(logger: Logger, message: OutboxMessage, record: AttemptRecor
     status: record.statusCode,
     ms: record.durationMs,
   };
-  if (record.clockSkew) {
-    logger.error('clock skew: Ops refused the signature\'s timestamp as outside its window; synchronise both clocks (timedatectl set-ntp true)', { ...fields, ...(JSON.parse(record.clockSkew) as object) });
+  if (decision.outcome !== 'delivered' && decision.reason.startsWith('clock skew:')) {
+    logger.error('clock skew: Ops refused the signature\'s timestamp as outside its window; synchronise both clocks (timedatectl set-ntp true)', { ...fields, reason: decision.reason });
   } else if (record.statusCode === 401 || record.statusCode === 403) {
     logger.error('Ops rejected the credentials: OPS_WEBHOOK_SECRET here and WEBHOOK_SECRET on Ops differ', fields);
   }
@@ -135,23 +139,36 @@ function logAttempt(logger: Logger, message: OutboxMessage, record: AttemptRecor
   else logger.error('delivery abandoned; message is dead', { ...fields, reason: decision.reason });
 }
 
-/** Sends `message` once, decides what its answer means, and records the attempt with the message's new state. Returns delivered, retry or dead. */
-export async function deliverMessage(deps: DeliveryDeps, message: OutboxMessage, trigger: DeliveryTrigger) {
-  const startedAt = deps.now();
-  const sent = await send(deps, message, startedAt);
-  const finishedAt = deps.now();
-  const schedule = deps.config.OPS_WEBHOOK_RETRY_SCHEDULE;
-  const decision =
-    trigger === 'probe'
-      ? decideProbe(sent.result, message, schedule, finishedAt, deps.random)
-      : decide(sent.result, message.scheduleIndex, schedule, finishedAt, deps.random);
-  // A message reconciliation put back in line is sent again on its account: the record says so.
-  const recorded: DeliveryTrigger = message.requeuedBy === 'reconcile' && trigger !== 'probe' ? 'reconcile' : trigger;
-  const record = attemptRecord(message, recorded, sent, decision, startedAt, finishedAt);
-  // Ops "answered sanely" unless it was unreachable, timed out, or said it is overloaded or broken.
-  const status = record.statusCode;
-  const reachable = status !== null && status < 500 && status !== 429;
-  await recordAttempt(deps.db, message, record, finishedAt, reachable);
-  logAttempt(deps.logger, message, record, decision);
-  return record.outcome;
+
+/** How the emitter reads Ops' answers (the retry policy's `reading`). */
+export const OPS_ANSWERS: AnswerReading = { peer: 'Ops', interpret: interpretOpsAnswer };
+
+const DAY_MS = 86_400_000;
+/** Messages deleted by retention per sweep at most: small batches, so a sweep never holds the database long. */
+const RETENTION_BATCH = 500;
+
+/** The emitter's deliveries to Ops as an outbox channel, over this request's (or cron run's) dependencies. */
+export function opsChannel(deps: DeliveryDeps): OutboxChannel<OutboxMessage> {
+  const { config } = deps;
+  return {
+    tables: EMITTER_OUTBOX,
+    fromRow: messageFromRow,
+    schedule: config.OPS_WEBHOOK_RETRY_SCHEDULE,
+    leaseMs: leaseMs(config),
+    concurrency: config.DELIVERY_CONCURRENCY,
+    probeIntervalMs: config.PROBE_INTERVAL_MS,
+    retention: { statuses: FINISHED_STATUSES, afterMs: config.RETENTION_DAYS * DAY_MS, batch: RETENTION_BATCH },
+    ...OPS_ANSWERS,
+    send: (message, at) => send(deps, message, at),
+    attemptState(result, at) {
+      const value = clockSkewState(result, at);
+      return value === undefined ? [] : [clockSkewStatement(value)];
+    },
+    logAttempt: (message, record, decision) => logAttempt(deps.logger, message, record, decision),
+  };
+}
+
+/** Sends `message` to Ops once, through the outbox engine; answers delivered, retry or dead. */
+export function deliverMessage(deps: DeliveryDeps, message: OutboxMessage, trigger: DeliveryTrigger) {
+  return deliverOnce(opsChannel(deps), deps, message, trigger);
 }

@@ -1,21 +1,18 @@
 /**
- * What an answer from Ops means for a message, and when to try again. Only 2xx delivers.
- * 400/409/413/415/422 will not change on a retry: dead at once, with the reason, except a 422
- * `unknown_event_type` (an older receiver that does not know the type yet), which is held and
- * tried again on the schedule, never exhausted, until the receiver is upgraded. Everything else
+ * What a peer's answer means for an outbox message, and when to try again: the same for every
+ * outbox (the emitter's deliveries to Ops, the receiver's notifications). Only 2xx delivers.
+ * 400/409/413/415/422 will not change on a retry: dead at once, with the reason. Everything else
  * (5xx, 429, 401/403, redirects, timeouts, network errors) follows the retry schedule, with
- * `Retry-After` honoured on 429 and 503; a 401 `stale_timestamp` is named as clock skew.
+ * `Retry-After` honoured on 429 and 503. An outbox may read more into an answer
+ * ({@link Interpretation}): hold a message that the peer cannot take yet but will (never dead,
+ * never exhausted), or name the reason better.
  */
-import { UNKNOWN_EVENT_TYPE } from '../../shared/event-catalog';
 
 /** Answers that mean the payload itself is refused (409: its webhook-id names another event): retrying cannot help. */
 const PERMANENT_STATUSES = new Set([400, 409, 413, 415, 422]);
 
-/** A held event (the receiver does not know its type yet) is tried at least this often, so it goes soon after an upgrade. */
+/** A held message is tried at least this often, so it goes soon after the peer can take it. */
 export const HELD_RETRY_MAX_MS = 60_000;
-
-/** The receiver's code for a webhook-timestamp outside its window: the two clocks differ. */
-export const STALE_TIMESTAMP = 'stale_timestamp';
 
 /** The longest `Retry-After` honoured (a day), so a bad header cannot park a message forever. */
 const MAX_RETRY_AFTER_MS = 86_400_000;
@@ -35,6 +32,15 @@ export type AttemptResult =
       clockSkewS?: number;
     }
   | { kind: 'error'; error: string };
+
+/** What an outbox reads into an answer beyond its status: hold the message, or a better reason. */
+export type Interpretation = { hold: string } | { reason: string };
+
+/** How an outbox reads its peer's answers: the peer's name (for reasons) and its own interpretation. */
+export interface AnswerReading {
+  peer?: string;
+  interpret?: (result: AttemptResult) => Interpretation | undefined;
+}
 
 export type Decision =
   | { outcome: 'delivered' }
@@ -57,38 +63,31 @@ export function withJitter(delayMs: number, random: () => number): number {
   return Math.round(delayMs * (1 - JITTER + 2 * JITTER * random()));
 }
 
-/** Decides the outcome of one attempt made at schedule position `scheduleIndex`. */
+/** Decides the outcome of one attempt made at schedule position `scheduleIndex`, as the outbox reads its peer. */
 export function decide(
   result: AttemptResult,
   scheduleIndex: number,
   schedule: number[],
   now: number,
   random: () => number = Math.random,
+  reading: AnswerReading = {},
 ): Decision {
   let reason: string;
   let floorMs = 0;
+  const meaning = reading.interpret?.(result);
+  if (meaning && 'hold' in meaning) {
+    // Held, not dead: the schedule goes on but never runs out, and no wait is longer than HELD_RETRY_MAX_MS.
+    const index = Math.min(scheduleIndex, schedule.length - 1);
+    return { outcome: 'retry', delayMs: Math.min(withJitter(schedule[index]!, random), HELD_RETRY_MAX_MS), scheduleIndex: Math.min(index + 1, schedule.length - 1), reason: meaning.hold };
+  }
   if (result.kind === 'response') {
     const { status } = result;
     if (status >= 200 && status < 300) return { outcome: 'delivered' };
-    if (status === 422 && result.code === UNKNOWN_EVENT_TYPE) {
-      // Held, not dead: the schedule goes on but never runs out, and no wait is longer than HELD_RETRY_MAX_MS.
-      const index = Math.min(scheduleIndex, schedule.length - 1);
-      return {
-        outcome: 'retry',
-        delayMs: Math.min(withJitter(schedule[index]!, random), HELD_RETRY_MAX_MS),
-        scheduleIndex: Math.min(index + 1, schedule.length - 1),
-        reason: 'held: the receiver does not know this event type yet (upgrade VM122); it is sent again until the receiver takes it',
-      };
-    }
-    if (PERMANENT_STATUSES.has(status)) return { outcome: 'dead', reason: `Ops refused the event with HTTP ${status}` };
-    reason = `HTTP ${status}`;
-    if (status === 401 && result.code === STALE_TIMESTAMP) {
-      const skew = result.clockSkewS === undefined ? '' : ` (the receiver's clock is ${Math.abs(result.clockSkewS)} s ${result.clockSkewS >= 0 ? 'ahead' : 'behind'})`;
-      reason = `clock skew: the receiver refused the signature's timestamp${skew}; synchronise both clocks (timedatectl set-ntp true)`;
-    }
+    if (PERMANENT_STATUSES.has(status)) return { outcome: 'dead', reason: meaning?.reason ?? `${reading.peer ?? 'the peer'} refused the message with HTTP ${status}` };
+    reason = meaning?.reason ?? `HTTP ${status}`;
     if (status === 429 || status === 503) floorMs = parseRetryAfter(result.retryAfter, now) ?? 0;
   } else {
-    reason = result.error;
+    reason = meaning?.reason ?? result.error;
   }
   if (scheduleIndex >= schedule.length) return { outcome: 'exhausted', reason };
   const delayMs = Math.max(withJitter(schedule[scheduleIndex]!, random), floorMs);
@@ -108,8 +107,9 @@ export function decideProbe(
   schedule: number[],
   now: number,
   random: () => number = Math.random,
+  reading: AnswerReading = {},
 ): Decision {
-  const decision = decide(result, message.scheduleIndex, schedule, now, random);
+  const decision = decide(result, message.scheduleIndex, schedule, now, random, reading);
   if (decision.outcome !== 'retry' && decision.outcome !== 'exhausted') return decision;
   const retryAfterMs = decision.outcome === 'retry' ? decision.retryAfterMs : undefined;
   const nextAttemptAt = Math.max(message.nextAttemptAt, retryAfterMs ? now + retryAfterMs : 0);
