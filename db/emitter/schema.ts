@@ -4,8 +4,12 @@
  * Times are Unix milliseconds.
  */
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ATTEMPT_OUTCOMES } from '../outbox/attempts';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'skipped'] as const;
+/** What started an attempt: right after the 202, the sweep, a recovery probe, a person, or reconciliation (the receiver had no record of it). */
+export const DELIVERY_TRIGGERS = ['accept', 'sweep', 'probe', 'manual', 'reconcile'] as const;
+export type DeliveryTrigger = (typeof DELIVERY_TRIGGERS)[number];
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const outboxMessages = sqliteTable(
@@ -54,8 +58,8 @@ export const deliveryAttempts = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     messageId: text('message_id').notNull(),
     attemptNo: integer('attempt_no').notNull(),
-    /** What started it: accept (right after 202), sweep, probe, manual. */
-    trigger: text('trigger').notNull(),
+    /** What started it (DELIVERY_TRIGGERS). */
+    trigger: text('trigger', { enum: DELIVERY_TRIGGERS }).notNull(),
     startedAt: integer('started_at').notNull(),
     durationMs: integer('duration_ms').notNull(),
     statusCode: integer('status_code'),
@@ -64,7 +68,7 @@ export const deliveryAttempts = sqliteTable(
     /** First 2 KiB of the answer. */
     responseBody: text('response_body'),
     /** delivered, retry or dead. */
-    outcome: text('outcome').notNull(),
+    outcome: text('outcome', { enum: ATTEMPT_OUTCOMES }).notNull(),
     nextAttemptAt: integer('next_attempt_at'),
   },
   (t) => [index('delivery_attempts_message_idx').on(t.messageId, t.id)],

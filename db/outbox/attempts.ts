@@ -5,6 +5,10 @@
 import type { Db, Statement } from '../connection';
 import type { OutboxTables } from './outbox-tables';
 
+/** What an attempt came to: the one statement of the list (the record, the API's schema). */
+export const ATTEMPT_OUTCOMES = ['delivered', 'retry', 'dead'] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+
 export interface AttemptRecord {
   trigger: string;
   startedAt: number;
@@ -12,7 +16,7 @@ export interface AttemptRecord {
   statusCode: number | null;
   error: string | null;
   responseBody: string | null;
-  outcome: 'delivered' | 'retry' | 'dead';
+  outcome: AttemptOutcome;
   /** For `retry`: when to try again. */
   nextAttemptAt: number | null;
   /** For `retry`: the schedule position after this attempt. */

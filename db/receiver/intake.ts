@@ -4,6 +4,7 @@
  * that won, so concurrent identical deliveries all see the same event and ticket.
  */
 import type { Db, Statement } from '../connection';
+import type { TicketPriority } from './schema';
 
 export interface NewEvent {
   eventType: string;
@@ -16,7 +17,7 @@ export interface NewEvent {
 
 /** What an event does on the desk: open a ticket, or join its session's open ticket (see the ticket policy). */
 export type TicketPlan =
-  | { action: 'open'; priority: 'normal' | 'high'; subject: string }
+  | { action: 'open'; priority: TicketPriority; subject: string }
   | { action: 'link' };
 
 export type RecordOutcome =

@@ -7,13 +7,19 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
+/** A ticket's status and priority: the one statement of each list (column enums, zod, pages, metrics). */
+export const TICKET_STATUSES = ['open', 'closed'] as const;
+export const TICKET_PRIORITIES = ['normal', 'high'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+
 export const tickets = sqliteTable(
   'tickets',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     subject: text('subject').notNull(),
-    priority: text('priority', { enum: ['normal', 'high'] }).notNull().default('normal'),
-    status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
+    priority: text('priority', { enum: TICKET_PRIORITIES }).notNull().default('normal'),
+    status: text('status', { enum: TICKET_STATUSES }).notNull().default('open'),
     domain: text('domain').notNull(),
     sessionId: text('session_id').notNull(),
     /** The event that opened the ticket (one ticket per opening event). */

@@ -6,11 +6,11 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../connection';
 import { newestFirst, pageOf, type Page, type PageRequest } from '../newest-first-page';
 import { anyContains } from '../search';
-import { ticketActions, tickets, webhookEvents, type Ticket } from './schema';
+import { ticketActions, tickets, webhookEvents, type Ticket, type TicketPriority, type TicketStatus } from './schema';
 
 export interface TicketFilter extends PageRequest {
-  status?: 'open' | 'closed';
-  priority?: 'normal' | 'high';
+  status?: TicketStatus;
+  priority?: TicketPriority;
   domain?: string;
   sessionId?: string;
   /** Part of a domain, or a session id (what a person typed). */

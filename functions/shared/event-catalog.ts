@@ -8,6 +8,7 @@
  * Lengths count UTF-16 code units, as JavaScript strings do.
  */
 import { z } from 'zod';
+import type { TicketPriority } from '../../db/receiver/schema';
 import { fieldIssues, type FieldIssue } from './field-issues';
 import { apiError } from './http-errors';
 import { validationFailed } from './json-request';
@@ -19,7 +20,7 @@ const MAX_TEXT = 1000;
  * priority, its subject naming the `data` field `detail` (a required field of the event's
  * schema), or join its session's ticket as a timeline entry.
  */
-export type DeskRole = { opens: 'normal' | 'high'; detail: string } | { opens: false };
+export type DeskRole = { opens: TicketPriority; detail: string } | { opens: false };
 
 /**
  * Every event type the portal may send, the account first, then the onboarding milestones: the

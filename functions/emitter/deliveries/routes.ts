@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { getMessageWithAttempts, listMessages } from '../../../db/emitter/deliveries';
 import { purgeMessages } from '../../../db/emitter/retention';
-import { DELIVERY_STATUSES, type DeliveryAttempt, type OutboxMessage } from '../../../db/emitter/schema';
+import { DELIVERY_STATUSES, DELIVERY_TRIGGERS, type DeliveryAttempt, type OutboxMessage } from '../../../db/emitter/schema';
+import { ATTEMPT_OUTCOMES } from '../../../db/outbox/attempts';
 import { withDatabase } from '../../shared/database-errors';
 import { EVENT_TYPES, type EventType } from '../../shared/event-catalog';
 import { apiError } from '../../shared/http-errors';
@@ -53,13 +54,13 @@ export const DELIVERY = z.object({
 
 export const ATTEMPT = z.object({
   attempt: z.number().int(),
-  trigger: z.enum(['accept', 'sweep', 'probe', 'manual', 'reconcile']).describe('reconcile: sent again because the receiver had no record of it'),
+  trigger: z.enum(DELIVERY_TRIGGERS).describe('reconcile: sent again because the receiver had no record of it'),
   started_at: TIME,
   duration_ms: z.number().int(),
   status_code: z.number().int().nullable(),
   error: z.string().nullable(),
   response_body: z.string().nullable().describe("The first 2 KiB of Ops' answer"),
-  outcome: z.enum(['delivered', 'retry', 'dead']),
+  outcome: z.enum(ATTEMPT_OUTCOMES),
   next_attempt_at: TIME.nullable(),
 });
 
@@ -90,13 +91,13 @@ function messageJson(m: OutboxMessage): z.infer<typeof DELIVERY> {
 function attemptJson(a: DeliveryAttempt): z.infer<typeof ATTEMPT> {
   return {
     attempt: a.attemptNo,
-    trigger: a.trigger as z.infer<typeof ATTEMPT>['trigger'],
+    trigger: a.trigger,
     started_at: isoTime(a.startedAt)!,
     duration_ms: a.durationMs,
     status_code: a.statusCode,
     error: a.error,
     response_body: a.responseBody,
-    outcome: a.outcome as z.infer<typeof ATTEMPT>['outcome'],
+    outcome: a.outcome,
     next_attempt_at: isoTime(a.nextAttemptAt),
   };
 }

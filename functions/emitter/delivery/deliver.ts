@@ -9,7 +9,7 @@ import { clockSkewStatement, type AttemptRecord } from '../../../db/emitter/atte
 import { FINISHED_STATUSES } from '../../../db/emitter/retention';
 import { EMITTER_OUTBOX } from '../../../db/emitter/outbox';
 import { messageFromRow } from '../../../db/emitter/message-row';
-import type { OutboxMessage } from '../../../db/emitter/schema';
+import type { DeliveryTrigger, OutboxMessage } from '../../../db/emitter/schema';
 import { deliverMessage as deliverOnce, type OutboxChannel, type Sent } from '../../platform/outbox/engine';
 import type { AnswerReading, AttemptResult, Decision, Interpretation } from '../../platform/outbox/retry-policy';
 import { UNKNOWN_EVENT_TYPE } from '../../shared/event-catalog';
@@ -32,7 +32,7 @@ export interface DeliveryDeps {
   random: () => number;
 }
 
-export type DeliveryTrigger = 'accept' | 'sweep' | 'probe' | 'manual' | 'reconcile';
+export type { DeliveryTrigger } from '../../../db/emitter/schema';
 
 /** Lease long enough for one attempt (timeout included) to finish and record itself. */
 export function leaseMs(config: EmitterConfig): number {

@@ -6,14 +6,14 @@
  */
 import { z } from 'zod';
 import { applyTicketAction, deskPage } from '../../../db/receiver/desk';
-import type { Ticket, TicketAction, WebhookEvent } from '../../../db/receiver/schema';
+import { TICKET_PRIORITIES, TICKET_STATUSES, type Ticket, type TicketAction, type WebhookEvent } from '../../../db/receiver/schema';
 import { ticketTimeline } from '../../../db/receiver/tickets';
 import { withDatabase } from '../../shared/database-errors';
 import { readForm } from '../../shared/form-request';
 import { operatorArea } from '../../shared/operators/area';
 import { BarChart } from '../../shared/ui/chart';
 import { Badge, DataTable, ErrorPage, Facts, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
-import { queryString, when } from '../../shared/ui/format';
+import { capitalised, queryString, when } from '../../shared/ui/format';
 import { Layout, renderPage } from '../../shared/ui/layout';
 import type { ReceiverApp } from '../types';
 
@@ -22,8 +22,8 @@ const PRODUCT = 'Ops desk';
 const PAGE_SIZE = 50;
 
 const LIST_QUERY = z.object({
-  status: z.enum(['open', 'closed']).optional().catch(undefined),
-  priority: z.enum(['normal', 'high']).optional().catch(undefined),
+  status: z.enum(TICKET_STATUSES).optional().catch(undefined),
+  priority: z.enum(TICKET_PRIORITIES).optional().catch(undefined),
   q: z.string().trim().max(253).optional().catch(undefined),
   cursor: z.coerce.number().int().positive().optional().catch(undefined),
 });
@@ -98,8 +98,8 @@ desk.get('/', async function deskList(c) {
         action={BASE}
         search={query.q}
         selects={[
-          { name: 'status', label: 'Status', choices: [['open', 'Open'], ['closed', 'Closed']], selected: query.status },
-          { name: 'priority', label: 'Priority', choices: [['high', 'High'], ['normal', 'Normal']], selected: query.priority },
+          { name: 'status', label: 'Status', choices: TICKET_STATUSES.map((s) => [s, capitalised(s)]), selected: query.status },
+          { name: 'priority', label: 'Priority', choices: [...TICKET_PRIORITIES].reverse().map((p) => [p, capitalised(p)]), selected: query.priority },
         ]}
       />
       <TicketsFragment page={page} query={query} />

@@ -5,6 +5,7 @@
  */
 import { readStorageHealth } from '../../../db/connection';
 import { metricsSnapshot } from '../../../db/receiver/metrics';
+import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../db/receiver/schema';
 import { withDatabase } from '../../shared/database-errors';
 import { backupFamilies } from '../../shared/metrics/backup';
 import { labelPairs } from '../../shared/metrics/exposition';
@@ -14,8 +15,6 @@ import { flushRejections, REJECTIONS_METRIC } from '../intake/rejections';
 import type { ReceiverApp } from '../types';
 import { RECEIPTS_METRIC } from '../receipts/routes';
 
-const STATUSES = ['open', 'closed'] as const;
-const PRIORITIES = ['normal', 'high'] as const;
 
 export const metrics = metricsRoutes<ReceiverApp>('receiver', async (c) => {
   const db = c.var.db;
@@ -31,8 +30,8 @@ export const metrics = metricsRoutes<ReceiverApp>('receiver', async (c) => {
       name: 'ops_webhook_receiver_tickets',
       help: 'Desk tickets by status and priority, now.',
       type: 'gauge',
-      samples: STATUSES.flatMap((status) =>
-        PRIORITIES.map((priority) => ({ name: 'ops_webhook_receiver_tickets', labels: labelPairs({ status, priority }), value: ticketsBy(status, priority) })),
+      samples: TICKET_STATUSES.flatMap((status) =>
+        TICKET_PRIORITIES.map((priority) => ({ name: 'ops_webhook_receiver_tickets', labels: labelPairs({ status, priority }), value: ticketsBy(status, priority) })),
       ),
     },
     requestDurationFamily('ops_webhook_receiver_request_duration_seconds'),

@@ -3,7 +3,7 @@
  * GET /api/v1/tickets/{id} (with its timeline). Its own credential, TICKETS_API_TOKEN.
  */
 import { z } from 'zod';
-import type { Ticket, WebhookEvent } from '../../../db/receiver/schema';
+import { TICKET_PRIORITIES, TICKET_STATUSES, type Ticket, type WebhookEvent } from '../../../db/receiver/schema';
 import { listTickets, ticketTimeline } from '../../../db/receiver/tickets';
 import { requireBearer } from '../../shared/bearer-token';
 import { withDatabase } from '../../shared/database-errors';
@@ -18,7 +18,7 @@ import type { ReceiverApp } from '../types';
 const TIME = z.string().describe('ISO-8601, UTC');
 
 export const TICKET_LIST_QUERY = z.object({
-  status: z.enum(['open', 'closed']).optional(),
+  status: z.enum(TICKET_STATUSES).optional(),
   domain: z.string().min(1).max(253).transform(normaliseDomain).optional(),
   session_id: z.string().min(1).max(128).optional(),
   ...PAGE_QUERY,
@@ -29,8 +29,8 @@ export const TICKET_ID = z.coerce.number().int().positive();
 export const TICKET = z.object({
   id: z.number().int(),
   subject: z.string(),
-  priority: z.enum(['normal', 'high']),
-  status: z.enum(['open', 'closed']),
+  priority: z.enum(TICKET_PRIORITIES),
+  status: z.enum(TICKET_STATUSES),
   domain: z.string(),
   session_id: z.string(),
   opened_by_event_id: z.number().int(),

@@ -20,3 +20,8 @@ export function queryString(params: Record<string, string | number | undefined>)
   const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== '') as [string, string | number][];
   return entries.length ? `?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
 }
+
+/** A word as a label: its first letter upper case (`open` → `Open`). */
+export function capitalised(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
