@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { COMMON_SETTINGS } from '../shared/common-settings';
-import type { DatabaseBindings, FetchBinding } from '../../db/connection';
+import type { DatabaseBindings } from '../../db/connection';
+import type { ServiceBindings } from '../platform/services';
 import type { AssetBindings } from '../shared/assets';
 import { databaseSettings, days, duration, flag, integer, MAX_BODY_BYTES, parseDuration, SECRET, type SettingBindings } from '../shared/config';
 
@@ -63,7 +64,5 @@ export type EmitterConfig = z.infer<typeof EMITTER_CONFIG>;
 /** What workerd (or Miniflare) hands the emitter: its settings as text, the database binding, and in tests a fake Ops. */
 export type EmitterBindings = SettingBindings<typeof EMITTER_CONFIG> &
   DatabaseBindings &
-  AssetBindings & {
-    /** Outbound HTTP for deliveries; defaults to the global fetch (tests bind a fake Ops here). */
-    OPS?: FetchBinding;
-  };
+  AssetBindings &
+  ServiceBindings;

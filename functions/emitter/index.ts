@@ -16,7 +16,7 @@ import { requestContext } from '../shared/request-context';
 import { EMITTER_CONFIG, type EmitterBindings } from './config';
 import { consoleArea } from './console/routes';
 import { deliveries } from './deliveries/routes';
-import { deliveryDeps, withDeliveryDeps } from './delivery/deps';
+import { cronDeliveryDeps } from './delivery/deps';
 import { onboardingWebhook } from './delivery/onboarding-webhook';
 import { sweepRoutes } from './delivery/routes';
 import { runSweepJobs, type SweepJobsSummary } from './delivery/sweep-jobs';
@@ -37,7 +37,6 @@ app.use(servedByListener({ machine: declaredPaths(API), operator: ['/console'] }
 app.use(measureRequests);
 app.onError(errorHandler((c) => c.var.logger ?? createLogger()));
 app.notFound(notFoundHandler);
-app.use(withDeliveryDeps);
 // The portal's API always needs its token: the host makes one at first start when none is set.
 app.use('/v1/*', requireBearer<EmitterApp>((c) => c.var.config.EMITTER_API_TOKEN, 'unavailable'));
 
@@ -64,7 +63,7 @@ export default {
   async scheduled(_controller: unknown, env: EmitterBindings): Promise<SweepJobsSummary> {
     const config = loadConfig(EMITTER_CONFIG, env as Record<string, unknown>);
     const logger = createLogger(config.LOG_LEVEL, { service: 'emitter', trigger: 'cron' });
-    const summary = await runSweepJobs(deliveryDeps(env, config, logger), 25_000);
+    const summary = await runSweepJobs(cronDeliveryDeps(env, config, logger), 25_000);
     logger.info('sweep', { ...summary });
     return summary;
   },

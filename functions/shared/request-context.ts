@@ -4,7 +4,7 @@
  * added through `c.var.accessLog` (event, domain, webhook-id, auth failure reason, ...).
  */
 import type { MiddlewareHandler } from 'hono';
-import { openDatabase, type DatabaseBindings, type Db } from '../../db/connection';
+import { createServices, type ServiceBindings, type Services } from '../platform/services';
 import type { z } from 'zod';
 import { ConfigError, configCache } from './config';
 import { apiError } from './http-errors';
@@ -14,8 +14,8 @@ import { createLogger, type LogFields, type LogLevel, type Logger } from './logg
 export interface RequestVariables<C> {
   requestId: string;
   config: C;
-  /** This request's database (no route opens one itself; a client connects at its first statement). */
-  db: Db;
+  /** This request's database, clock, randomness, outbound fetch and logger (no route opens a database or reads the time itself). */
+  services: Services;
   logger: Logger;
   /** Fields the route wants on the access-log line. */
   accessLog: LogFields;
@@ -43,7 +43,8 @@ export function requestContext<S extends z.ZodType<{ LOG_LEVEL: LogLevel }>>(
 ): MiddlewareHandler<{ Variables: RequestVariables<z.infer<S>> }> {
   const configFor = configCache(schema);
   return async function requestContextMiddleware(c, next) {
-    const started = Date.now();
+    // Elapsed time for the access log: a monotonic reading, not the services' clock (which a test may hold still).
+    const started = performance.now();
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
     if (withoutDatabase(c.env as object)) {
@@ -62,7 +63,7 @@ export function requestContext<S extends z.ZodType<{ LOG_LEVEL: LogLevel }>>(
     const logger = createLogger(config.LOG_LEVEL, { service, request_id: requestId });
     c.set('requestId', requestId);
     c.set('config', config);
-    c.set('db', openDatabase(c.env as DatabaseBindings));
+    c.set('services', createServices(c.env as ServiceBindings, logger));
     c.set('logger', logger);
     c.set('accessLog', {});
     await next();
@@ -75,7 +76,7 @@ export function requestContext<S extends z.ZodType<{ LOG_LEVEL: LogLevel }>>(
       method: c.req.method,
       path: c.req.path,
       status,
-      ms: Date.now() - started,
+      ms: Math.round(performance.now() - started),
       ...fields,
     });
   };

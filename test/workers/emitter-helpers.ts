@@ -1,7 +1,7 @@
 /** Helpers for in-workerd emitter tests: the emitter's bindings, a fake Ops, and a sweep runner. */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import emitter from '../../functions/emitter/index';
-import { deliveryDeps } from '../../functions/emitter/delivery/deps';
+import { cronDeliveryDeps } from '../../functions/emitter/delivery/deps';
 import { sweep, type SweepSummary } from '../../functions/emitter/delivery/sweep';
 import { EMITTER_CONFIG, type EmitterBindings } from '../../functions/emitter/config';
 import { loadConfig } from '../../functions/shared/config';
@@ -18,7 +18,7 @@ export function emitterEnv(overrides: Partial<Record<keyof EmitterBindings, unkn
   return {
     ...raw,
     LIBSQL: raw.EMITTER_LIBSQL,
-    OPS: raw.OPS,
+    OUTBOUND: raw.OPS,
     OPS_WEBHOOK_URL: 'http://ops.test/api/v1/webhooks/onboard',
     OPS_WEBHOOK_SECRET: raw.WEBHOOK_SECRET,
     OPS_WEBHOOK_TIMEOUT_MS: '300',
@@ -78,7 +78,7 @@ export const sweepClock = new TestClock();
 /** One sweep, as the host or the cron would run it, at the sweeps' clock's time. */
 export function runSweep(bindings: EmitterBindings = emitterEnv()): Promise<SweepSummary> {
   const config = loadConfig(EMITTER_CONFIG, bindings as unknown as Record<string, unknown>);
-  return sweep({ ...deliveryDeps(bindings, config, createLogger('error')), now: sweepClock.now });
+  return sweep({ ...cronDeliveryDeps(bindings, config, createLogger('error')), now: sweepClock.now });
 }
 
 /** Moves the sweeps' clock on by `stepMs` and sweeps, until `done()` holds or `rounds` sweeps have run. */

@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { EMITTER_CONFIG, type EmitterBindings } from '../../functions/emitter/config';
-import { deliveryDeps } from '../../functions/emitter/delivery/deps';
+import { cronDeliveryDeps } from '../../functions/emitter/delivery/deps';
 import { reconcile, reconcileIfDue } from '../../functions/emitter/delivery/reconcile';
 import { loadConfig } from '../../functions/shared/config';
 import { operatorEntry } from '../../functions/shared/operators/password';
@@ -18,7 +18,7 @@ const own = (overrides: Partial<Record<keyof EmitterBindings, unknown>> = {}) =>
   emitterEnv({ LIBSQL: (env as unknown as { EMITTER_RECONCILE_LIBSQL: Fetcher }).EMITTER_RECONCILE_LIBSQL, ...overrides });
 
 function depsOf(bindings: EmitterBindings, now = () => Date.now()) {
-  const deps = deliveryDeps(bindings, loadConfig(EMITTER_CONFIG, bindings as unknown as Record<string, unknown>), createLogger('error'));
+  const deps = cronDeliveryDeps(bindings, loadConfig(EMITTER_CONFIG, bindings as unknown as Record<string, unknown>), createLogger('error'));
   return { ...deps, now };
 }
 

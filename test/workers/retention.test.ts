@@ -1,7 +1,8 @@
 /**
  * Retention on both sides: the emitter deletes old delivered and skipped messages (never dead or
  * pending ones) and an operator can purge; the receiver can empty old event data of closed tickets.
- * Deduplication stays right across it.
+ * Deduplication stays right across it. Time passes by the clocks the tests move (the sweeps', and
+ * the receiver's through its CLOCK binding), not by sleeping.
  */
 import { eq } from 'drizzle-orm';
 import { env } from 'cloudflare:test';
@@ -10,13 +11,11 @@ import { openDatabase } from '../../db/connection';
 import { tickets, webhookEvents } from '../../db/receiver/schema';
 import { SWEEP_TOKEN_HEADER } from '../../functions/shared/sweep-header';
 import { makeEvent } from '../support/factories';
-import { callEmitter, emit, emitterEnv, runSweep, sweepUntil } from './emitter-helpers';
+import { callEmitter, emit, emitterEnv, runSweep, sweepClock, sweepUntil } from './emitter-helpers';
 import { call, deliver, ENV } from './helpers';
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const own = env as unknown as { RECEIVER_RETENTION_LIBSQL: Fetcher; EMITTER_RETENTION_LIBSQL: Fetcher };
-/** About 0.17 s: short enough for a test to outlive it. */
-const TINY_DAYS = '0.000002';
+const DAY_MS = 86_400_000;
 
 async function accepted(body: unknown, bindings = emitterEnv()): Promise<{ id: string; duplicate: boolean }> {
   const res = await emit(body, bindings);
@@ -26,13 +25,14 @@ async function accepted(body: unknown, bindings = emitterEnv()): Promise<{ id: s
 
 describe('emitter retention', () => {
   it('deletes delivered messages and their attempts past RETENTION_DAYS, and a repeat of the event is then a new message', async () => {
-    const bindings = emitterEnv({ RETENTION_DAYS: TINY_DAYS, LIBSQL: own.EMITTER_RETENTION_LIBSQL });
+    const bindings = emitterEnv({ RETENTION_DAYS: '1', LIBSQL: own.EMITTER_RETENTION_LIBSQL });
     const event = makeEvent();
     const first = await accepted(event, bindings);
     await sweepUntil(async () => (await (await callEmitter(`/v1/deliveries/${first.id}`, {}, bindings)).json() as { delivery: { status: string } }).delivery.status === 'delivered', bindings);
-    await pause(300);
+    expect((await runSweep(bindings)).removed).toBe(0);
+    sweepClock.advance(DAY_MS + 1000);
     const summary = await runSweep(bindings);
-    expect(summary.removed).toBeGreaterThanOrEqual(1);
+    expect(summary.removed).toBe(1);
     expect((await callEmitter(`/v1/deliveries/${first.id}`, {}, bindings)).status).toBe(404);
     const { rows } = await openDatabase(bindings).$client.execute({ sql: 'SELECT count(*) AS n FROM delivery_attempts WHERE message_id = ?', args: [first.id] });
     expect(Number(rows[0]!.n)).toBe(0);
@@ -44,10 +44,10 @@ describe('emitter retention', () => {
   });
 
   it('keeps dead and pending messages however old, until an operator purges them', async () => {
-    const bindings = emitterEnv({ RETENTION_DAYS: TINY_DAYS, LIBSQL: own.EMITTER_RETENTION_LIBSQL });
+    const bindings = emitterEnv({ RETENTION_DAYS: '1', LIBSQL: own.EMITTER_RETENTION_LIBSQL });
     const dead = await accepted(makeEvent({ data: { admin_email: 'a@example.com', script: ['422'] } }), bindings);
     await sweepUntil(async () => (await (await callEmitter(`/v1/deliveries/${dead.id}`, {}, bindings)).json() as { delivery: { status: string } }).delivery.status === 'dead', bindings);
-    await pause(300);
+    sweepClock.advance(DAY_MS + 1000);
     await runSweep(bindings);
     expect((await callEmitter(`/v1/deliveries/${dead.id}`, {}, bindings)).status).toBe(200);
 
@@ -65,16 +65,18 @@ describe('receiver retention', () => {
   const sweep = (bindings: object) => call('/__internal/sweep', { method: 'POST', headers: { [SWEEP_TOKEN_HEADER]: 'sweep-token-receiver' } }, bindings);
 
   it('empties the data of events on closed tickets past EVENT_RETENTION_DAYS, keeps type and times, and still deduplicates', async () => {
-    const bindings = { ...ENV, LIBSQL: own.RECEIVER_RETENTION_LIBSQL, EVENT_RETENTION_DAYS: TINY_DAYS, SWEEP_TOKEN: 'sweep-token-receiver' };
+    // The receiver's clock, moved by the test (its CLOCK binding): two days on when the sweep runs.
+    const clock = { at: Date.now(), now() { return this.at; } };
+    const bindings = { ...ENV, LIBSQL: own.RECEIVER_RETENTION_LIBSQL, EVENT_RETENTION_DAYS: '1', SWEEP_TOKEN: 'sweep-token-receiver', CLOCK: clock };
     const event = makeEvent();
     const res = await deliver(event, {}, bindings);
     const { event_id, ticket_id } = (await res.json()) as { event_id: number; ticket_id: number };
     const db = openDatabase(bindings);
-    await pause(300);
+    clock.at += 2 * DAY_MS;
     // An open ticket's events keep their data.
     expect(((await (await sweep(bindings)).json()) as { purged: number }).purged).toBe(0);
     await db.update(tickets).set({ status: 'closed' }).where(eq(tickets.id, ticket_id));
-    expect(((await (await sweep(bindings)).json()) as { purged: number }).purged).toBeGreaterThanOrEqual(1);
+    expect(((await (await sweep(bindings)).json()) as { purged: number }).purged).toBe(1);
     const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, event_id));
     expect(row).toMatchObject({ data: '{}', eventType: 'account.created' });
     expect(row!.dataPurgedAt).not.toBeNull();

@@ -4,6 +4,7 @@
  * redeliver one, or every dead message since a time. Served by this worker, one or two database
  * round trips per page.
  */
+import { deliveryDeps } from '../delivery/deps';
 import { z } from 'zod';
 import { consolePage } from '../../../db/emitter/console';
 import { getMessageWithAttempts } from '../../../db/emitter/deliveries';
@@ -75,12 +76,12 @@ function Reconciliation({ last }: { last?: ReconcileSummary }) {
 
 consoleArea.get('/', async function consoleHome(c) {
   const query = LIST_QUERY.parse(c.req.query());
-  const now = Date.now();
+  const now = c.var.services.now();
   const [page, { last: reconciled }, clockSkew] = await withDatabase(() =>
     Promise.all([
-      consolePage(c.var.deps.db, { status: query.status, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, now),
-      lastReconciliation(c.var.deps),
-      readClockSkew(c.var.deps.db),
+      consolePage(c.var.services.db, { status: query.status, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, now),
+      lastReconciliation(deliveryDeps(c)),
+      readClockSkew(c.var.services.db),
     ]),
   );
   const { backlog } = page;
@@ -181,7 +182,7 @@ function AttemptsTable({ attempts }: { attempts: DeliveryAttempt[] }) {
 }
 
 consoleArea.get('/messages/:id', async function messagePage(c) {
-  const found = await withDatabase(() => getMessageWithAttempts(c.var.deps.db, c.req.param('id')));
+  const found = await withDatabase(() => getMessageWithAttempts(c.var.services.db, c.req.param('id')));
   if (!found) return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="message" back="Back to the deliveries" />, 404);
   const { message, attempts } = found;
   let body = message.payload;
@@ -231,7 +232,7 @@ consoleArea.get('/messages/:id', async function messagePage(c) {
 
 consoleArea.post('/messages/:id/redeliver', async function redeliverFromConsole(c) {
   const id = c.req.param('id');
-  if (!(await redeliverOne(c.var.deps, id, (work) => c.executionCtx.waitUntil(work)))) {
+  if (!(await redeliverOne(deliveryDeps(c), id, (work) => c.executionCtx.waitUntil(work)))) {
     return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="message" back="Back to the deliveries" />, 404);
   }
   c.var.logger.info('console redeliver', { message_id: id, operator: c.var.operator });
@@ -240,7 +241,7 @@ consoleArea.post('/messages/:id/redeliver', async function redeliverFromConsole(
 
 consoleArea.post('/reconcile', async function reconcileNow(c) {
   // Awaited, not left to the background: the answer says what the pass found.
-  const summary = await withDatabase(() => reconcile(c.var.deps));
+  const summary = await withDatabase(() => reconcile(deliveryDeps(c)));
   c.var.logger.info('console reconcile', { operator: c.var.operator, ok: summary.ok, checked: summary.checked, missing: summary.missing });
   return c.redirect(`${BASE}?done=reconciled`, 303);
 });
@@ -248,7 +249,7 @@ consoleArea.post('/reconcile', async function reconcileNow(c) {
 consoleArea.post('/redeliver-dead', async function redeliverDead(c) {
   const form = BULK.safeParse(await readForm(c.req.raw));
   if (!form.success) return renderPage(c, <ErrorPage base={BASE} product={PRODUCT} operator={c.var.operator} title="Bad request" detail='"Accepted since" must be a date and time.' />, 400);
-  const count = await redeliverMany(c.var.deps, 'dead', form.data.since ? Date.parse(`${form.data.since}Z`) : undefined);
+  const count = await redeliverMany(deliveryDeps(c), 'dead', form.data.since ? Date.parse(`${form.data.since}Z`) : undefined);
   c.var.logger.info('console bulk redeliver', { count, since: form.data.since || undefined, operator: c.var.operator });
   return c.redirect(`${BASE}?done=${count}`, 303);
 });

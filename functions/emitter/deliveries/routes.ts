@@ -2,6 +2,7 @@
  * Operator endpoints over the outbox: list by status, one message with its attempts,
  * redelivery (one message, or in bulk by status and time) and purging what is finished.
  */
+import { deliveryDeps } from '../delivery/deps';
 import { z } from 'zod';
 import { getMessageWithAttempts, listMessages } from '../../../db/emitter/deliveries';
 import { purgeMessages } from '../../../db/emitter/retention';
@@ -117,7 +118,7 @@ deliveries.route(
   },
   async function listDeliveries(c) {
     const { status, limit, cursor } = c.req.valid('query');
-    const page = await withDatabase(() => listMessages(c.var.deps.db, { status, limit, before: cursor }));
+    const page = await withDatabase(() => listMessages(c.var.services.db, { status, limit, before: cursor }));
     return c.json({ deliveries: page.items.map(messageJson), next_cursor: nextCursor(page, (m) => m.seq) } satisfies z.infer<typeof DELIVERY_PAGE>);
   },
 );
@@ -133,7 +134,7 @@ deliveries.route(
   },
   async function redeliverInBulk(c) {
     const body = c.req.valid('json');
-    const count = await redeliverMany(c.var.deps, body.status, body.since ? Date.parse(body.since) : undefined);
+    const count = await redeliverMany(deliveryDeps(c), body.status, body.since ? Date.parse(body.since) : undefined);
     c.var.logger.info('bulk redeliver', { status: body.status, since: body.since, count });
     return c.json({ status: 'requeued', count } satisfies z.infer<typeof REQUEUED_MANY>, 202);
   },
@@ -151,7 +152,7 @@ deliveries.route(
   },
   async function purgeDeliveries(c) {
     const body = c.req.valid('json');
-    const count = await withDatabase(() => purgeMessages(c.var.deps.db, body.status, Date.parse(body.before)));
+    const count = await withDatabase(() => purgeMessages(c.var.services.db, body.status, Date.parse(body.before)));
     c.var.logger.warn('purged messages', { status: body.status, before: body.before, count });
     return c.json({ status: 'purged', count } satisfies z.infer<typeof PURGED>);
   },
@@ -168,7 +169,7 @@ deliveries.route(
   },
   async function getDelivery(c) {
     const { id } = c.req.valid('param');
-    const found = await withDatabase(() => getMessageWithAttempts(c.var.deps.db, id));
+    const found = await withDatabase(() => getMessageWithAttempts(c.var.services.db, id));
     if (!found) throw apiError(404, 'not_found', `no delivery ${id}`);
     return c.json({ delivery: messageJson(found.message), attempts: found.attempts.map(attemptJson) } satisfies z.infer<typeof DELIVERY_WITH_ATTEMPTS>);
   },
@@ -185,7 +186,7 @@ deliveries.route(
   },
   async function redeliverById(c) {
     const { id } = c.req.valid('param');
-    if (!(await redeliverOne(c.var.deps, id, (work) => c.executionCtx.waitUntil(work)))) throw apiError(404, 'not_found', `no delivery ${id}`);
+    if (!(await redeliverOne(deliveryDeps(c), id, (work) => c.executionCtx.waitUntil(work)))) throw apiError(404, 'not_found', `no delivery ${id}`);
     Object.assign(c.var.accessLog, { message_id: id });
     return c.json({ status: 'requeued', id } satisfies z.infer<typeof REQUEUED_ONE>, 202);
   },

@@ -4,7 +4,6 @@
  * it does not know yet is held; a stale timestamp is clock skew), what an attempt adds to the
  * emitter's state (the clock skew), and its log line.
  */
-import type { Db } from '../../../db/connection';
 import { clockSkewStatement, type AttemptRecord } from '../../../db/emitter/attempts';
 import { FINISHED_STATUSES } from '../../../db/emitter/retention';
 import { EMITTER_OUTBOX } from '../../../db/emitter/outbox';
@@ -14,6 +13,7 @@ import { deliverMessage as deliverOnce, type OutboxChannel, type Sent } from '..
 import type { AnswerReading, AttemptResult, Decision, Interpretation } from '../../platform/outbox/retry-policy';
 import { UNKNOWN_EVENT_TYPE } from '../../shared/event-catalog';
 import type { Logger } from '../../shared/logger';
+import type { Services } from '../../platform/services';
 import type { EmitterConfig } from '../config';
 import { describeFetchError, opsRequest } from './ops-request';
 
@@ -23,13 +23,9 @@ export const STALE_TIMESTAMP = 'stale_timestamp';
 /** How much of Ops' answer is kept per attempt. */
 export const RESPONSE_EXCERPT_BYTES = 2048;
 
-export interface DeliveryDeps {
-  db: Db;
+/** The services (database, clock, randomness, outbound fetch, logger) and the emitter's settings. */
+export interface DeliveryDeps extends Services {
   config: EmitterConfig;
-  logger: Logger;
-  fetch: (request: Request) => Promise<Response>;
-  now: () => number;
-  random: () => number;
 }
 
 export type { DeliveryTrigger } from '../../../db/emitter/schema';

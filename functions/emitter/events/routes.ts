@@ -1,4 +1,5 @@
 /** POST /v1/events: the portal's call. Validate, store in the outbox, answer 202; delivery runs after. */
+import { deliveryDeps } from '../delivery/deps';
 import { z } from 'zod';
 import { DELIVERY_STATUSES } from '../../../db/emitter/schema';
 import { withDatabase } from '../../shared/database-errors';
@@ -34,7 +35,7 @@ export const events = withApiTokenScheme(new ApiRoutes<EmitterApp>()).route(
     responses: { 202: json('Stored; delivery follows.', ACCEPTED), ...errorResponses(400, 401, 405, 413, 415, 422, 503) },
   },
   async function acceptPortalEvent(c) {
-    const { deps } = c.var;
+    const deps = deliveryDeps(c);
     const maxBytes = deps.config.MAX_BODY_BYTES;
     const event = c.req.valid('json');
     Object.assign(c.var.accessLog, { event: event.event, domain: event.domain, session_id: event.session_id });

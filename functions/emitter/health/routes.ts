@@ -42,8 +42,8 @@ export const EMITTER_HEALTH = z.object({
 export const health = new ApiRoutes<EmitterApp>().route(
   healthzRoute<EmitterApp>('Health: a database round trip, the backlog, the last reconciliation and the storage under it', EMITTER_HEALTH),
   async function healthCheck(c) {
-    const now = Date.now();
-    const db = c.var.db;
+    const now = c.var.services.now();
+    const db = c.var.services.db;
     const {
       read: [backlog, { last }, clockSkew],
       storage,

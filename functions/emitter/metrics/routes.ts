@@ -20,8 +20,8 @@ import type { EmitterApp } from '../types';
 export const DELIVERY_SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400] as const;
 
 export const metrics = metricsRoutes<EmitterApp>('emitter', async (c) => {
-  const now = Date.now();
-  const db = c.var.db;
+  const { db, now: clock } = c.var.services;
+  const now = clock();
   const [snapshot, { lastSuccessAt: reconciledAt }] = await withDatabase(() => Promise.all([metricsSnapshot(db, now), lastReconciliation({ db })]));
   const { counters } = snapshot;
   return [

@@ -80,11 +80,10 @@ function TicketsFragment({ page, query }: { page: Page; query: ListQuery }) {
   );
 }
 
-async function loadList(c: { var: { db: ReceiverApp['Variables']['db'] }; req: { query(): Record<string, string> } }) {
+async function loadList(c: { var: { services: ReceiverApp['Variables']['services'] }; req: { query(): Record<string, string> } }) {
   const query = LIST_QUERY.parse(c.req.query());
-  const page = await withDatabase(() =>
-    deskPage(c.var.db, { status: query.status, priority: query.priority, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, Date.now()),
-  );
+  const { db, now } = c.var.services;
+  const page = await withDatabase(() => deskPage(db, { status: query.status, priority: query.priority, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, now()));
   return { query, page };
 }
 
@@ -155,7 +154,7 @@ function Timeline({ entries }: { entries: TimelineEntry[] }) {
 
 desk.get('/tickets/:id', async function ticketPage(c) {
   const id = Number(c.req.param('id'));
-  const found = Number.isSafeInteger(id) && id > 0 ? await withDatabase(() => ticketTimeline(c.var.db, id)) : null;
+  const found = Number.isSafeInteger(id) && id > 0 ? await withDatabase(() => ticketTimeline(c.var.services.db, id)) : null;
   if (!found) return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="ticket" back="Back to the tickets" />, 404);
   const { ticket, events, actions } = found;
   const entries: TimelineEntry[] = [
@@ -224,7 +223,7 @@ desk.post('/tickets/:id/actions', async function ticketAction(c) {
   const { action, note } = form.data;
   const applied =
     Number.isSafeInteger(id) && id > 0
-      ? await withDatabase(() => applyTicketAction(c.var.db, id, action, c.var.operator, action === 'note' ? note! : null, Date.now()))
+      ? await withDatabase(() => applyTicketAction(c.var.services.db, id, action, c.var.operator, action === 'note' ? note! : null, c.var.services.now()))
       : false;
   if (!applied) return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="ticket" back="Back to the tickets" />, 404);
   c.var.logger.info('ticket action', { ticket_id: id, action, operator: c.var.operator });

@@ -19,5 +19,5 @@ export const countRejections: MiddlewareHandler<ReceiverApp> = async function co
     // No execution context (called in-process, as tests do): nothing to keep alive for.
     keep = () => undefined;
   }
-  flushSoon(() => c.var.db, keep);
+  flushSoon(() => c.var.services.db, keep);
 };

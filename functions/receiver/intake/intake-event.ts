@@ -24,7 +24,7 @@ export async function intakeEvent(
   db: Db,
   event: OnboardingEvent,
   webhookId: string | null,
-  now = Date.now(),
+  now: number,
 ): Promise<RecordOutcome> {
   return recordEvent(db, toNewEvent(event, webhookId), planTicket(event), crypto.randomUUID(), now);
 }

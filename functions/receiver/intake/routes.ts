@@ -46,7 +46,7 @@ export const intake = withWebhookSchemes(new ApiRoutes<ReceiverApp>()).route(
     const { event, domain, session_id } = received;
     Object.assign(c.var.accessLog, { event, domain, session_id });
 
-    const outcome = await withDatabase(() => intakeEvent(c.var.db, received, c.req.header('webhook-id') ?? null));
+    const outcome = await withDatabase(() => intakeEvent(c.var.services.db, received, c.req.header('webhook-id') ?? null, c.var.services.now()));
     if (outcome.conflict) {
       // A webhook-id names one message; reusing it for another event is a sender bug, never a duplicate.
       throw apiError(409, 'webhook_id_conflict', 'this webhook-id was already used for a different event; nothing was recorded');

@@ -17,7 +17,7 @@ import { RECEIPTS_METRIC } from '../receipts/routes';
 
 
 export const metrics = metricsRoutes<ReceiverApp>('receiver', async (c) => {
-  const db = c.var.db;
+  const db = c.var.services.db;
   // This process's pending refusals go in first, so its own scrape is exact; if the database is down, they wait.
   await flushRejections(db).catch(() => undefined);
   const { counters, ticketCounts } = await withDatabase(() => metricsSnapshot(db));

@@ -57,7 +57,7 @@ export const receipts = withWebhookSchemes(new ApiRoutes<ReceiverApp>()).route(
   },
   async function answerReceipts(c) {
     const { events } = c.req.valid('json');
-    const db = c.var.db;
+    const db = c.var.services.db;
     const missing = await withDatabase(async () => {
       const positions = await unrecordedKeys(db, events.map((e) => ({ event: e.event, sessionId: e.session_id, domain: e.domain })));
       await addToCounters(db, [

@@ -107,7 +107,7 @@ tickets.route(
   async function listTicketsHandler(c) {
     const q = c.req.valid('query');
     const page = await withDatabase(() =>
-      listTickets(c.var.db, { status: q.status, domain: q.domain, sessionId: q.session_id, before: q.cursor, limit: q.limit }),
+      listTickets(c.var.services.db, { status: q.status, domain: q.domain, sessionId: q.session_id, before: q.cursor, limit: q.limit }),
     );
     return c.json({ tickets: page.items.map(ticketJson), next_cursor: nextCursor(page, (t) => t.id) } satisfies z.infer<typeof TICKET_PAGE>);
   },
@@ -125,7 +125,7 @@ tickets.route(
   },
   async function getTicketHandler(c) {
     const { id } = c.req.valid('param');
-    const found = await withDatabase(() => ticketTimeline(c.var.db, id));
+    const found = await withDatabase(() => ticketTimeline(c.var.services.db, id));
     if (!found) throw apiError(404, 'not_found', `ticket ${id} does not exist`);
     return c.json({ ticket: ticketJson(found.ticket), events: found.events.map(eventJson) } satisfies z.infer<typeof TICKET_WITH_EVENTS>);
   },

@@ -3,6 +3,7 @@
  * (a scrape's aggregate queries run at most once a second per process, however many scrapers),
  * the build_info family, and the exposition content type.
  */
+import type { Services } from '../../platform/services';
 import type { Context, Handler } from 'hono';
 import { z } from 'zod';
 import { assertBearer } from '../bearer-token';
@@ -15,7 +16,7 @@ const CACHE_MS = 1000;
 
 /** What the handler needs of a function's Hono environment. */
 interface ScrapeEnv {
-  Variables: { config: { METRICS_TOKEN?: string | undefined }; accessLog: Record<string, unknown> };
+  Variables: { config: { METRICS_TOKEN?: string | undefined }; accessLog: Record<string, unknown>; services: Pick<Services, 'now'> };
 }
 
 /** `ops_webhook_build_info{version, function} 1`. */
@@ -55,7 +56,7 @@ function scrapeHandler<E extends ScrapeEnv>(fn: string, collect: (c: Context<E>)
     const token = c.var.config.METRICS_TOKEN;
     // Open unless METRICS_TOKEN is set (the figures are counts, nothing personal).
     if (token) assertBearer(c.req.header('authorization'), token, c.var.accessLog);
-    const now = Date.now();
+    const now = c.var.services.now();
     if (!cached || now - cached.at >= CACHE_MS) {
       cached = { at: now, text: renderExposition([buildInfo(fn), ...(await collect(c))]) };
     }

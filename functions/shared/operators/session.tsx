@@ -21,8 +21,9 @@ export function requireOperator<E extends OperatorEnv>(options: AreaOptions): Mi
   const login = `${options.base}/login`;
   return async function requireOperatorSession(c, next) {
     const token = getCookie(c, options.cookie);
-    const { db, config } = c.var;
-    const now = Date.now();
+    const { config } = c.var;
+    const { db } = c.var.services;
+    const now = c.var.services.now();
     const digest = token ? await tokenDigest(token) : undefined;
     const limits = { idleMs: config.OPERATOR_SESSION_IDLE, maxMs: config.OPERATOR_SESSION_MAX };
     let session = digest ? await withDatabase(() => findSession(db, digest, now, limits)) : undefined;
@@ -56,7 +57,7 @@ export function requireOperator<E extends OperatorEnv>(options: AreaOptions): Mi
 export function signOutHandler<E extends OperatorEnv>(options: AreaOptions) {
   return async function signOut(c: Context<E>): Promise<Response> {
     const token = getCookie(c, options.cookie);
-    if (token) await withDatabase(async () => deleteSession(c.var.db, await tokenDigest(token)));
+    if (token) await withDatabase(async () => deleteSession(c.var.services.db, await tokenDigest(token)));
     deleteCookie(c, options.cookie, { path: options.base });
     c.var.logger.info('operator signed out', { operator: c.var.operator });
     return c.redirect(`${options.base}/login`, 303);

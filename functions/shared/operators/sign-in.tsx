@@ -29,7 +29,7 @@ async function admit<E extends OperatorEnv>(c: Context<E>, attempt: Attempt): Pr
   // Most of a flood stops here, on this isolate's own count, before it costs a database round trip.
   if (!admitLocally(keys, at)) return false;
   // Recorded before the check, and taken back in the same batch when over a limit (db/operator-auth.ts).
-  const counts = await withDatabase(() => recordAttempt(c.var.db, attempt.id, limitedKeys(keys), at, at - ATTEMPT_WINDOW_MS)).catch((err: unknown) => {
+  const counts = await withDatabase(() => recordAttempt(c.var.services.db, attempt.id, limitedKeys(keys), at, at - ATTEMPT_WINDOW_MS)).catch((err: unknown) => {
     releaseLocally(keys, at, 'withdrawn');
     throw err;
   });
@@ -46,8 +46,8 @@ async function startSession<E extends OperatorEnv>(c: Context<E>, options: AreaO
   releaseLocally(attempt.keys, attempt.at, 'signed_in');
   const { token, digest } = await newSessionToken();
   await withDatabase(async () => {
-    await createSession(c.var.db, digest, attempt.name, credential.fingerprint, attempt.at);
-    await clearFailures(c.var.db, attempt.id, attempt.keys.pair);
+    await createSession(c.var.services.db, digest, attempt.name, credential.fingerprint, attempt.at);
+    await clearFailures(c.var.services.db, attempt.id, attempt.keys.pair);
   });
   setCookie(c, options.cookie, token, { path: options.base, httpOnly: true, sameSite: 'Strict', secure: ownOrigin(c).startsWith('https:') });
 }
@@ -60,7 +60,7 @@ export function signInHandler<E extends OperatorEnv>(options: AreaOptions) {
     const name = String(form.username ?? '').slice(0, 64);
     const password = String(form.password ?? '');
     const address = clientAddress(c.req.raw, c.var.config.TRUSTED_PROXIES) ?? 'unknown';
-    const attempt: Attempt = { id: crypto.randomUUID(), name, address, keys: attemptKeys(name, address), at: Date.now() };
+    const attempt: Attempt = { id: crypto.randomUUID(), name, address, keys: attemptKeys(name, address), at: c.var.services.now() };
     const page = (error: string, status: 401 | 429 | 503) => renderPage(c, <LoginPage options={options} name={name} error={error} />, status);
 
     if (!(await admit(c, attempt))) {
@@ -72,7 +72,7 @@ export function signInHandler<E extends OperatorEnv>(options: AreaOptions) {
     const checked = await withCheckSlot(() => verifyPassword(credential ?? c.var.config.OPERATOR_USERS[0]!, password));
     if (checked === undefined) {
       releaseLocally(attempt.keys, attempt.at, 'withdrawn');
-      await withDatabase(() => withdrawAttempt(c.var.db, attempt.id));
+      await withDatabase(() => withdrawAttempt(c.var.services.db, attempt.id));
       c.header('retry-after', '1');
       return page('Too many sign-ins at once; try again in a moment.', 503);
     }
