@@ -1,17 +1,22 @@
 /**
- * What the portal's API routes (events, deliveries) share in their declarations: the bearer
- * token scheme that opens them (the app requires it on every `/v1` path).
+ * The credential of the portal's API routes (events, deliveries): the bearer token, documented
+ * and enforced from each route's declaration (`security: PORTAL_API_TOKEN`).
  */
-import type { Env } from 'hono';
-import type { ApiRoutes } from '../shared/openapi/api-routes';
+import { requireBearer } from '../shared/bearer-token';
+import type { SecurityScheme } from '../shared/openapi/security-scheme';
+import type { EmitterApp } from './types';
 
-export const PORTAL_API_SECURITY: Record<string, string[]>[] = [{ apiToken: [] }];
-
-/** `routes`, with the scheme {@link PORTAL_API_SECURITY} names. */
-export function withApiTokenScheme<E extends Env>(routes: ApiRoutes<E>): ApiRoutes<E> {
-  return routes.component('securitySchemes', 'apiToken', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'EMITTER_API_TOKEN, or the token the host made at first start (the file beside the database); always required.',
-  });
-}
+export const PORTAL_API_TOKEN: SecurityScheme<EmitterApp> = {
+  schemes: [
+    {
+      name: 'apiToken',
+      value: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'EMITTER_API_TOKEN, or the token the host made at first start (the file beside the database); always required.',
+      },
+    },
+  ],
+  // Never open: without a configured token the API answers 503.
+  enforce: requireBearer<EmitterApp>((c) => c.var.config.EMITTER_API_TOKEN, 'unavailable'),
+};

@@ -1,8 +1,9 @@
 /** The router every API route is declared with: what a declaration validates, answers and documents. */
+import type { SecurityScheme } from '../../functions/shared/openapi/security-scheme';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { errorHandler } from '../../functions/shared/http-errors';
+import { apiError, errorHandler } from '../../functions/shared/http-errors';
 import { validationFailed } from '../../functions/shared/json-request';
 import { createLogger } from '../../functions/shared/logger';
 import { ApiRoutes } from '../../functions/shared/openapi/api-routes';
@@ -12,10 +13,18 @@ type TestApp = { Variables: { config: { MAX_BODY_BYTES: number } } };
 
 const ITEM = z.object({ name: z.string().min(1) });
 
+/** A bearer token, documented and enforced from the declaration of the route that names it. */
+const TEST_TOKEN: SecurityScheme<TestApp> = {
+  schemes: [{ name: 'testToken', value: { type: 'http', scheme: 'bearer' } }],
+  enforce: async function testToken(c, next) {
+    if (c.req.header('authorization') !== 'Bearer ok') throw apiError(401, 'unauthorized', 'authentication failed');
+    await next();
+  },
+};
+
 /** A feature with one route of each kind, mounted on an app as an index.ts would. */
 function mounted() {
   const feature = new ApiRoutes<TestApp>()
-    .component('securitySchemes', 'testToken', { type: 'http', scheme: 'bearer' })
     .route(
       {
         method: 'get',
@@ -41,6 +50,7 @@ function mounted() {
         method: 'post',
         path: '/labels',
         summary: 'A body whose rules go beyond its schema: a header may name the item',
+        security: TEST_TOKEN,
         request: { body: jsonBody(ITEM) },
         parseBody: (value, c) => {
           const named = { name: c.req.header('x-name'), ...(value as object) };
@@ -98,11 +108,20 @@ describe('a declared route', () => {
 
   it('parses a body with the parser the declaration names, after the same body steps', async () => {
     const { app } = mounted();
-    const named = await app.request('/labels', { method: 'POST', headers: { 'content-type': 'application/json', 'x-name': 'tag' }, body: '{}' });
+    const signed = { authorization: 'Bearer ok' };
+    const named = await app.request('/labels', { method: 'POST', headers: { 'content-type': 'application/json', 'x-name': 'tag', ...signed }, body: '{}' });
     expect([named.status, await named.json()]).toEqual([200, { name: 'TAG' }]);
-    const unnamed = await app.request('/labels', post('{}'));
+    const unnamed = await app.request('/labels', { ...post('{}'), headers: { 'content-type': 'application/json', ...signed } });
     expect([unnamed.status, await codeOf(unnamed)]).toEqual([422, 'validation_failed']);
-    expect((await app.request('/labels', post('{}', 'text/plain'))).status).toBe(415);
+    expect((await app.request('/labels', { ...post('{}', 'text/plain'), headers: { 'content-type': 'text/plain', ...signed } })).status).toBe(415);
+  });
+
+  it('enforces the security it declares, before any validation: a stranger learns nothing of the schemas', async () => {
+    const { app } = mounted();
+    for (const body of ['{}', '{"name":', 'not json']) {
+      const res = await app.request('/labels', post(body, 'text/plain'));
+      expect([res.status, await codeOf(res)]).toEqual([401, 'unauthorized']);
+    }
   });
 
   it('answers 405 with Allow for a declared path and another method, and leaves undeclared paths alone', async () => {

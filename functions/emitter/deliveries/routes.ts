@@ -16,7 +16,7 @@ import { ApiRoutes } from '../../shared/openapi/api-routes';
 import { errorResponses, json, jsonBody } from '../../shared/openapi/document';
 import { nextCursor, PAGE_QUERY } from '../../shared/page-query';
 import { redeliverMany, redeliverOne } from '../delivery/redeliver';
-import { PORTAL_API_SECURITY, withApiTokenScheme } from '../portal-api';
+import { PORTAL_API_TOKEN } from '../portal-api';
 import type { EmitterApp } from '../types';
 
 const TIME = z.string().describe('ISO-8601, UTC');
@@ -103,9 +103,9 @@ function attemptJson(a: DeliveryAttempt): z.infer<typeof ATTEMPT> {
   };
 }
 
-const DELIVERIES = { tags: ['deliveries'], security: PORTAL_API_SECURITY };
+const DELIVERIES = { tags: ['deliveries'], security: PORTAL_API_TOKEN };
 
-export const deliveries = withApiTokenScheme(new ApiRoutes<EmitterApp>());
+export const deliveries = new ApiRoutes<EmitterApp>();
 
 deliveries.route(
   {

@@ -8,7 +8,7 @@ import { apiError } from '../../shared/http-errors';
 import { ApiRoutes } from '../../shared/openapi/api-routes';
 import { errorResponses, json, jsonBody } from '../../shared/openapi/document';
 import { deliverMessage, leaseMs } from '../delivery/deliver';
-import { PORTAL_API_SECURITY, withApiTokenScheme } from '../portal-api';
+import { PORTAL_API_TOKEN } from '../portal-api';
 import type { EmitterApp } from '../types';
 import { acceptEvent, deliverableBody } from './accept-event';
 
@@ -19,7 +19,7 @@ export const ACCEPTED = z.object({
   delivery: z.enum(DELIVERY_STATUSES).describe('pending (delivery follows), or skipped when OPS_WEBHOOK_ENABLED=false'),
 });
 
-export const events = withApiTokenScheme(new ApiRoutes<EmitterApp>()).route(
+export const events = new ApiRoutes<EmitterApp>().route(
   {
     method: 'post',
     path: '/v1/events',
@@ -28,7 +28,7 @@ export const events = withApiTokenScheme(new ApiRoutes<EmitterApp>()).route(
       'Validates the event, stores it in the durable outbox and answers 202 at once; delivery to Ops follows, with retries. ' +
       'The same (event, session_id, domain) twice keeps one message. An event whose delivered body would exceed MAX_BODY_BYTES is refused (413).',
     tags: ['events'],
-    security: PORTAL_API_SECURITY,
+    security: PORTAL_API_TOKEN,
     // The catalog's rules go beyond the body's schema: the x-onboarding-session header may supply session_id.
     parseBody: parseEventBody,
     request: { body: jsonBody(EVENT_BODY) },

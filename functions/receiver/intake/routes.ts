@@ -1,6 +1,6 @@
 /**
- * POST /api/v1/webhooks/onboard: authenticated (middleware: secret header, bounded body, then
- * signature over the raw bytes), parsed, validated against the catalog, recorded idempotently.
+ * POST /api/v1/webhooks/onboard: authenticated (its declared security: secret header, bounded
+ * body, then signature over the raw bytes), parsed, validated against the catalog, recorded idempotently.
  */
 import { z } from 'zod';
 import { withDatabase } from '../../shared/database-errors';
@@ -9,8 +9,7 @@ import { apiError } from '../../shared/http-errors';
 import { ApiRoutes } from '../../shared/openapi/api-routes';
 import { errorResponses, json, jsonBody } from '../../shared/openapi/document';
 import type { ReceiverApp } from '../types';
-import { authenticate } from '../webhook-auth/authenticate';
-import { SIGNATURE_HEADERS, WEBHOOK_SECURITY, withWebhookSchemes } from '../webhook-auth/security-schemes';
+import { SIGNATURE_HEADERS, webhookCredentials } from '../webhook-auth/security-schemes';
 import { countRejections } from './count-rejections';
 import { intakeEvent } from './intake-event';
 
@@ -21,7 +20,7 @@ export const INTAKE_RESULT = z.object({
   duplicate: z.boolean(),
 });
 
-export const intake = withWebhookSchemes(new ApiRoutes<ReceiverApp>()).route(
+export const intake = new ApiRoutes<ReceiverApp>().route(
   {
     method: 'post',
     path: '/api/v1/webhooks/onboard',
@@ -30,8 +29,9 @@ export const intake = withWebhookSchemes(new ApiRoutes<ReceiverApp>()).route(
       'Records the event once per (event, session_id, domain) and per webhook-id, and opens or extends a desk ticket. ' +
       'A repeat answers 200 with the same ids. Authentication is checked before the body is read.',
     tags: ['webhooks'],
-    security: WEBHOOK_SECURITY,
-    middleware: [countRejections, authenticate()],
+    security: webhookCredentials(),
+    // Counts every refusal, the security's included.
+    observe: [countRejections],
     // The catalog's rules go beyond the body's schema: the x-onboarding-session header may supply session_id.
     parseBody: parseEventBody,
     request: { headers: SIGNATURE_HEADERS, body: jsonBody(EVENT_BODY) },

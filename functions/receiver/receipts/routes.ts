@@ -12,8 +12,7 @@ import { labelPairs } from '../../shared/metrics/exposition';
 import { ApiRoutes } from '../../shared/openapi/api-routes';
 import { errorResponses, json, jsonBody } from '../../shared/openapi/document';
 import type { ReceiverApp } from '../types';
-import { authenticate } from '../webhook-auth/authenticate';
-import { SIGNATURE_HEADERS, WEBHOOK_SECURITY, withWebhookSchemes } from '../webhook-auth/security-schemes';
+import { SIGNATURE_HEADERS, webhookCredentials } from '../webhook-auth/security-schemes';
 
 export const RECEIPTS_METRIC = 'ops_webhook_receiver_receipts_total';
 
@@ -41,7 +40,7 @@ export const RECEIPTS_ANSWER = z.object({
   missing: z.array(z.string()).describe('The ids whose (event, session_id, domain) this receiver has no record of'),
 });
 
-export const receipts = withWebhookSchemes(new ApiRoutes<ReceiverApp>()).route(
+export const receipts = new ApiRoutes<ReceiverApp>().route(
   {
     method: 'post',
     path: '/api/v1/webhooks/receipts',
@@ -50,8 +49,7 @@ export const receipts = withWebhookSchemes(new ApiRoutes<ReceiverApp>()).route(
       "The emitter's reconciliation: for up to 500 events it delivered, the ids whose (event, session_id, domain) this receiver " +
       'has no record of (after a restore from backup, or any loss on this side). It delivers those again. Authenticated like intake.',
     tags: ['webhooks'],
-    security: WEBHOOK_SECURITY,
-    middleware: [authenticate({ maxBytes: RECEIPTS_MAX_BYTES })],
+    security: webhookCredentials({ maxBytes: RECEIPTS_MAX_BYTES }),
     request: { headers: SIGNATURE_HEADERS, body: jsonBody(RECEIPTS_REQUEST) },
     responses: { 200: json('The ids not on record (empty when all are).', RECEIPTS_ANSWER), ...errorResponses(400, 401, 405, 413, 415, 422, 503) },
   },

@@ -2,6 +2,7 @@
  * The read API over the desk: GET /api/v1/tickets (filtered, paginated) and
  * GET /api/v1/tickets/{id} (with its timeline). Its own credential, TICKETS_API_TOKEN.
  */
+import type { SecurityScheme } from '../../shared/openapi/security-scheme';
 import { z } from 'zod';
 import { TICKET_PRIORITIES, TICKET_STATUSES, type Ticket, type WebhookEvent } from '../../../db/receiver/schema';
 import { listTickets, ticketTimeline } from '../../../db/receiver/tickets';
@@ -83,16 +84,13 @@ function eventJson(e: WebhookEvent): z.infer<typeof TICKET_EVENT> {
   };
 }
 
-const READ_SECURITY = [{ ticketsToken: [] }];
+/** The read API's own credential: the webhook secret (which can write) and signatures (which cover no path) do not open it. */
+const READ_SECURITY: SecurityScheme<ReceiverApp> = {
+  schemes: [{ name: 'ticketsToken', value: { type: 'http', scheme: 'bearer', description: "TICKETS_API_TOKEN, the read API's own credential. Unset, the read API answers 404." } }],
+  enforce: requireBearer<ReceiverApp>((c) => c.var.config.TICKETS_API_TOKEN, 'not_found'),
+};
 
-export const tickets = new ApiRoutes<ReceiverApp>().component('securitySchemes', 'ticketsToken', {
-  type: 'http',
-  scheme: 'bearer',
-  description: "TICKETS_API_TOKEN, the read API's own credential. Unset, the read API answers 404.",
-});
-
-// `/x/*` covers `/x` too. Its own credential: the webhook secret (which can write) and signatures (which cover no path) do not open it.
-tickets.hono.use('/api/v1/tickets/*', requireBearer<ReceiverApp>((c) => c.var.config.TICKETS_API_TOKEN, 'not_found'));
+export const tickets = new ApiRoutes<ReceiverApp>();
 
 tickets.route(
   {

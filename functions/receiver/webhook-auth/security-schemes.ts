@@ -1,10 +1,11 @@
 /**
- * How the routes the emitter calls (intake, receipts) say in their declarations that they take
- * the webhook credentials: the two security schemes, and the headers a signature travels in.
+ * How the routes the emitter calls (intake, receipts) take the webhook credentials: the two
+ * security schemes with the middleware that enforces them, and the headers a signature travels in.
  */
-import type { Env } from 'hono';
 import { z } from 'zod';
-import type { ApiRoutes } from '../../shared/openapi/api-routes';
+import type { SecurityScheme } from '../../shared/openapi/security-scheme';
+import type { ReceiverApp } from '../types';
+import { authenticate, type AuthenticateOptions } from './authenticate';
 
 export const SIGNATURE_HEADERS = z.object({
   'webhook-id': z.string().optional().describe('Standard Webhooks: the message id, the same on every retry of one event.'),
@@ -16,24 +17,34 @@ export const SIGNATURE_HEADERS = z.object({
   'x-onboarding-session': z.string().optional().describe('May stand in for a missing `session_id`; must agree with one that is present.'),
 });
 
-/** Either credential opens these routes. */
-export const WEBHOOK_SECURITY: Record<string, string[]>[] = [{ webhookSecret: [] }, { standardWebhooks: [] }];
-
-/** `routes`, with the schemes {@link WEBHOOK_SECURITY} names. */
-export function withWebhookSchemes<E extends Env>(routes: ApiRoutes<E>): ApiRoutes<E> {
-  return routes
-    .component('securitySchemes', 'webhookSecret', {
-      type: 'apiKey',
-      in: 'header',
-      name: 'X-Webhook-Secret',
-      description: 'The shared secret (WEBHOOK_SECRET, or WEBHOOK_SECRET_PREVIOUS during a rotation).',
-    })
-    .component('securitySchemes', 'standardWebhooks', {
-      type: 'apiKey',
-      in: 'header',
-      name: 'webhook-signature',
-      description:
-        'A Standard Webhooks signature over the raw body with the shared secret, with `webhook-id` and `webhook-timestamp`. ' +
-        'Signature headers that are present must verify, even beside a good secret header; WEBHOOK_REQUIRE_SIGNATURE makes them mandatory.',
-    });
+/**
+ * The webhook credentials, either of which opens the emitter's routes (intake, receipts):
+ * documented and enforced from each route's declaration (`security: webhookCredentials()`).
+ */
+export function webhookCredentials(options: AuthenticateOptions = {}): SecurityScheme<ReceiverApp> {
+  return {
+    schemes: [
+      {
+        name: 'webhookSecret',
+        value: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Webhook-Secret',
+          description: 'The shared secret (WEBHOOK_SECRET, or WEBHOOK_SECRET_PREVIOUS during a rotation).',
+        },
+      },
+      {
+        name: 'standardWebhooks',
+        value: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'webhook-signature',
+          description:
+            'A Standard Webhooks signature over the raw body with the shared secret, with `webhook-id` and `webhook-timestamp`. ' +
+            'Signature headers that are present must verify, even beside a good secret header; WEBHOOK_REQUIRE_SIGNATURE makes them mandatory.',
+        },
+      },
+    ],
+    enforce: authenticate(options),
+  };
 }

@@ -3,6 +3,7 @@
  * (a scrape's aggregate queries run at most once a second per process, however many scrapers),
  * the build_info family, and the exposition content type.
  */
+import type { SecurityScheme } from '../openapi/security-scheme';
 import type { Services } from '../../platform/services';
 import type { Context, Handler } from 'hono';
 import { z } from 'zod';
@@ -29,17 +30,29 @@ function buildInfo(fn: string): MetricFamily {
   };
 }
 
+/** /metrics' credential: open unless METRICS_TOKEN is set (the figures are counts, nothing personal). */
+function metricsToken<E extends ScrapeEnv>(): SecurityScheme<E> {
+  return {
+    schemes: [{ name: 'metricsToken', value: { type: 'http', scheme: 'bearer', description: 'Only when METRICS_TOKEN is set.' } }],
+    optional: true,
+    enforce: async function metricsTokenWhenSet(c, next) {
+      const token = c.var.config.METRICS_TOKEN;
+      if (token) assertBearer(c.req.header('authorization'), token, c.var.accessLog);
+      await next();
+    },
+  };
+}
+
 /** The metrics feature of function `fn`: GET /metrics answering the families `collect` returns. */
 export function metricsRoutes<E extends ScrapeEnv>(fn: string, collect: (c: Context<E>) => Promise<MetricFamily[]>): ApiRoutes<E> {
   return new ApiRoutes<E>()
-    .component('securitySchemes', 'metricsToken', { type: 'http', scheme: 'bearer', description: 'Only when METRICS_TOKEN is set.' })
     .route(
       {
         method: 'get',
         path: '/metrics',
         summary: 'Prometheus metrics (text format 0.0.4)',
         tags: ['operations'],
-        security: [{}, { metricsToken: [] }],
+        security: metricsToken<E>(),
         responses: {
           200: { description: 'The exposition.', content: { 'text/plain; version=0.0.4': { schema: z.string() } } },
           ...errorResponses(401),
@@ -53,9 +66,6 @@ export function metricsRoutes<E extends ScrapeEnv>(fn: string, collect: (c: Cont
 function scrapeHandler<E extends ScrapeEnv>(fn: string, collect: (c: Context<E>) => Promise<MetricFamily[]>): Handler<E> {
   let cached: { at: number; text: string } | undefined;
   return async function scrapeMetrics(c) {
-    const token = c.var.config.METRICS_TOKEN;
-    // Open unless METRICS_TOKEN is set (the figures are counts, nothing personal).
-    if (token) assertBearer(c.req.header('authorization'), token, c.var.accessLog);
     const now = c.var.services.now();
     if (!cached || now - cached.at >= CACHE_MS) {
       cached = { at: now, text: renderExposition([buildInfo(fn), ...(await collect(c))]) };

@@ -72,11 +72,11 @@ export function apiDocs(document: () => OpenApiDocument): ApiRoutes<{ Bindings: 
     },
   );
   // Swagger UI's own files: served, not documented.
-  docs.hono.get('/docs/init.js', function docsInit(c) {
+  docs.undocumented('/docs/init.js', function docsInit(c) {
     return c.body(INIT_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300', ...SECURITY_HEADERS });
   });
-  docs.hono.get('/docs/:asset', function docsAsset(c) {
-    return serveAsset(c.env, c.req.param('asset'));
+  docs.undocumented('/docs/:asset', function docsAsset(c) {
+    return serveAsset(c.env, c.req.param('asset') ?? '');
   });
   return docs;
 }

@@ -10,16 +10,19 @@ import { Hono, type Context, type Env, type Handler, type MiddlewareHandler } fr
 import type { z } from 'zod';
 import { apiError, methodNotAllowed } from '../http-errors';
 import { assertJsonContentType, parseJson, readBodyText, validationFailed } from '../json-request';
+import { securityRequirements, type SecurityScheme } from './security-scheme';
 
 type Method = 'get' | 'post';
 
 /** One route as the document describes it, with what the router needs beyond OpenAPI. */
-export interface ApiRoute<E extends Env = Env> extends RouteConfig {
+export interface ApiRoute<E extends Env = Env> extends Omit<RouteConfig, 'security'> {
   method: Method;
   /** The whole path, in OpenAPI's form (`/v1/deliveries/{id}`). */
   path: string;
-  /** Runs before validation: authentication, so a stranger learns nothing of the schemas. */
-  middleware?: MiddlewareHandler<E>[];
+  /** Who may call it: documented and enforced from this one declaration, before validation. */
+  security?: SecurityScheme<E>;
+  /** Runs before everything, the security included, to observe the answer (the intake's count of refusals); never to authenticate. */
+  observe?: MiddlewareHandler<E>[];
   /**
    * How a JSON body whose rules go beyond its declared schema is parsed (the event catalog: a
    * header may supply a field): answers the value or throws the 422. Without it, the declared
@@ -116,15 +119,15 @@ function validatorsOf<E extends Env>(route: ApiRoute<E>): MiddlewareHandler[] {
   ];
 }
 
-/** The document's view of a route: the declaration without what only the router reads. */
-function operationOf<E extends Env>({ middleware: _m, parseBody: _p, ...operation }: ApiRoute<E>): RouteConfig {
-  return operation;
+/** The document's view of a route: the declaration without what only the router reads, its security as requirements. */
+function operationOf<E extends Env>({ security, observe: _o, parseBody: _p, ...operation }: ApiRoute<E>): RouteConfig {
+  return security ? { ...operation, security: securityRequirements(security.schemes, security.optional) } : operation;
 }
 
 /** The routes of one feature, declared with {@link ApiRoutes.route}; mount them with {@link ApiRoutes.app}. */
 export class ApiRoutes<E extends Env> {
-  /** Feature-wide middleware goes on this app before the routes (`use`). */
-  readonly hono = new Hono<E>();
+  /** Private: a route is served only as it is declared (its security included). */
+  readonly #hono = new Hono<E>();
   readonly operations: RouteConfig[] = [];
   readonly components: Component[] = [];
   readonly webhooks: RouteConfig[] = [];
@@ -137,16 +140,21 @@ export class ApiRoutes<E extends Env> {
     const path = honoPath(route.path);
     // The validators read only what every function's variables have (its config, a body already read).
     const validators = validatorsOf(route) as MiddlewareHandler<E>[];
-    this.hono.on([route.method.toUpperCase()], [path], ...(route.middleware ?? []), ...validators, handler as Handler<E>);
+    const security = route.security ? [route.security.enforce] : [];
+    this.#hono.on([route.method.toUpperCase()], [path], ...(route.observe ?? []), ...security, ...validators, handler as Handler<E>);
+    for (const { name, value } of route.security?.schemes ?? []) {
+      if (!this.components.some((c) => c.type === 'securitySchemes' && c.name === name)) this.components.push({ type: 'securitySchemes', name, value });
+    }
     this.operations.push(operationOf(route));
     const methods = this.#methods.get(path) ?? new Set<string>();
     this.#methods.set(path, methods.add(route.method.toUpperCase()));
     return this;
   }
 
-  /** A component (a security scheme) the routes refer to. */
-  component(type: Component['type'], name: string, value: object): this {
-    this.components.push({ type, name, value });
+  /** A GET this feature serves but does not document (the files of the reference page). */
+  undocumented(path: string, handler: Handler<E>): this {
+    if (this.#sealed) throw new Error(`GET ${path}: declared after the routes were mounted`);
+    this.#hono.get(path, handler);
     return this;
   }
 
@@ -160,8 +168,8 @@ export class ApiRoutes<E extends Env> {
   app(): Hono<E> {
     if (!this.#sealed) {
       this.#sealed = true;
-      for (const [path, methods] of this.#methods) this.hono.all(path, methodNotAllowed([...methods]));
+      for (const [path, methods] of this.#methods) this.#hono.all(path, methodNotAllowed([...methods]));
     }
-    return this.hono;
+    return this.#hono;
   }
 }
