@@ -1,7 +1,6 @@
 /** The emitter's shared state (emitter_state): every key it holds, and reading and writing one. */
-import { eq } from 'drizzle-orm';
 import type { Db } from '../connection';
-import { emitterState } from './schema';
+import { readState, writeState } from '../outbox/upkeep';
 
 /** '1' while Ops answers, '0' after a delivery failed to reach it. */
 export const OPS_REACHABLE = 'ops_reachable';
@@ -19,15 +18,17 @@ export const RECONCILE_LAST = 'reconcile_last';
 /** When a reconciliation pass last succeeded (ms). */
 export const RECONCILE_LAST_SUCCESS_AT = 'reconcile_last_success_at';
 
+/** The table that holds them (the outbox engine's state table for the emitter's outbox too). */
+const STATE_TABLE = 'emitter_state';
+
 /** Reads a value of the emitter's shared state. */
-export async function getState(db: Db, key: string): Promise<string | undefined> {
-  const rows = await db.select().from(emitterState).where(eq(emitterState.key, key));
-  return rows[0]?.value;
+export function getState(db: Db, key: string): Promise<string | undefined> {
+  return readState(db, STATE_TABLE, key);
 }
 
 /** Writes a value of the emitter's shared state. */
-export async function setState(db: Db, key: string, value: string): Promise<void> {
-  await db.insert(emitterState).values({ key, value }).onConflictDoUpdate({ target: emitterState.key, set: { value } });
+export function setState(db: Db, key: string, value: string): Promise<void> {
+  return writeState(db, STATE_TABLE, key, value);
 }
 
 /** The clock skew the receiver last reported (it refused a timestamp as outside its window), or null while it takes them. */

@@ -72,13 +72,13 @@ export async function requeue(db: Db, tables: OutboxTables, where: { id: string 
   return result.rowsAffected;
 }
 
-/** A state value of the outbox. */
-export async function readState(db: Db, tables: OutboxTables, key: string): Promise<string | undefined> {
-  const result = await db.$client.execute({ sql: `SELECT value FROM ${tables.state} WHERE key = :key`, args: { key } });
+/** A value of a key-value state table (an outbox's, or any the function keeps beside it). */
+export async function readState(db: Db, table: string, key: string): Promise<string | undefined> {
+  const result = await db.$client.execute({ sql: `SELECT value FROM ${table} WHERE key = :key`, args: { key } });
   return (result.rows[0] as unknown as { value: string } | undefined)?.value;
 }
 
-/** Writes a state value of the outbox. */
-export async function writeState(db: Db, tables: OutboxTables, key: string, value: string): Promise<void> {
-  await db.$client.execute({ sql: `INSERT INTO ${tables.state} (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, args: { key, value } });
+/** Writes a value of a key-value state table. */
+export async function writeState(db: Db, table: string, key: string, value: string): Promise<void> {
+  await db.$client.execute({ sql: `INSERT INTO ${table} (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, args: { key, value } });
 }

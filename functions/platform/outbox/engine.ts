@@ -121,10 +121,10 @@ export async function sweepOutbox<M extends OutboxRow>(channel: OutboxChannel<M>
   // Probe only while the peer is believed down and some of the backlog is waiting on its schedule:
   // a message that fails on its own while the peer answers others keeps its backoff.
   const stats = await pendingAndDue(db, channel.tables, started);
-  if (stats.pending > stats.due && (await readState(db, channel.tables, keys.reachable)) === '0') {
-    const last = Number((await readState(db, channel.tables, keys.lastProbeAt)) ?? 0);
+  if (stats.pending > stats.due && (await readState(db, channel.tables.state, keys.reachable)) === '0') {
+    const last = Number((await readState(db, channel.tables.state, keys.lastProbeAt)) ?? 0);
     if (started - last >= channel.probeIntervalMs) {
-      await writeState(db, channel.tables, keys.lastProbeAt, String(started));
+      await writeState(db, channel.tables.state, keys.lastProbeAt, String(started));
       const [oldest] = await claimMessages(channel, db, { kind: 'probe' }, started);
       if (oldest) {
         summary.probed = true;
