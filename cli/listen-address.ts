@@ -1,4 +1,4 @@
-/** `ADDR:PORT` as the command takes it (`10.10.10.122:8443`, `[fd00::1]:8443`), checked. */
+/** `ADDR:PORT` as the command takes it (for example `10.10.10.122:8443`, `[fd00::1]:8443`), checked. */
 import { isIP } from 'node:net';
 import { StepFailure } from './report';
 
@@ -14,7 +14,7 @@ export function parseListen(option: string, value: string | undefined): ListenAd
   const host = match?.[1] ?? match?.[2];
   const port = Number(match?.[3]);
   if (!match || !host || !isIP(host) || !(port >= 1 && port <= 65535)) {
-    throw new StepFailure(option, `${JSON.stringify(value ?? '')} is not ADDR:PORT with an IP address and a port from 1 to 65535`, `${option} 10.10.10.122:8443 (IPv6: [fd00::1]:8443)`);
+    throw new StepFailure(option, `${JSON.stringify(value ?? '')} is not ADDR:PORT with an IP address and a port from 1 to 65535`, `for example ${option} 10.10.10.122:8443 (IPv6: [fd00::1]:8443)`);
   }
   return { host, port, text: isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}` };
 }

@@ -84,7 +84,7 @@ export async function startReceiver(listen: ListenAddress, operatorListen: Liste
 export async function setupReceiver(options: SetupReceiverOptions): Promise<void> {
   requireRoot('setup receiver');
   const gid = groupId(SERVICE_USER);
-  if (!options.listen) throw new StepFailure('--listen', 'it is required', 'ops-webhook setup receiver --listen 10.10.10.122:8443 --operator-listen 10.10.10.122:8444');
+  if (!options.listen) throw new StepFailure('--listen', 'it is required', 'for example: ops-webhook setup receiver --listen 10.10.10.122:8443 --operator-listen 10.10.10.122:8444');
   const listen = parseListen('--listen', options.listen);
   const operatorListen = options.operatorListen ? parseListen('--operator-listen', options.operatorListen) : undefined;
   if (operatorListen && operatorListen.port === listen.port) throw new StepFailure('--operator-listen', `it uses port ${listen.port}, the same as --listen`, 'give the operator listener a port of its own, e.g. 8444');

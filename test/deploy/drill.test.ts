@@ -22,13 +22,22 @@ const WORK = `/var/tmp/ops-webhook-drill/${process.pid}`;
 const RECEIVER = '10.254.0.122';
 const EMITTER = '10.254.0.112';
 
-/** The commands of docs/deploy.md, with the LAN addresses the drill's network stands in for. */
-const DOC_COMMANDS = {
-  receiver: 'ops-webhook setup receiver --listen 10.10.10.122:8443 --operator-listen 10.10.10.122:8444',
-  copy: 'scp root@10.10.10.122:/etc/ops-webhook/emitter.pairing /root/',
-  emitter: 'ops-webhook setup emitter --pair /root/emitter.pairing',
-};
-const onDrillNetwork = (command: string) => command.replaceAll('10.10.10.122', RECEIVER).replaceAll('10.10.10.112', EMITTER);
+/** The setup commands as docs/deploy.md gives them (one line each, found by how it starts); the drill runs exactly these. */
+function guideCommands(): { receiver: string; copy: string; emitter: string } {
+  const lines = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8').split('\n').map((line) => line.trim());
+  const find = (start: string) => {
+    const line = lines.find((l) => l.startsWith(start));
+    if (!line) throw new Error(`docs/deploy.md has no command starting ${JSON.stringify(start)}`);
+    return line;
+  };
+  return { receiver: find('ops-webhook setup receiver '), copy: find('scp root@'), emitter: find('ops-webhook setup emitter ') };
+}
+
+/** A command of the guide on the drill's network: the receiver's address there (as `--listen` names it) becomes the drill's. */
+function onDrillNetwork(command: string, guide = guideCommands()): string {
+  const address = /--listen (\S+):\d+/.exec(guide.receiver)![1]!;
+  return command.replaceAll(address, RECEIVER);
+}
 
 /** The portal's module inside VM112: hands COUNT events over, GAP seconds apart, and prints what became of each. */
 const PORTAL_SCRIPT = `
@@ -182,19 +191,20 @@ describe('two booted Debian 12 systems', () => {
   });
 
   it('sets up VM122 and pairs VM112 with the commands docs/deploy.md gives', async () => {
-    const guide = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8');
-    for (const command of Object.values(DOC_COMMANDS)) expect(guide).toContain(command);
+    const guide = guideCommands();
+    expect(onDrillNetwork(guide.receiver)).toBe(`ops-webhook setup receiver --listen ${RECEIVER}:8443 --operator-listen ${RECEIVER}:8444`);
+    expect(onDrillNetwork(guide.copy)).toBe(`scp root@${RECEIVER}:/etc/ops-webhook/emitter.pairing /root/`);
     await phase('install and setup', async () => {
       // As the guide says (apt-get install FILE), offline: the package needs nothing a minimal system lacks.
       for (const system of systems) await system.run(['apt-get', 'install', '-y', `/pkg/${deb(VERSION)}`], { timeoutMs: 300_000 });
-      const receiver = await vm122.run(['sh', '-c', onDrillNetwork(DOC_COMMANDS.receiver)], { timeoutMs: 180_000 });
+      const receiver = await vm122.run(['sh', '-c', onDrillNetwork(guide.receiver)], { timeoutMs: 180_000 });
       expect(receiver).toMatch(/✓ receiver answers on https:\/\/10\.254\.0\.122:8443 \(mutual TLS\)/);
       expect(receiver).toMatch(/✓ desk answers on https:\/\/10\.254\.0\.122:8444\/desk/);
       expect(receiver).toMatch(/pairing file written: \/etc\/ops-webhook\/emitter\.pairing/);
       // scp, as the guide says: the file keeps its mode 0600.
       copyFileSync(join(WORK, 'vm122/etc/ops-webhook/emitter.pairing'), join(WORK, 'vm112/root/emitter.pairing'));
       await vm112.run(['chmod', '600', '/root/emitter.pairing']);
-      const emitter = await vm112.run(['sh', '-c', onDrillNetwork(DOC_COMMANDS.emitter)], { timeoutMs: 180_000 });
+      const emitter = await vm112.run(['sh', '-c', onDrillNetwork(guide.emitter)], { timeoutMs: 180_000 });
       expect(emitter).toMatch(/✓ receiver accepts a signed probe over mutual TLS/);
       // The portal's user, as the guide says.
       await vm112.run(['useradd', '--system', '--no-create-home', 'portal']);
@@ -203,7 +213,7 @@ describe('two booted Debian 12 systems', () => {
       // Run again, setup keeps every secret and the CA.
       const secret = (text: string) => /WEBHOOK_SECRET='([^']+)'/.exec(text)?.[1];
       const before = readFileSync(join(WORK, 'vm122/etc/ops-webhook/receiver.env'), 'utf8');
-      const again = await vm122.run(['sh', '-c', onDrillNetwork(DOC_COMMANDS.receiver)], { timeoutMs: 180_000 });
+      const again = await vm122.run(['sh', '-c', onDrillNetwork(guide.receiver)], { timeoutMs: 180_000 });
       expect(again).toMatch(/signing secret kept/);
       expect(again).toMatch(/private CA kept/);
       expect(secret(readFileSync(join(WORK, 'vm122/etc/ops-webhook/receiver.env'), 'utf8'))).toBe(secret(before));
