@@ -3,7 +3,7 @@
  * or, with no terminal, a generated one printed once.
  */
 import { randomBytes } from 'node:crypto';
-import { operatorEntry, parseOperatorUsers } from '../functions/shared/operators/password';
+import { operatorEntry, parseOperatorUsers } from '../functions/operator-area/password';
 import { askWithoutEcho } from './password-prompt';
 import { StepFailure } from './report';
 

@@ -4,7 +4,7 @@
  * receiver's `Date`. A skew past the signature window is named as such, not as a wrong secret.
  */
 import { randomUUID } from 'node:crypto';
-import { signatureHeaders, SIGNATURE_TOLERANCE_S } from '../functions/shared/signing';
+import { signatureHeaders, SIGNATURE_TOLERANCE_S } from '../functions/contract/signing';
 import { fetchText, type Answer, type ClientTls } from './https-client';
 import type { CheckResult } from './report';
 

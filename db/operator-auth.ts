@@ -76,7 +76,7 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
  * `since` (this one included). In the same batch, one round trip, the attempt takes its rows back
  * if any key is over its `max`: a refused attempt costs one statement batch and counts for nothing.
  */
-export async function recordAttempt(
+export async function recordSignInAttempt(
   db: Db,
   attempt: string,
   keys: { key: string; max: number }[],

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import type { BackupStatus } from '../db/storage-report';
-import type { Logger } from '../functions/shared/logger';
+import type { Logger } from '../functions/host-contract/logger';
 import { listBackups, removeLeftovers, type BackupSettings } from './backup';
 import { BACKUP_BUNDLE } from './bundle.mjs';
 

@@ -4,20 +4,13 @@
  * `npm start` and the backup scripts read it too. (The long-running host does not load zod.)
  */
 import type { z } from 'zod';
-import { EMITTER_CONFIG } from '../functions/emitter/config';
-import { RECEIVER_CONFIG } from '../functions/receiver/config';
+import { FUNCTION_SETTINGS, type DatabaseSettings } from '../functions/host-contract/settings';
 
-/** The settings every function has: where its database is. */
-export type DatabaseSettings = { DATABASE_URL: string; DATABASE_AUTH_TOKEN?: string | undefined };
-
-const SCHEMAS: Record<string, z.ZodObject & z.ZodType<DatabaseSettings>> = {
-  receiver: RECEIVER_CONFIG,
-  emitter: EMITTER_CONFIG,
-};
+export type { DatabaseSettings } from '../functions/host-contract/settings';
 
 /** The settings schema of function `name`. */
 export function settingsSchema(name: string): z.ZodObject & z.ZodType<DatabaseSettings> {
-  const schema = SCHEMAS[name];
+  const schema = FUNCTION_SETTINGS[name];
   if (!schema) throw new Error(`no settings for function ${JSON.stringify(name)}`);
   return schema;
 }

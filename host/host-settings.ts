@@ -4,7 +4,7 @@
  * function's settings are validated beside them with the function's own schema.
  */
 import { z } from 'zod';
-import { parseDuration } from '../functions/shared/config';
+import { parseDuration } from '../functions/host-contract/settings';
 
 /**
  * workerd's V8 heap: small semi-spaces bound the young generation, which otherwise grows under

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, type Logger } from '../functions/shared/logger';
+import { createLogger, type Logger } from '../functions/host-contract/logger';
 import { buildFunctions, bundlePath } from './build';
 import { resolveApiToken } from './api-token-file';
 import type { DatabaseSettings } from './function-config-schemas';

@@ -8,8 +8,8 @@
  */
 import { writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../functions/shared/config';
-import { createLogger } from '../functions/shared/logger';
+import { ConfigError } from '../functions/host-contract/settings';
+import { createLogger } from '../functions/host-contract/logger';
 import { functionSpec } from './served-functions';
 import { applyMigrations } from './migrations';
 import { ROOT } from './project.mjs';

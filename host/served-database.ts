@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../functions/shared/logger';
+import type { Logger } from '../functions/host-contract/logger';
 import { BackupScheduler } from './backup-scheduler';
 import type { DatabaseSettings } from './function-config-schemas';
 import type { FunctionSpec } from './served-functions';

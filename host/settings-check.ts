@@ -4,7 +4,7 @@
  * combinations workerd can serve. The preflight applies it before the host serves, and the
  * developer loop before Wrangler starts. Throws {@link ConfigError} naming each bad variable.
  */
-import { ConfigError, loadConfig } from '../functions/shared/config';
+import { ConfigError, loadConfig } from '../functions/host-contract/settings';
 import { settingNames, settingsSchema, type DatabaseSettings } from './function-config-schemas';
 import type { FunctionSpec } from './served-functions';
 import { HOST_SETTINGS, type HostSettings } from './host-settings';

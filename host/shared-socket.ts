@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import type { Logger } from '../functions/shared/logger';
+import type { Logger } from '../functions/host-contract/logger';
 
 /** The variable that tells the child host which descriptor is the shared socket. */
 export const LISTEN_FD_VARIABLE = 'OPS_WEBHOOK_LISTEN_FD';

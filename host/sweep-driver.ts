@@ -5,8 +5,8 @@
  * otherwise every SWEEP_INTERVAL_MS. The first sweep runs as soon as workerd listens, so
  * messages left by a previous run go out without waiting.
  */
-import { SWEEP_TOKEN_HEADER } from '../functions/shared/sweep-header';
-import type { Logger } from '../functions/shared/logger';
+import { SWEEP_PATH, SWEEP_TOKEN_HEADER } from '../functions/host-contract/wire-names';
+import type { Logger } from '../functions/host-contract/logger';
 import { authority } from './address';
 
 /** Longest a sweep request may take (a sweep's own budget is 5 s plus the attempts in flight). */
@@ -45,7 +45,7 @@ export class SweepDriver {
     while (!this.#stopped) {
       let more = false;
       try {
-        const res = await fetch(`http://${authority(host, this.#port!)}/__internal/sweep`, {
+        const res = await fetch(`http://${authority(host, this.#port!)}${SWEEP_PATH}`, {
           method: 'POST',
           headers: { [SWEEP_TOKEN_HEADER]: this.token },
           signal: AbortSignal.timeout(SWEEP_TIMEOUT_MS),

@@ -3,7 +3,7 @@
  * service uses (DATABASE_URL, BACKUP_DIR, BACKUP_KEEP from the environment), whether the service
  * is running or not. On the VMs: `set -a; . /etc/ops-webhook/receiver.env; npm run backup -- receiver`.
  */
-import { loadConfig } from '../functions/shared/config';
+import { loadConfig } from '../functions/platform/settings/config';
 import { takeBackup } from '../host/backup';
 import { settingsSchema } from '../host/function-config-schemas';
 import { functionSpec } from '../host/served-functions';

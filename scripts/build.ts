@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emitterDocument } from '../functions/emitter/index';
 import { receiverDocument } from '../functions/receiver/index';
-import type { OpenApiDocument } from '../functions/shared/openapi/document';
+import type { OpenApiDocument } from '../functions/platform/openapi/document';
 import { buildAll } from '../host/build';
 import { FUNCTIONS } from '../host/served-functions';
 import { ROOT } from '../host/project.mjs';

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { operatorEntry } from '../functions/shared/operators/password';
+import { operatorEntry } from '../functions/operator-area/password';
 import { settingNames } from '../host/function-config-schemas';
 import { FUNCTIONS, type FunctionSpec } from '../host/served-functions';
 import { ROOT } from '../host/project.mjs';

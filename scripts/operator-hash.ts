@@ -5,7 +5,7 @@
  * first line. Join entries with commas; the same entries work on both functions.
  */
 import { askWithoutEcho, readPipe } from '../cli/password-prompt';
-import { operatorEntry } from '../functions/shared/operators/password';
+import { operatorEntry } from '../functions/operator-area/password';
 
 const name = process.argv[2];
 if (!name) {

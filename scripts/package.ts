@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ASSET_FILES } from '../functions/shared/assets';
+import { ASSET_FILES } from '../functions/platform/http/assets';
 import { buildFunctions } from '../host/build';
 import { buildHostBundle } from '../host/bundle.mjs';
 import { ROOT } from '../host/project.mjs';

@@ -5,7 +5,7 @@
  * an older backup is migrated forward then.
  */
 import { join } from 'node:path';
-import { loadConfig } from '../functions/shared/config';
+import { loadConfig } from '../functions/platform/settings/config';
 import { settingsSchema } from '../host/function-config-schemas';
 import { functionSpec } from '../host/served-functions';
 import { ROOT } from '../host/project.mjs';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
-import { ConfigError } from '../../functions/shared/config';
+import { ConfigError } from '../../functions/platform/settings/config';
 import { listBackups } from '../../host/backup';
 import { HOST_SETTINGS } from '../../host/host-settings';
 import { functionSpec } from '../../host/served-functions';

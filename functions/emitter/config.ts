@@ -5,11 +5,12 @@
  * one entry here (and its row in docs/configuration.md).
  */
 import { z } from 'zod';
-import { COMMON_SETTINGS } from '../shared/common-settings';
+import { OPERATOR_AREA_SETTINGS } from '../operator-area/operator-settings';
+import { COMMON_SETTINGS } from '../platform/settings/common-settings';
 import type { DatabaseBindings } from '../../db/connection';
 import type { ServiceBindings } from '../platform/services';
-import type { AssetBindings } from '../shared/assets';
-import { databaseSettings, days, duration, flag, integer, MAX_BODY_BYTES, parseDuration, SECRET, type SettingBindings } from '../shared/config';
+import type { AssetBindings } from '../platform/http/assets';
+import { databaseSettings, days, duration, flag, integer, MAX_BODY_BYTES, parseDuration, SECRET, type SettingBindings } from '../platform/settings/config';
 
 /** The default retry schedule: three fast tries (1 s, 3 s, 9 s), then a slow durable one (about 45 h in all). */
 export const DEFAULT_RETRY_SCHEDULE = '1s,3s,9s,1m,5m,30m,2h,6h,12h,24h';
@@ -56,6 +57,7 @@ export const EMITTER_CONFIG = z.object({
   /** Largest body Ops accepts (its MAX_BODY_BYTES): an event whose delivered body is larger is refused with 413. */
   MAX_BODY_BYTES,
   ...COMMON_SETTINGS,
+  ...OPERATOR_AREA_SETTINGS,
   ...databaseSettings('file:.data/emitter.db'),
 });
 

@@ -2,8 +2,8 @@
  * The credential of the portal's API routes (events, deliveries): the bearer token, documented
  * and enforced from each route's declaration (`security: PORTAL_API_TOKEN`).
  */
-import { requireBearer } from '../shared/bearer-token';
-import type { SecurityScheme } from '../shared/openapi/security-scheme';
+import { requireBearer } from '../platform/http/bearer-token';
+import type { SecurityScheme } from '../platform/openapi/security-scheme';
 import type { EmitterApp } from './types';
 
 export const PORTAL_API_TOKEN: SecurityScheme<EmitterApp> = {

@@ -5,7 +5,7 @@
  * the time, so a test that moves the clock moves it everywhere.
  */
 import { openDatabase, type DatabaseBindings, type Db, type FetchBinding } from '../../db/connection';
-import type { Logger } from '../shared/logger';
+import type { Logger } from './logger';
 
 export interface Services {
   db: Db;

@@ -5,10 +5,11 @@
  * one entry here (and its row in docs/configuration.md).
  */
 import { z } from 'zod';
-import { COMMON_SETTINGS } from '../shared/common-settings';
+import { OPERATOR_AREA_SETTINGS } from '../operator-area/operator-settings';
+import { COMMON_SETTINGS } from '../platform/settings/common-settings';
 import type { DatabaseBindings } from '../../db/connection';
-import type { AssetBindings } from '../shared/assets';
-import { databaseSettings, optionalDays, flag, MAX_BODY_BYTES, optionalSecret, SECRET, type SettingBindings } from '../shared/config';
+import type { AssetBindings } from '../platform/http/assets';
+import { databaseSettings, optionalDays, flag, MAX_BODY_BYTES, optionalSecret, SECRET, type SettingBindings } from '../platform/settings/config';
 
 export const RECEIVER_CONFIG = z.object({
   /** Shared secret the emitter sends (`X-Webhook-Secret`) and signs with. */
@@ -24,6 +25,7 @@ export const RECEIVER_CONFIG = z.object({
   /** When set, the raw data of events on tickets closed and older than this is removed (type and times stay). */
   EVENT_RETENTION_DAYS: optionalDays(),
   ...COMMON_SETTINGS,
+  ...OPERATOR_AREA_SETTINGS,
   ...databaseSettings('file:.data/ops.db'),
 });
 

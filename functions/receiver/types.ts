@@ -1,5 +1,5 @@
 /** The receiver's Hono environment: its bindings and what middleware puts in `c.var`. */
-import type { RequestVariables } from '../shared/request-context';
+import type { RequestVariables } from '../platform/http/request-context';
 import type { ReceiverBindings, ReceiverConfig } from './config';
 
 export interface ReceiverApp {

@@ -4,6 +4,7 @@
  * file on disk never holds them; workerd reads them from the environment the host gives it.
  */
 import { relative } from 'node:path';
+import { LISTENER_HEADER, type Listener } from '../../functions/host-contract/wire-names';
 
 export interface WorkerdConfigInput {
   /** Directory the config file is written to (module paths are made relative to it). */
@@ -37,8 +38,6 @@ export interface WorkerdConfigInput {
 export const INTERNAL_SOCKET = 'internal';
 /** The operator listener's socket (OPERATOR_PORT). */
 export const OPERATOR_SOCKET = 'operator';
-/** The header each socket marks its requests with (functions/shared/listeners.ts reads it). */
-const LISTENER_HEADER = 'x-ops-webhook-listener';
 
 const q = (s: string) => JSON.stringify(s);
 
@@ -68,10 +67,10 @@ export function renderWorkerdConfig(input: WorkerdConfigInput): string {
   const host = input.host.includes(':') ? `[${input.host}]` : input.host;
   const { tls } = input;
   // With OPERATOR_PORT each socket marks its requests (replacing any such header a client sent), so
-  // the worker serves on each only its own paths (functions/shared/listeners.ts). workerd's header
+  // the worker serves on each only its own paths (functions/platform/http/listeners.ts). workerd's header
   // injection has a price per request (docs/performance.md), so one listener injects nothing: a
   // client that sends the header there only narrows what it may reach.
-  const mark = (listener: string) => `injectRequestHeaders = [(name = ${q(LISTENER_HEADER)}, value = ${q(listener)})]`;
+  const mark = (listener: Listener) => `injectRequestHeaders = [(name = ${q(LISTENER_HEADER)}, value = ${q(listener)})]`;
   const listener = (listenerMark: string, clientCerts: boolean) =>
     tls
       ? `https = (options = (${listenerMark}), tlsOptions = (keypair = (privateKey = ${embed(tls.keyFile)}, certificateChain = ${embed(tls.certFile)}), minVersion = tls1Dot2${

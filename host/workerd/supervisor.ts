@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import type { Logger } from '../../functions/shared/logger';
+import type { Logger } from '../../functions/host-contract/logger';
 import { ROOT } from '../project.mjs';
 import { authority } from '../address';
 import { INTERNAL_SOCKET, OPERATOR_SOCKET } from './config';

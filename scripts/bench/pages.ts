@@ -5,7 +5,7 @@
  * quantiles reported. Run alone with `npm run bench -- pages`.
  */
 import { join } from 'node:path';
-import { operatorEntry } from '../../functions/shared/operators/password';
+import { operatorEntry } from '../../functions/operator-area/password';
 import { ROOT } from '../../host/project.mjs';
 import { applyMigrations } from '../../host/migrations';
 import { openSqlite } from '../../host/sqlite';

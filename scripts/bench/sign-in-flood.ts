@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { operatorEntry } from '../../functions/shared/operators/password';
+import { operatorEntry } from '../../functions/operator-area/password';
 import { startServe } from '../support/serve-process';
 import { quantile, uniqueEvent } from './measure';
 

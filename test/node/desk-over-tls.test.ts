@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operatorEntry } from '../../functions/shared/operators/password';
+import { operatorEntry } from '../../functions/operator-area/password';
 import { launchBrowser, signIn, withScreenshotOnFailure } from '../support/browser';
 import { makeEvent } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';

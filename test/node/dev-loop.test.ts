@@ -16,7 +16,7 @@ import { waitFor } from '../support/wait';
 
 const COPIED = ['functions', 'db', 'host', 'scripts', 'wrangler.toml', 'package.json', 'tsconfig.json'];
 /** The file edited in the reload test: the sign-in page's heading (HTML, so no API document is involved). */
-const EDITED = 'functions/shared/operators/login-page.tsx';
+const EDITED = 'functions/operator-area/login-page.tsx';
 
 let work: string;
 let dev: ChildProcess;

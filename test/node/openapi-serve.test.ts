@@ -7,12 +7,12 @@ import { EMITTER_AUTH, TEST_TICKETS_TOKEN } from '../support/test-env';
 import { fc } from '@fast-check/vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES } from '../../functions/shared/event-catalog';
+import { EVENT_TYPES } from '../../functions/contract/event-catalog';
 import { makeEvent } from '../support/factories';
 import { operationOf, schemaErrors } from '../support/openapi-check';
 import { serveFixture } from '../support/serve-fixture';
 import { freePort, type ServeProcess } from '../../scripts/support/serve-process';
-import type { OpenApiDocument } from '../../functions/shared/openapi/document';
+import type { OpenApiDocument } from '../../functions/platform/openapi/document';
 
 const SECRET = `openapi-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const fx = serveFixture('openapi');

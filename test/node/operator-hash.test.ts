@@ -1,7 +1,7 @@
 /** `npm run operator-hash`: the entry it prints verifies the password, which a terminal never shows (run under script(1), a real TTY). */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseOperatorUsers, verifyPassword } from '../../functions/shared/operators/password';
+import { parseOperatorUsers, verifyPassword } from '../../functions/operator-area/password';
 import { ROOT } from '../../host/project.mjs';
 
 const PASSWORD = 'typed-but-never-shown-0123';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { EMITTER_AUTH } from '../support/test-env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operatorEntry } from '../../functions/shared/operators/password';
+import { operatorEntry } from '../../functions/operator-area/password';
 import { accessibilityViolations, launchBrowser, scrollsSideways, signIn, withScreenshotOnFailure } from '../support/browser';
 import { makeEvent } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';

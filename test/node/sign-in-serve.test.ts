@@ -6,7 +6,7 @@
  */
 import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { operatorEntry } from '../../functions/shared/operators/password';
+import { operatorEntry } from '../../functions/operator-area/password';
 import { makeEvent } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
 import type { ServeProcess } from '../../scripts/support/serve-process';

@@ -7,7 +7,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { emitterDocument } from '../../functions/emitter/index';
 import { receiverDocument } from '../../functions/receiver/index';
-import type { OpenApiDocument } from '../../functions/shared/openapi/document';
+import type { OpenApiDocument } from '../../functions/platform/openapi/document';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);

@@ -1,13 +1,13 @@
 /** The router every API route is declared with: what a declaration validates, answers and documents. */
-import type { SecurityScheme } from '../../functions/shared/openapi/security-scheme';
+import type { SecurityScheme } from '../../functions/platform/openapi/security-scheme';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { apiError, errorHandler } from '../../functions/shared/http-errors';
-import { validationFailed } from '../../functions/shared/json-request';
-import { createLogger } from '../../functions/shared/logger';
-import { ApiRoutes } from '../../functions/shared/openapi/api-routes';
-import { buildDocument, errorResponses, json, jsonBody } from '../../functions/shared/openapi/document';
+import { apiError, errorHandler } from '../../functions/platform/http/http-errors';
+import { validationFailed } from '../../functions/platform/http/json-request';
+import { createLogger } from '../../functions/platform/logger';
+import { ApiRoutes } from '../../functions/platform/openapi/api-routes';
+import { buildDocument, errorResponses, json, jsonBody } from '../../functions/platform/openapi/document';
 
 type TestApp = { Variables: { config: { MAX_BODY_BYTES: number } } };
 

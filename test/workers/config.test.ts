@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMITTER_CONFIG } from '../../functions/emitter/config';
 import { RECEIVER_CONFIG } from '../../functions/receiver/config';
-import { ConfigError, loadConfig } from '../../functions/shared/config';
+import { ConfigError, loadConfig } from '../../functions/platform/settings/config';
 
 describe('configuration', () => {
   it('refuses short, placeholder and malformed whsec_ secrets, naming the variable only', () => {

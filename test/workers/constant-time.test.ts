@@ -1,6 +1,6 @@
 import { fc, test as property } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { matchesSecret } from '../../functions/shared/constant-time';
+import { matchesSecret } from '../../functions/platform/constant-time';
 
 const SECRET = 'a-configured-secret-0123456789abcdef';
 

@@ -1,11 +1,11 @@
 /** Helpers for in-workerd emitter tests: the emitter's bindings, a fake Ops, and a sweep runner. */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import emitter from '../../functions/emitter/index';
-import { cronDeliveryDeps } from '../../functions/emitter/delivery/deps';
-import { sweep, type SweepSummary } from '../../functions/emitter/delivery/sweep';
+import { cronDeliveryDeps } from '../../functions/emitter/ops-outbox/deps';
+import { drainOutbox, type SweepSummary } from '../../functions/emitter/ops-outbox/drain';
 import { EMITTER_CONFIG, type EmitterBindings } from '../../functions/emitter/config';
-import { loadConfig } from '../../functions/shared/config';
-import { createLogger } from '../../functions/shared/logger';
+import { loadConfig } from '../../functions/platform/settings/config';
+import { createLogger } from '../../functions/platform/logger';
 import type { RecordedDelivery } from '../support/fake-ops';
 
 const raw = env as unknown as Record<string, unknown> & { EMITTER_LIBSQL: Fetcher; OPS: Fetcher; WEBHOOK_SECRET: string };
@@ -78,7 +78,7 @@ export const sweepClock = new TestClock();
 /** One sweep, as the host or the cron would run it, at the sweeps' clock's time. */
 export function runSweep(bindings: EmitterBindings = emitterEnv()): Promise<SweepSummary> {
   const config = loadConfig(EMITTER_CONFIG, bindings as unknown as Record<string, unknown>);
-  return sweep({ ...cronDeliveryDeps(bindings, config, createLogger('error')), now: sweepClock.now });
+  return drainOutbox({ ...cronDeliveryDeps(bindings, config, createLogger('error')), now: sweepClock.now });
 }
 
 /** Moves the sweeps' clock on by `stepMs` and sweeps, until `done()` holds or `rounds` sweeps have run. */

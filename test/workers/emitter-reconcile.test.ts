@@ -6,11 +6,11 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { EMITTER_CONFIG, type EmitterBindings } from '../../functions/emitter/config';
-import { cronDeliveryDeps } from '../../functions/emitter/delivery/deps';
-import { reconcile, reconcileIfDue } from '../../functions/emitter/delivery/reconcile';
-import { loadConfig } from '../../functions/shared/config';
-import { operatorEntry } from '../../functions/shared/operators/password';
-import { createLogger } from '../../functions/shared/logger';
+import { cronDeliveryDeps } from '../../functions/emitter/ops-outbox/deps';
+import { reconcile, reconcileIfDue } from '../../functions/emitter/ops-outbox/reconcile';
+import { loadConfig } from '../../functions/platform/settings/config';
+import { operatorEntry } from '../../functions/operator-area/password';
+import { createLogger } from '../../functions/platform/logger';
 import { makeEvent } from '../support/factories';
 import { callEmitter, delivery, emit, emitterEnv, opsForget, received, setOpsDown, sweepUntil } from './emitter-helpers';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import emitter from '../../functions/emitter/index';
-import type { SweepJobsSummary } from '../../functions/emitter/delivery/sweep-jobs';
+import type { SweepJobsSummary } from '../../functions/emitter/sweep/sweep-jobs';
 import { makeEvent } from '../support/factories';
 import { callEmitter, delivery, emit, emitterEnv, received, setOpsDown } from './emitter-helpers';
 

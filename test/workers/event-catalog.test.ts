@@ -1,6 +1,6 @@
 /** The shared event catalog: normalisation and field-level errors. */
 import { describe, expect, it } from 'vitest';
-import { deskRole, EVENT_TYPES, parseOnboardingEvent } from '../../functions/shared/event-catalog';
+import { deskRole, EVENT_TYPES, parseOnboardingEvent } from '../../functions/contract/event-catalog';
 import { planTicket } from '../../functions/receiver/intake/ticket-policy';
 import { makeEvent } from '../support/factories';
 

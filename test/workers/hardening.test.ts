@@ -212,7 +212,7 @@ describe('emitter: never a 202 for an event Ops would refuse', () => {
 
 describe('database errors', () => {
   it('classes a full disk, an I/O error and a file that cannot be opened as unavailable (503), a bad statement as not', async () => {
-    const { isDatabaseUnavailable } = await import('../../functions/shared/database-errors');
+    const { isDatabaseUnavailable } = await import('../../functions/platform/database-errors');
     const failure = (code: string) => Object.assign(new Error(code), { code });
     for (const code of ['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_BUSY']) {
       expect(isDatabaseUnavailable(failure(code)), code).toBe(true);
@@ -222,7 +222,7 @@ describe('database errors', () => {
   });
 
   it('takes only positive evidence as unavailable: an unreachable endpoint or its server error, never an error without a code', async () => {
-    const { isDatabaseUnavailable } = await import('../../functions/shared/database-errors');
+    const { isDatabaseUnavailable } = await import('../../functions/platform/database-errors');
     const { DatabaseUnreachable } = await import('../../db/connection');
     const wrapped = (inner: Error) => Object.assign(new Error('Failed query'), { cause: inner });
     expect(isDatabaseUnavailable(new DatabaseUnreachable(new TypeError('Network connection lost')))).toBe(true);

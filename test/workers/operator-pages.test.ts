@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
 import { tickets, webhookEvents } from '../../db/receiver/schema';
-import { operatorEntry } from '../../functions/shared/operators/password';
+import { operatorEntry } from '../../functions/operator-area/password';
 import { followUp, makeEvent } from '../support/factories';
 import { callEmitter, emit, emitterEnv, sweepUntil } from './emitter-helpers';
 import { call, deliver, ENV, SECRET } from './helpers';

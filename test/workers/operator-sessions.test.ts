@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
-import { createSession, findSession, purgeSignInState, recordAttempt } from '../../db/operator-auth';
-import { operatorEntry } from '../../functions/shared/operators/password';
-import { failureToLog, withCheckSlot } from '../../functions/shared/operators/sign-in-throttle';
+import { createSession, findSession, purgeSignInState, recordSignInAttempt } from '../../db/operator-auth';
+import { operatorEntry } from '../../functions/operator-area/password';
+import { failureToLog, withCheckSlot } from '../../functions/operator-area/sign-in-throttle';
 import { call, ENV } from './helpers';
 
 const PASSWORD = 'a long enough password';
@@ -86,13 +86,13 @@ describe('the sign-in sweep', () => {
     await createSession(db, `idle-${tag}`, 'carol', 'x', now - 600_000);
     await createSession(db, `old-${tag}`, 'carol', 'x', now - 7_200_000);
     await createSession(db, `live-${tag}`, 'carol', 'x', now - 1000);
-    await recordAttempt(db, `old-${tag}`, [{ key: `user:sweep-${tag}`, max: 99 }], now - 20 * 60_000, 0);
-    await recordAttempt(db, `new-${tag}`, [{ key: `user:sweep-${tag}`, max: 99 }], now - 1000, 0);
+    await recordSignInAttempt(db, `old-${tag}`, [{ key: `user:sweep-${tag}`, max: 99 }], now - 20 * 60_000, 0);
+    await recordSignInAttempt(db, `new-${tag}`, [{ key: `user:sweep-${tag}`, max: 99 }], now - 1000, 0);
     const swept = await purgeSignInState(db, now, limits, now - 15 * 60_000);
     expect(swept.sessions).toBeGreaterThanOrEqual(2);
     expect(await findSession(db, `live-${tag}`, now, limits)).toBeDefined();
     expect(await findSession(db, `old-${tag}`, now, { idleMs: Infinity, maxMs: Infinity })).toBeUndefined();
-    const counts = await recordAttempt(db, `probe-${tag}`, [{ key: `user:sweep-${tag}`, max: 99 }], now, 0);
+    const counts = await recordSignInAttempt(db, `probe-${tag}`, [{ key: `user:sweep-${tag}`, max: 99 }], now, 0);
     expect(counts.get(`user:sweep-${tag}`)).toBe(2);
   });
 });
@@ -102,7 +102,7 @@ describe('the sign-in throttle', () => {
     const db = openDatabase(ENV);
     const key = `pair:test ${crypto.randomUUID()}`;
     const seen: number[] = [];
-    for (let i = 0; i < 7; i++) seen.push((await recordAttempt(db, `a${i}-${key}`, [{ key, max: 5 }], Date.now(), 0)).get(key)!);
+    for (let i = 0; i < 7; i++) seen.push((await recordSignInAttempt(db, `a${i}-${key}`, [{ key, max: 5 }], Date.now(), 0)).get(key)!);
     // Each over-limit attempt saw itself (6), then took its row back: the count stays at the limit.
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 6]);
   });

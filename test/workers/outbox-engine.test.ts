@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/connection';
 import type { OutboxRow, OutboxTables } from '../../db/outbox/outbox-tables';
 import { deliverMessage, sweepOutbox, type OutboxChannel, type OutboxDeps } from '../../functions/platform/outbox/engine';
-import { createLogger } from '../../functions/shared/logger';
+import { createLogger } from '../../functions/platform/logger';
 
 const TABLES: OutboxTables = {
   messages: 'test_notes',

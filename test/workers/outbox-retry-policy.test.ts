@@ -1,9 +1,9 @@
 /** The outbox engine's retry policy as a pure function: outcomes, schedule, jitter, Retry-After, and how the emitter reads Ops' answers. */
 import { describe, expect, it } from 'vitest';
 import { decide, decideProbe, HELD_RETRY_MAX_MS, parseRetryAfter, withJitter } from '../../functions/platform/outbox/retry-policy';
-import { OPS_ANSWERS } from '../../functions/emitter/delivery/deliver';
+import { OPS_ANSWERS } from '../../functions/emitter/ops-outbox/deliver';
 import { DEFAULT_RETRY_SCHEDULE } from '../../functions/emitter/config';
-import { parseDuration } from '../../functions/shared/config';
+import { parseDuration } from '../../functions/platform/settings/config';
 
 const SCHEDULE = DEFAULT_RETRY_SCHEDULE.split(',').map(parseDuration);
 const NOW = Date.parse('2026-11-29T12:00:00Z');

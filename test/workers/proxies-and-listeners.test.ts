@@ -3,8 +3,8 @@
  * Secure cookies, TRUSTED_PROXIES for who the client is, and each listener serving only its paths.
  */
 import { describe, expect, it } from 'vitest';
-import { operatorEntry } from '../../functions/shared/operators/password';
-import { clientBehindProxies, TRUSTED_PROXIES } from '../../functions/shared/proxy-settings';
+import { operatorEntry } from '../../functions/operator-area/password';
+import { clientBehindProxies, TRUSTED_PROXIES } from '../../functions/platform/http/proxy-settings';
 import { call, ENV, SECRET } from './helpers';
 
 const PASSWORD = 'a long enough password';

@@ -1,7 +1,7 @@
 /** Authentication of the receiver: shared secret (with rotation) and Standard Webhooks signatures. */
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it, vi } from 'vitest';
-import { signatureHeaders } from '../../functions/shared/signing';
+import { signatureHeaders } from '../../functions/contract/signing';
 import { makeEvent } from '../support/factories';
 import { call, deliver, ENV, librarySignature, ONBOARD, SECRET } from './helpers';
 

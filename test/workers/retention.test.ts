@@ -9,7 +9,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
 import { tickets, webhookEvents } from '../../db/receiver/schema';
-import { SWEEP_TOKEN_HEADER } from '../../functions/shared/sweep-header';
+import { SWEEP_TOKEN_HEADER } from '../../functions/host-contract/wire-names';
 import { makeEvent } from '../support/factories';
 import { callEmitter, emit, emitterEnv, runSweep, sweepClock, sweepUntil } from './emitter-helpers';
 import { call, deliver, ENV } from './helpers';

@@ -4,21 +4,15 @@
  * redeliver one, or every dead message since a time. Served by this worker, one or two database
  * round trips per page.
  */
-import { deliveryDeps } from '../delivery/deps';
+import { deliveryDeps, lastReconciliation, reconcile, type ReconcileSummary, redeliverMany, redeliverOne } from '../ops-outbox';
 import { z } from 'zod';
 import { consolePage } from '../../../db/emitter/console';
 import { getMessageWithAttempts } from '../../../db/emitter/deliveries';
 import { DELIVERY_STATUSES, type DeliveryAttempt, type OutboxMessage } from '../../../db/emitter/schema';
 import { readClockSkew } from '../../../db/emitter/state';
-import { withDatabase } from '../../shared/database-errors';
-import { readForm } from '../../shared/form-request';
-import { operatorArea } from '../../shared/operators/area';
-import { BarChart } from '../../shared/ui/chart';
-import { Badge, DataTable, ErrorPage, Facts, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
-import { age, queryString, when } from '../../shared/ui/format';
-import { Layout, renderPage } from '../../shared/ui/layout';
-import { lastReconciliation, reconcile, type ReconcileSummary } from '../delivery/reconcile';
-import { redeliverMany, redeliverOne } from '../delivery/redeliver';
+import { withDatabase } from '../../platform/database-errors';
+import { readForm } from '../../platform/http/form-request';
+import { age, Badge, BarChart, DataTable, ErrorPage, Facts, FilterForm, Layout, NotFoundPage, operatorArea, Pager, queryString, renderPage, when } from '../../operator-area';
 import type { EmitterApp } from '../types';
 
 const BASE = '/console';

@@ -2,20 +2,19 @@
  * Operator endpoints over the outbox: list by status, one message with its attempts,
  * redelivery (one message, or in bulk by status and time) and purging what is finished.
  */
-import { deliveryDeps } from '../delivery/deps';
+import { deliveryDeps, redeliverMany, redeliverOne } from '../ops-outbox';
 import { z } from 'zod';
 import { getMessageWithAttempts, listMessages } from '../../../db/emitter/deliveries';
 import { purgeMessages } from '../../../db/emitter/retention';
 import { DELIVERY_STATUSES, DELIVERY_TRIGGERS, type DeliveryAttempt, type OutboxMessage } from '../../../db/emitter/schema';
 import { ATTEMPT_OUTCOMES } from '../../../db/outbox/attempts';
-import { withDatabase } from '../../shared/database-errors';
-import { EVENT_TYPES, type EventType } from '../../shared/event-catalog';
-import { apiError } from '../../shared/http-errors';
-import { isoTime } from '../../shared/iso-time';
-import { ApiRoutes } from '../../shared/openapi/api-routes';
-import { errorResponses, json, jsonBody } from '../../shared/openapi/document';
-import { nextCursor, PAGE_QUERY } from '../../shared/page-query';
-import { redeliverMany, redeliverOne } from '../delivery/redeliver';
+import { withDatabase } from '../../platform/database-errors';
+import { EVENT_TYPES, type EventType } from '../../contract/event-catalog';
+import { apiError } from '../../platform/http/http-errors';
+import { isoTime } from '../../platform/iso-time';
+import { ApiRoutes } from '../../platform/openapi/api-routes';
+import { errorResponses, json, jsonBody } from '../../platform/openapi/document';
+import { nextCursor, PAGE_QUERY } from '../../platform/http/page-query';
 import { PORTAL_API_TOKEN } from '../portal-api';
 import type { EmitterApp } from '../types';
 

@@ -2,7 +2,7 @@
 import type { Db } from '../../../db/connection';
 import { acceptMessage } from '../../../db/emitter/accept';
 import type { OutboxMessage } from '../../../db/emitter/schema';
-import type { OnboardingEvent } from '../../shared/event-catalog';
+import type { OnboardingEvent } from '../../contract/event-catalog';
 
 /** A new message id: `msg_` + time (base36, sortable) + 64 random bits. */
 export function newMessageId(now: number): string {

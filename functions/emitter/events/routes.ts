@@ -1,13 +1,13 @@
 /** POST /v1/events: the portal's call. Validate, store in the outbox, answer 202; delivery runs after. */
-import { deliveryDeps } from '../delivery/deps';
+import { deliverMessage, deliveryDeps, leaseMs } from '../ops-outbox';
 import { z } from 'zod';
 import { DELIVERY_STATUSES } from '../../../db/emitter/schema';
-import { withDatabase } from '../../shared/database-errors';
-import { EVENT_BODY, parseEventBody } from '../../shared/event-catalog';
-import { apiError } from '../../shared/http-errors';
-import { ApiRoutes } from '../../shared/openapi/api-routes';
-import { errorResponses, json, jsonBody } from '../../shared/openapi/document';
-import { deliverMessage, leaseMs } from '../delivery/deliver';
+import { withDatabase } from '../../platform/database-errors';
+import { EVENT_BODY } from '../../contract/event-catalog';
+import { parseEventBody } from '../../platform/http/event-body';
+import { apiError } from '../../platform/http/http-errors';
+import { ApiRoutes } from '../../platform/openapi/api-routes';
+import { errorResponses, json, jsonBody } from '../../platform/openapi/document';
 import { PORTAL_API_TOKEN } from '../portal-api';
 import type { EmitterApp } from '../types';
 import { acceptEvent, deliverableBody } from './accept-event';

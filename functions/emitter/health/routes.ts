@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { readBacklog } from '../../../db/emitter/backlog';
 import { readClockSkew } from '../../../db/emitter/state';
-import { ApiRoutes } from '../../shared/openapi/api-routes';
-import { checkHealth, healthzRoute, STORAGE_REPORT } from '../../shared/storage-health';
-import { lastReconciliation } from '../delivery/reconcile';
+import { ApiRoutes } from '../../platform/openapi/api-routes';
+import { checkHealth, healthzRoute, STORAGE_REPORT } from '../../platform/storage-health';
+import { lastReconciliation } from '../ops-outbox';
 import type { EmitterApp } from '../types';
 
 export const EMITTER_HEALTH = z.object({

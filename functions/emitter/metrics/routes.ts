@@ -7,13 +7,13 @@
 import { readStorageHealth } from '../../../db/connection';
 import { metricsSnapshot } from '../../../db/emitter/metrics';
 import { DELIVERY_STATUSES } from '../../../db/emitter/schema';
-import { withDatabase } from '../../shared/database-errors';
-import { backupFamilies } from '../../shared/metrics/backup';
-import { labelPairs } from '../../shared/metrics/exposition';
-import { requestDurationFamily } from '../../shared/metrics/request-durations';
-import { metricsRoutes, storedCounter, storedHistogram } from '../../shared/metrics/scrape';
+import { withDatabase } from '../../platform/database-errors';
+import { backupFamilies } from '../../platform/metrics/backup';
+import { labelPairs } from '../../platform/metrics/exposition';
+import { requestDurationFamily } from '../../platform/metrics/request-durations';
+import { metricsRoutes, storedCounter, storedHistogram } from '../../platform/metrics/scrape';
 import { RECONCILED_METRIC } from '../../../db/emitter/reconcile';
-import { lastReconciliation } from '../delivery/reconcile';
+import { lastReconciliation } from '../ops-outbox';
 import type { EmitterApp } from '../types';
 
 /** Bucket bounds of ops_webhook_emitter_delivery_seconds; the trigger in db/emitter/migrations/0002 counts into the same ones. */

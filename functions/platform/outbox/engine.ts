@@ -11,7 +11,7 @@ import { recordAttempt, type AttemptRecord } from '../../../db/outbox/attempts';
 import { claimRows, type ClaimScope } from '../../../db/outbox/claims';
 import type { OutboxRow, OutboxTables } from '../../../db/outbox/outbox-tables';
 import { pendingAndDue, readState, removeFinished, writeState } from '../../../db/outbox/upkeep';
-import type { Logger } from '../../shared/logger';
+import type { Logger } from '../logger';
 import { decide, decideProbe, type AnswerReading, type AttemptResult, type Decision } from './retry-policy';
 
 /** What the engine needs of the world: the database, a clock, randomness (jitter) and a logger. */

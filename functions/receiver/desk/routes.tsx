@@ -8,13 +8,9 @@ import { z } from 'zod';
 import { applyTicketAction, deskPage } from '../../../db/receiver/desk';
 import { TICKET_PRIORITIES, TICKET_STATUSES, type Ticket, type TicketAction, type WebhookEvent } from '../../../db/receiver/schema';
 import { ticketTimeline } from '../../../db/receiver/tickets';
-import { withDatabase } from '../../shared/database-errors';
-import { readForm } from '../../shared/form-request';
-import { operatorArea } from '../../shared/operators/area';
-import { BarChart } from '../../shared/ui/chart';
-import { Badge, DataTable, ErrorPage, Facts, FilterForm, NotFoundPage, Pager } from '../../shared/ui/components';
-import { capitalised, queryString, when } from '../../shared/ui/format';
-import { Layout, renderPage } from '../../shared/ui/layout';
+import { withDatabase } from '../../platform/database-errors';
+import { readForm } from '../../platform/http/form-request';
+import { Badge, BarChart, capitalised, DataTable, ErrorPage, Facts, FilterForm, Layout, NotFoundPage, operatorArea, Pager, queryString, renderPage, when } from '../../operator-area';
 import type { ReceiverApp } from '../types';
 
 const BASE = '/desk';

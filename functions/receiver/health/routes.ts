@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { pingDatabase } from '../../../db/connection';
-import { ApiRoutes } from '../../shared/openapi/api-routes';
-import { checkHealth, healthzRoute, STORAGE_REPORT } from '../../shared/storage-health';
+import { ApiRoutes } from '../../platform/openapi/api-routes';
+import { checkHealth, healthzRoute, STORAGE_REPORT } from '../../platform/storage-health';
 import type { ReceiverApp } from '../types';
 
 export const RECEIVER_HEALTH = z.object({

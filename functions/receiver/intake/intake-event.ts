@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../../db/connection';
 import { recordEvent, type NewEvent, type RecordOutcome } from '../../../db/receiver/intake';
-import type { OnboardingEvent } from '../../shared/event-catalog';
+import type { OnboardingEvent } from '../../contract/event-catalog';
 import { planTicket } from './ticket-policy';
 
 /** The row an event is stored as (delivered as `webhookId`, if signed). */

@@ -3,13 +3,14 @@
  * body, then signature over the raw bytes), parsed, validated against the catalog, recorded idempotently.
  */
 import { z } from 'zod';
-import { withDatabase } from '../../shared/database-errors';
-import { EVENT_BODY, parseEventBody } from '../../shared/event-catalog';
-import { apiError } from '../../shared/http-errors';
-import { ApiRoutes } from '../../shared/openapi/api-routes';
-import { errorResponses, json, jsonBody } from '../../shared/openapi/document';
+import { withDatabase } from '../../platform/database-errors';
+import { EVENT_BODY } from '../../contract/event-catalog';
+import { parseEventBody } from '../../platform/http/event-body';
+import { apiError } from '../../platform/http/http-errors';
+import { ApiRoutes } from '../../platform/openapi/api-routes';
+import { errorResponses, json, jsonBody } from '../../platform/openapi/document';
 import type { ReceiverApp } from '../types';
-import { SIGNATURE_HEADERS, webhookCredentials } from '../webhook-auth/security-schemes';
+import { SIGNED_REQUEST_HEADERS, webhookCredentials } from '../webhook-auth';
 import { countRejections } from './count-rejections';
 import { intakeEvent } from './intake-event';
 
@@ -34,7 +35,7 @@ export const intake = new ApiRoutes<ReceiverApp>().route(
     observe: [countRejections],
     // The catalog's rules go beyond the body's schema: the x-onboarding-session header may supply session_id.
     parseBody: parseEventBody,
-    request: { headers: SIGNATURE_HEADERS, body: jsonBody(EVENT_BODY) },
+    request: { headers: SIGNED_REQUEST_HEADERS, body: jsonBody(EVENT_BODY) },
     responses: {
       201: json('Recorded for the first time.', INTAKE_RESULT),
       200: json('Already recorded (a duplicate): the same event and ticket ids.', INTAKE_RESULT),

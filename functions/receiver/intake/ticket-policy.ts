@@ -3,7 +3,7 @@
  * and a subject made safe to show) or join the session's ticket as a timeline entry.
  */
 import type { TicketPlan } from '../../../db/receiver/intake';
-import { deskRole, type OnboardingEvent } from '../../shared/event-catalog';
+import { deskRole, type OnboardingEvent } from '../../contract/event-catalog';
 
 /** Longest subject, in characters (code points). */
 export const MAX_SUBJECT = 200;

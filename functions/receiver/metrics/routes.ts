@@ -6,14 +6,14 @@
 import { readStorageHealth } from '../../../db/connection';
 import { metricsSnapshot } from '../../../db/receiver/metrics';
 import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../db/receiver/schema';
-import { withDatabase } from '../../shared/database-errors';
-import { backupFamilies } from '../../shared/metrics/backup';
-import { labelPairs } from '../../shared/metrics/exposition';
-import { requestDurationFamily } from '../../shared/metrics/request-durations';
-import { metricsRoutes, storedCounter } from '../../shared/metrics/scrape';
-import { flushRejections, REJECTIONS_METRIC } from '../intake/rejections';
+import { withDatabase } from '../../platform/database-errors';
+import { backupFamilies } from '../../platform/metrics/backup';
+import { labelPairs } from '../../platform/metrics/exposition';
+import { requestDurationFamily } from '../../platform/metrics/request-durations';
+import { metricsRoutes, storedCounter } from '../../platform/metrics/scrape';
+import { flushRejections, REJECTIONS_METRIC } from '../intake';
 import type { ReceiverApp } from '../types';
-import { RECEIPTS_METRIC } from '../receipts/routes';
+import { RECEIPTS_METRIC } from '../receipts';
 
 
 export const metrics = metricsRoutes<ReceiverApp>('receiver', async (c) => {

@@ -6,13 +6,13 @@
 import { z } from 'zod';
 import { addToCounters } from '../../../db/metric-counters';
 import { unrecordedKeys } from '../../../db/receiver/receipts';
-import { withDatabase } from '../../shared/database-errors';
-import { EVENT_TYPES, normaliseDomain } from '../../shared/event-catalog';
-import { labelPairs } from '../../shared/metrics/exposition';
-import { ApiRoutes } from '../../shared/openapi/api-routes';
-import { errorResponses, json, jsonBody } from '../../shared/openapi/document';
+import { withDatabase } from '../../platform/database-errors';
+import { EVENT_TYPES, normaliseDomain } from '../../contract/event-catalog';
+import { labelPairs } from '../../platform/metrics/exposition';
+import { ApiRoutes } from '../../platform/openapi/api-routes';
+import { errorResponses, json, jsonBody } from '../../platform/openapi/document';
 import type { ReceiverApp } from '../types';
-import { SIGNATURE_HEADERS, webhookCredentials } from '../webhook-auth/security-schemes';
+import { SIGNED_REQUEST_HEADERS, webhookCredentials } from '../webhook-auth';
 
 export const RECEIPTS_METRIC = 'ops_webhook_receiver_receipts_total';
 
@@ -50,7 +50,7 @@ export const receipts = new ApiRoutes<ReceiverApp>().route(
       'has no record of (after a restore from backup, or any loss on this side). It delivers those again. Authenticated like intake.',
     tags: ['webhooks'],
     security: webhookCredentials({ maxBytes: RECEIPTS_MAX_BYTES }),
-    request: { headers: SIGNATURE_HEADERS, body: jsonBody(RECEIPTS_REQUEST) },
+    request: { headers: SIGNED_REQUEST_HEADERS, body: jsonBody(RECEIPTS_REQUEST) },
     responses: { 200: json('The ids not on record (empty when all are).', RECEIPTS_ANSWER), ...errorResponses(400, 401, 405, 413, 415, 422, 503) },
   },
   async function answerReceipts(c) {

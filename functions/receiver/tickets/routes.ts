@@ -2,18 +2,18 @@
  * The read API over the desk: GET /api/v1/tickets (filtered, paginated) and
  * GET /api/v1/tickets/{id} (with its timeline). Its own credential, TICKETS_API_TOKEN.
  */
-import type { SecurityScheme } from '../../shared/openapi/security-scheme';
+import type { SecurityScheme } from '../../platform/openapi/security-scheme';
 import { z } from 'zod';
 import { TICKET_PRIORITIES, TICKET_STATUSES, type Ticket, type WebhookEvent } from '../../../db/receiver/schema';
 import { listTickets, ticketTimeline } from '../../../db/receiver/tickets';
-import { requireBearer } from '../../shared/bearer-token';
-import { withDatabase } from '../../shared/database-errors';
-import { EVENT_TYPES, normaliseDomain, type EventType } from '../../shared/event-catalog';
-import { apiError } from '../../shared/http-errors';
-import { isoTime } from '../../shared/iso-time';
-import { ApiRoutes } from '../../shared/openapi/api-routes';
-import { errorResponses, json } from '../../shared/openapi/document';
-import { nextCursor, PAGE_QUERY } from '../../shared/page-query';
+import { requireBearer } from '../../platform/http/bearer-token';
+import { withDatabase } from '../../platform/database-errors';
+import { EVENT_TYPES, normaliseDomain, type EventType } from '../../contract/event-catalog';
+import { apiError } from '../../platform/http/http-errors';
+import { isoTime } from '../../platform/iso-time';
+import { ApiRoutes } from '../../platform/openapi/api-routes';
+import { errorResponses, json } from '../../platform/openapi/document';
+import { nextCursor, PAGE_QUERY } from '../../platform/http/page-query';
 import type { ReceiverApp } from '../types';
 
 const TIME = z.string().describe('ISO-8601, UTC');

@@ -5,9 +5,9 @@
  * handler reads straight down: parse, validate, act, answer.
  */
 import type { MiddlewareHandler } from 'hono';
-import { apiError } from '../../shared/http-errors';
-import { peerAddress } from '../../shared/peer-address';
-import { assertJsonContentType, readBodyText } from '../../shared/json-request';
+import { apiError } from '../../platform/http/http-errors';
+import { peerAddress } from '../../platform/http/peer-address';
+import { assertJsonContentType, readBodyText } from '../../platform/http/json-request';
 import { authenticateHeaders, authenticateSignature, type AuthFailure } from './credentials';
 import type { ReceiverApp } from '../types';
 

@@ -3,8 +3,8 @@
  * or previous during rotation), or one that signed the request the Standard Webhooks way.
  * Two steps, because the header check needs no body and the signature needs the raw one.
  */
-import { matchesSecret } from '../../shared/constant-time';
-import { SIGNATURE_HEADERS, verifySignature } from '../../shared/signing';
+import { matchesSecret } from '../../platform/constant-time';
+import { SIGNATURE_HEADER_NAMES, verifySignature } from '../../contract/signing';
 import type { ReceiverConfig } from '../config';
 
 export type AuthFailure = 'missing_secret' | 'bad_secret' | 'missing_signature' | 'bad_signature' | 'stale_timestamp';
@@ -23,7 +23,7 @@ export function acceptedSecrets(config: ReceiverConfig): string[] {
  * a secret nor signature headers fails; with `requireSignature` the signature is mandatory.
  */
 export async function authenticateHeaders(headers: Headers, config: ReceiverConfig, requireSignature: boolean): Promise<PreAuth> {
-  const signed = SIGNATURE_HEADERS.some((h) => headers.has(h));
+  const signed = SIGNATURE_HEADER_NAMES.some((h) => headers.has(h));
   const secret = headers.get(SECRET_HEADER);
   if (secret !== null && !matchesSecret(secret, ...acceptedSecrets(config))) {
     return { ok: false, reason: 'bad_secret' };
@@ -43,7 +43,7 @@ export function authenticateSignature(
   config: ReceiverConfig,
 ): { ok: true } | { ok: false; reason: AuthFailure } {
   const values: Record<string, string> = {};
-  for (const name of SIGNATURE_HEADERS) {
+  for (const name of SIGNATURE_HEADER_NAMES) {
     const value = headers.get(name);
     if (value === null) return { ok: false, reason: 'bad_signature' };
     values[name] = value;

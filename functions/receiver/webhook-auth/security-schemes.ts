@@ -3,11 +3,11 @@
  * security schemes with the middleware that enforces them, and the headers a signature travels in.
  */
 import { z } from 'zod';
-import type { SecurityScheme } from '../../shared/openapi/security-scheme';
+import type { SecurityScheme } from '../../platform/openapi/security-scheme';
 import type { ReceiverApp } from '../types';
 import { authenticate, type AuthenticateOptions } from './authenticate';
 
-export const SIGNATURE_HEADERS = z.object({
+export const SIGNED_REQUEST_HEADERS = z.object({
   'webhook-id': z.string().optional().describe('Standard Webhooks: the message id, the same on every retry of one event.'),
   'webhook-timestamp': z.string().optional().describe('Standard Webhooks: Unix seconds; refused outside ±5 minutes.'),
   'webhook-signature': z
