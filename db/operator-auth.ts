@@ -74,17 +74,20 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
 /**
  * Records attempt `attempt` under each key and answers, per key, how many rows it has since
  * `since` (this one included). In the same batch, one round trip, the attempt takes its rows back
- * if any key is over its `max`: a refused attempt costs one statement batch and counts for nothing.
+ * if any key is over its `max` (and, for a key with `and`, that second key over its own too): a
+ * refused attempt costs one statement batch and counts for nothing.
  */
 export async function recordSignInAttempt(
   db: Db,
   attempt: string,
-  keys: { key: string; max: number }[],
+  keys: { key: string; max: number; and?: { key: string; max: number } }[],
   now: number,
   since: number,
 ): Promise<Map<string, number>> {
   const rowsOf = (key: string) => sql`(SELECT count(*) FROM ${loginFailures} WHERE ${loginFailures.key} = ${key} AND ${loginFailures.at} >= ${since})`;
-  const over = sql.join(keys.map(({ key, max }) => sql`${rowsOf(key)} > ${max}`), sql` OR `);
+  const overOne = ({ key, max, and }: (typeof keys)[number]) =>
+    and ? sql`(${rowsOf(key)} > ${max} AND ${rowsOf(and.key)} > ${and.max})` : sql`${rowsOf(key)} > ${max}`;
+  const over = sql.join(keys.map(overOne), sql` OR `);
   const [, counted] = await db.batch([
     db.insert(loginFailures).values(keys.map(({ key }) => ({ key, at: now, attempt }))),
     db

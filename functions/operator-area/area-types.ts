@@ -9,6 +9,7 @@ export interface OperatorSettings {
   OPERATOR_USERS: OperatorCredential[];
   OPERATOR_SESSION_IDLE: number;
   OPERATOR_SESSION_MAX: number;
+  SIGN_IN_CHECKS_PER_SECOND: number;
   PUBLIC_ORIGIN?: string;
   TRUSTED_PROXIES: TrustedProxy[];
 }

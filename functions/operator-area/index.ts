@@ -5,6 +5,7 @@
  */
 export { operatorArea } from './area';
 export { sweepSignInState } from './sign-in-sweep';
+export { SIGN_IN_THROTTLED_HELP, SIGN_IN_THROTTLED_METRIC } from './sign-in-throttle';
 export { BarChart } from './ui/chart';
 export { Badge, DataTable, ErrorPage, Facts, FilterForm, NotFoundPage, Pager } from './ui/components';
 export { age, capitalised, queryString, when } from './ui/format';

@@ -3,7 +3,7 @@
  * schema: who may sign in, and how long a session lasts.
  */
 import { z } from 'zod';
-import { duration } from '../platform/settings/config';
+import { duration, integer } from '../platform/settings/config';
 import { parseOperatorUsers } from './password';
 
 /**
@@ -32,4 +32,12 @@ export const OPERATOR_SESSION_IDLE = duration('12h');
 /** OPERATOR_SESSION_MAX: an operator's session ends this long after sign-in, however busy. */
 export const OPERATOR_SESSION_MAX = duration('7d');
 
-export const OPERATOR_AREA_SETTINGS = { OPERATOR_USERS, OPERATOR_SESSION_IDLE, OPERATOR_SESSION_MAX };
+/**
+ * SIGN_IN_CHECKS_PER_SECOND: password checks this process starts per second, whatever the names
+ * and addresses (each is tens of milliseconds of the thread that serves intake); past it a
+ * sign-in gets 503 with Retry-After at once. Addresses that signed in recently have half as many
+ * again of their own.
+ */
+export const SIGN_IN_CHECKS_PER_SECOND = integer(8, 1, 1000);
+
+export const OPERATOR_AREA_SETTINGS = { OPERATOR_USERS, OPERATOR_SESSION_IDLE, OPERATOR_SESSION_MAX, SIGN_IN_CHECKS_PER_SECOND };

@@ -52,6 +52,16 @@ function signIn(desk: ServeProcess, name: string, password: string, localAddress
   });
 }
 
+/** A sign-in as a person makes it: after a 503 (the process's budget of checks spent) it waits Retry-After and tries again. */
+async function signInPatiently(desk: ServeProcess, name: string, password: string, localAddress = '127.0.0.1'): Promise<Answer> {
+  for (;;) {
+    const answer = await signIn(desk, name, password, localAddress);
+    if (answer.status !== 503) return answer;
+    expect(answer.headers['retry-after']).toBe('1');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 const serveDesk = (file: string) =>
   fx.serve('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file(file)}`, OPERATOR_USERS: USERS, SQLITE_SYNCHRONOUS: 'NORMAL' });
 
@@ -61,20 +71,53 @@ describe('sign-in under attack (black box)', () => {
     const answers = await Promise.all(Array.from({ length: 100 }, () => signIn(desk, 'alice', 'wrong password, guess')));
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
-    expect(statuses.filter((s) => s === 401 || s === 429)).toHaveLength(100);
+    expect(statuses.filter((s) => s === 401 || s === 429 || s === 503)).toHaveLength(100);
     expect(answers.find((a) => a.status === 429)!.headers['retry-after']).toBe('900');
   });
 
   it('lets alice sign in from her own address while a stranger elsewhere is throttled for her name', async () => {
     const desk = await serveDesk('stranger.db');
     const attacker = [];
-    for (let i = 0; i < 10; i++) attacker.push((await signIn(desk, 'alice', `guess number ${i}`, '127.0.0.2')).status);
+    for (let i = 0; i < 10; i++) attacker.push((await signInPatiently(desk, 'alice', `guess number ${i}`, '127.0.0.2')).status);
     expect(attacker).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
-    const alice = await signIn(desk, 'alice', PASSWORD, '127.0.0.3');
+    const alice = await signInPatiently(desk, 'alice', PASSWORD, '127.0.0.3');
     expect(alice.status).toBe(303);
     expect(String(alice.headers['set-cookie'])).toMatch(/^ops_desk_session=/);
     // The stranger stays throttled, even with the right password.
     expect((await signIn(desk, 'alice', PASSWORD, '127.0.0.2')).status).toBe(429);
+  });
+
+  it('lets alice sign in from a fresh address after strangers at 11 addresses failed 5 times each for her name, and slows them', async () => {
+    const desk = await serveDesk('many-strangers.db');
+    // 50 failures for alice from 10 addresses: the name's backstop is reached.
+    for (let a = 0; a < 10; a++) {
+      for (let i = 0; i < 5; i++) expect((await signInPatiently(desk, 'alice', `guess ${a}.${i}`, `127.0.1.${a + 1}`)).status).toBe(401);
+    }
+    // An 11th address: its first guess is checked (it has no failures of its own), the rest are refused.
+    const eleventh = [];
+    for (let i = 0; i < 5; i++) eleventh.push((await signInPatiently(desk, 'alice', `guess 11.${i}`, '127.0.1.11')).status);
+    expect(eleventh).toEqual([401, 429, 429, 429, 429]);
+    // An earlier guesser with failures of its own is refused too.
+    expect((await signInPatiently(desk, 'alice', 'one more guess', '127.0.1.1')).status).toBe(429);
+    // Alice, from an address of her own, is let in.
+    const alice = await signInPatiently(desk, 'alice', PASSWORD, '127.0.1.100');
+    expect(alice.status).toBe(303);
+    const metrics = await (await fetch(`${desk.url}/metrics`)).text();
+    expect(Number(/^ops_webhook_sign_in_throttled_total\{limit="name"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    // The log names the operator, once a minute at most.
+    expect(desk.lines.filter((l) => l.includes('operator name guessed from many addresses: its guessers are slowed down'))).toHaveLength(1);
+  });
+
+  it('bounds the password checks of a flood from 200 addresses, each with a new name: the excess gets 503 at once', async () => {
+    const desk = await serveDesk('flood-addresses.db');
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => signIn(desk, `stranger-${i}`, `flood guess ${i}`, `127.0.0.${10 + i}`)));
+    const seconds = (Date.now() - started) / 1000;
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.every((s) => s === 401 || s === 503)).toBe(true);
+    // At most a second's burst plus the rate for as long as the flood lasted (8 a second by default).
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(8 + Math.ceil(seconds * 8));
+    expect(answers.find((a) => a.status === 503)!.headers['retry-after']).toBe('1');
   });
 
   it('answers an intake sent during a 200-attempt sign-in flood, correctly', async () => {
@@ -105,15 +148,22 @@ describe('behind a reverse proxy (black box)', () => {
       OPERATOR_USERS: USERS,
       TRUSTED_PROXIES: '127.0.0.1',
     });
-    const via = (forwardedFor: string, password: string, localAddress = '127.0.0.1') =>
-      send(`${desk.url}/desk/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: desk.url, 'x-forwarded-for': forwardedFor },
-        body: new URLSearchParams({ username: 'alice', password }).toString(),
-        localAddress,
-      });
+    // Patient, as a person is: after a 503 (the process's budget of checks spent) it waits Retry-After.
+    const via = async (forwardedFor: string, password: string, localAddress = '127.0.0.1'): Promise<Answer> => {
+      for (;;) {
+        const answer = await send(`${desk.url}/desk/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: desk.url, 'x-forwarded-for': forwardedFor },
+          body: new URLSearchParams({ username: 'alice', password }).toString(),
+          localAddress,
+        });
+        if (answer.status !== 503) return answer;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    };
     const stranger: number[] = [];
     for (let i = 0; i < 6; i++) stranger.push((await via('192.0.2.66', `guess ${i}`)).status);
+    // (six checks in a row: within the budget's second of burst)
     expect(stranger).toEqual([401, 401, 401, 401, 401, 429]);
     // Another person behind the same proxy is another address: alice gets in.
     expect((await via('192.0.2.10', PASSWORD)).status).toBe(303);

@@ -13,6 +13,7 @@ import { labelPairs } from '../../platform/metrics/exposition';
 import { requestDurationFamily } from '../../platform/metrics/request-durations';
 import { metricsRoutes, storedCounter, storedHistogram } from '../../platform/metrics/scrape';
 import { RECONCILED_METRIC } from '../../../db/emitter/reconcile';
+import { SIGN_IN_THROTTLED_HELP, SIGN_IN_THROTTLED_METRIC } from '../../operator-area';
 import { lastReconciliation } from '../ops-outbox';
 import type { EmitterApp } from '../types';
 
@@ -51,6 +52,7 @@ export const metrics = metricsRoutes<EmitterApp>('emitter', async (c) => {
       type: 'gauge',
       samples: [{ name: 'ops_webhook_emitter_ops_reachable', value: snapshot.opsReachable ? 1 : 0 }],
     },
+    storedCounter(counters, SIGN_IN_THROTTLED_METRIC, SIGN_IN_THROTTLED_HELP),
     storedCounter(counters, RECONCILED_METRIC, "Delivered messages reconciliation asked the receiver about, by result: present (on record) or missing (sent again)."),
     ...(reconciledAt === undefined
       ? []

@@ -11,10 +11,10 @@ import { backupFamilies } from '../../platform/metrics/backup';
 import { labelPairs } from '../../platform/metrics/exposition';
 import { requestDurationFamily } from '../../platform/metrics/request-durations';
 import { metricsRoutes, storedCounter } from '../../platform/metrics/scrape';
+import { SIGN_IN_THROTTLED_HELP, SIGN_IN_THROTTLED_METRIC } from '../../operator-area';
 import { flushRejections, REJECTIONS_METRIC } from '../intake';
-import type { ReceiverApp } from '../types';
 import { RECEIPTS_METRIC } from '../receipts';
-
+import type { ReceiverApp } from '../types';
 
 export const metrics = metricsRoutes<ReceiverApp>('receiver', async (c) => {
   const db = c.var.services.db;
@@ -25,6 +25,7 @@ export const metrics = metricsRoutes<ReceiverApp>('receiver', async (c) => {
   return [
     storedCounter(counters, 'ops_webhook_receiver_deliveries_total', 'Accepted deliveries by event type; outcome is created (first time) or duplicate.'),
     storedCounter(counters, REJECTIONS_METRIC, 'Refused deliveries, by the error code of the answer (unauthorized, validation_failed, …).'),
+    storedCounter(counters, SIGN_IN_THROTTLED_METRIC, SIGN_IN_THROTTLED_HELP),
     storedCounter(counters, RECEIPTS_METRIC, "Events the emitter's reconciliation asked about, by result: present (on record) or missing."),
     {
       name: 'ops_webhook_receiver_tickets',
