@@ -2,7 +2,7 @@
  * The receiver's ticket reads, each written once: a page of tickets (the read API's list and the
  * desk's), and one ticket with its timeline (the read API's and the desk's ticket page).
  */
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../connection';
 import { newestFirst, pageOf, type Page, type PageRequest } from '../newest-first-page';
 import { anyContains } from '../search';
@@ -38,12 +38,32 @@ export async function listTickets(db: Db, filter: TicketFilter): Promise<Page<Ti
   return pageOf(await ticketPageQuery(db, filter), filter);
 }
 
-/** One ticket with its events and its operators' actions, oldest first, in one round trip (null when there is no such ticket). */
+/**
+ * One ticket with its events and its operators' actions, oldest first, and the other tickets of
+ * its onboarding session, in one round trip (null when there is no such ticket).
+ */
 export async function ticketTimeline(db: Db, id: number) {
-  const [ticket, events, actions] = await db.batch([
+  const [ticket, events, actions, sessionTickets] = await db.batch([
     db.select().from(tickets).where(eq(tickets.id, id)),
     db.select().from(webhookEvents).where(eq(webhookEvents.ticketId, id)).orderBy(asc(webhookEvents.id)),
     db.select().from(ticketActions).where(eq(ticketActions.ticketId, id)).orderBy(asc(ticketActions.id)),
+    db
+      .select()
+      .from(tickets)
+      .where(sql`${tickets.sessionId} = (SELECT session_id FROM tickets WHERE id = ${id}) AND ${tickets.id} != ${id}`)
+      .orderBy(asc(tickets.id)),
   ]);
-  return ticket[0] ? { ticket: ticket[0], events, actions } : null;
+  return ticket[0] ? { ticket: ticket[0], events, actions, sessionTickets } : null;
+}
+
+/**
+ * An onboarding's whole story: every event of session `sessionId`, in the order they arrived, and
+ * the tickets they belong to, in one round trip (both found through their session indexes).
+ */
+export async function sessionStory(db: Db, sessionId: string) {
+  const [events, sessionTickets] = await db.batch([
+    db.select().from(webhookEvents).where(eq(webhookEvents.sessionId, sessionId)).orderBy(asc(webhookEvents.receivedAt), asc(webhookEvents.id)),
+    db.select().from(tickets).where(eq(tickets.sessionId, sessionId)).orderBy(asc(tickets.id)),
+  ]);
+  return { events, tickets: sessionTickets };
 }

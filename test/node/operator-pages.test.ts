@@ -87,7 +87,9 @@ describe('the Ops desk in a browser', () => {
 
   it('fits a 390 px screen without sideways scrolling, and has no serious accessibility violation', async () => {
     const receiver = await serveReceiver('desk-a11y.db');
-    const { ticket_id } = (await (await deliver(receiver.url, makeEvent({ event: 'onboarding.failed', data: { reason: 'x'.repeat(150) } }))).json()) as { ticket_id: number };
+    const failed = makeEvent({ event: 'onboarding.failed', data: { reason: 'x'.repeat(150) } });
+    const { ticket_id } = (await (await deliver(receiver.url, failed)).json()) as { ticket_id: number };
+    const session = `${receiver.url}/desk/sessions/${encodeURIComponent(failed.session_id)}`;
     const narrow = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await narrow.newPage();
     await withScreenshotOnFailure(page, 'desk-390', async () => {
@@ -95,6 +97,8 @@ describe('the Ops desk in a browser', () => {
       await expect.poll(() => page.url()).toBe(`${receiver.url}/desk`);
       expect(await scrollsSideways(page)).toBe(false);
       await page.goto(`${receiver.url}/desk/tickets/${ticket_id}`);
+      expect(await scrollsSideways(page)).toBe(false);
+      await page.goto(session);
       expect(await scrollsSideways(page)).toBe(false);
     });
     await narrow.close();
@@ -106,6 +110,7 @@ describe('the Ops desk in a browser', () => {
     await expect.poll(() => login.url()).toBe(`${receiver.url}/desk`);
     problems.push(...(await accessibilityViolations(scanning, `${receiver.url}/desk`)));
     problems.push(...(await accessibilityViolations(scanning, `${receiver.url}/desk/tickets/${ticket_id}`)));
+    problems.push(...(await accessibilityViolations(scanning, session)));
     expect(problems).toEqual([]);
     await scanning.close();
   }, 60_000);

@@ -187,6 +187,45 @@ describe('ticket actions on the desk', () => {
   });
 });
 
+describe("an onboarding's story", () => {
+  it('shows every event of a session in order with its ticket, and links each ticket page to it and to the other tickets', async () => {
+    const cookie = cookieOf(await signIn(desk()));
+    const created = makeEvent();
+    const first = (await (await deliver(created, {}, desk())).json()) as { ticket_id: number };
+    await deliver(followUp(created, 'domain.validated'), {}, desk());
+    const failed = (await (await deliver(followUp(created, 'onboarding.failed', { reason: 'mailbox quota' }), {}, desk())).json()) as { ticket_id: number };
+    expect(failed.ticket_id).not.toBe(first.ticket_id);
+    const path = `/desk/sessions/${encodeURIComponent(created.session_id)}`;
+
+    const page = await (await call(path, { headers: { cookie } }, desk())).text();
+    const order = ['account.created', 'domain.validated', 'onboarding.failed'].map((type) => page.indexOf(`<strong>${type}</strong>`));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(page).toContain(`href="/desk/tickets/${first.ticket_id}"`);
+    expect(page).toContain(`href="/desk/tickets/${failed.ticket_id}"`);
+    expect(page).toContain('3 events · 2 tickets');
+
+    const ticketPage = await (await call(`/desk/tickets/${first.ticket_id}`, { headers: { cookie } }, desk())).text();
+    expect(ticketPage).toContain(`href="${path}"`);
+    expect(ticketPage).toContain('Other tickets of this onboarding');
+    expect(ticketPage).toContain(`href="/desk/tickets/${failed.ticket_id}"`);
+  });
+
+  it('answers 404 for a session with no events, and sends a stranger to sign in', async () => {
+    const cookie = cookieOf(await signIn(desk()));
+    expect((await call('/desk/sessions/no-such-session', { headers: { cookie } }, desk())).status).toBe(404);
+    expect((await call(`/desk/sessions/${'x'.repeat(300)}`, { headers: { cookie } }, desk())).status).toBe(404);
+    expect((await call('/desk/sessions/anything', { redirect: 'manual' }, desk())).status).toBe(303);
+  });
+
+  it('keeps a ticket without other tickets free of the list', async () => {
+    const cookie = cookieOf(await signIn(desk()));
+    const { ticket_id } = (await (await deliver(makeEvent(), {}, desk())).json()) as { ticket_id: number };
+    const ticketPage = await (await call(`/desk/tickets/${ticket_id}`, { headers: { cookie } }, desk())).text();
+    expect(ticketPage).not.toContain('Other tickets of this onboarding');
+  });
+});
+
 describe('sign-in throttling', () => {
   it('answers 429 after 5 failures for one user within 15 minutes, even to the right password', async () => {
     const bindings = { ...desk(), LIBSQL: (env as unknown as { RECEIVER_THROTTLE_LIBSQL: Fetcher }).RECEIVER_THROTTLE_LIBSQL };

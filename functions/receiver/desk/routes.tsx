@@ -2,7 +2,8 @@
  * The Ops desk (GET /desk): the tickets the link opens, for people. A list that refreshes itself
  * (htmx polls its fragment every 5 s; without JavaScript it is a plain page), a ticket page with
  * the timeline of events and operators' actions, and the actions: acknowledge, note, close,
- * reopen. Every page is served by this worker and renders from one or two database round trips.
+ * reopen; and an onboarding session's whole story (session-page.tsx). Every page is served by
+ * this worker and renders from one or two database round trips.
  */
 import { z } from 'zod';
 import { applyTicketAction, deskPage } from '../../../db/receiver/desk';
@@ -12,6 +13,7 @@ import { withDatabase } from '../../platform/database-errors';
 import { readForm } from '../../platform/http/form-request';
 import { Badge, BarChart, capitalised, DataTable, ErrorPage, Facts, FilterForm, Layout, NotFoundPage, operatorArea, Pager, queryString, renderPage, when } from '../../operator-area';
 import type { ReceiverApp } from '../types';
+import { sessionPage, sessionPath } from './session-page';
 
 const BASE = '/desk';
 const PRODUCT = 'Ops desk';
@@ -152,7 +154,7 @@ desk.get('/tickets/:id', async function ticketPage(c) {
   const id = Number(c.req.param('id'));
   const found = Number.isSafeInteger(id) && id > 0 ? await withDatabase(() => ticketTimeline(c.var.services.db, id)) : null;
   if (!found) return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="ticket" back="Back to the tickets" />, 404);
-  const { ticket, events, actions } = found;
+  const { ticket, events, actions, sessionTickets } = found;
   const entries: TimelineEntry[] = [
     ...events.map((event) => ({ at: event.receivedAt, kind: 'event' as const, event })),
     ...actions.map((action) => ({ at: action.at, kind: 'action' as const, action })),
@@ -177,7 +179,7 @@ desk.get('/tickets/:id', async function ticketPage(c) {
           ['Status', <Badge value={ticket.status} />],
           ['Taken by', ticket.assignedTo ?? 'nobody yet'],
           ['Domain', ticket.domain],
-          ['Session', ticket.sessionId],
+          ['Session', <a href={sessionPath(BASE, ticket.sessionId)}>{ticket.sessionId} (the whole onboarding)</a>],
           ['Opened', when(ticket.createdAt)],
           ['Updated', when(ticket.updatedAt)],
         ]}
@@ -204,11 +206,28 @@ desk.get('/tickets/:id', async function ticketPage(c) {
         </label>
         <button type="submit">Add note</button>
       </form>
+      {sessionTickets.length > 0 ? (
+        <>
+          <h2>Other tickets of this onboarding</h2>
+          <ul class="session-tickets">
+            {sessionTickets.map((t) => (
+              <li>
+                <a href={`${BASE}/tickets/${t.id}`}>
+                  #{String(t.id)} {t.subject}
+                </a>{' '}
+                <Badge value={t.status} />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <h2>Timeline</h2>
       <Timeline entries={entries} />
     </Layout>,
   );
 });
+
+desk.get('/sessions/:sessionId', sessionPage(BASE, PRODUCT));
 
 desk.post('/tickets/:id/actions', async function ticketAction(c) {
   const id = Number(c.req.param('id'));
