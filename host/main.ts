@@ -17,6 +17,7 @@ import { resolveApiToken } from './api-token-file';
 import type { DatabaseSettings } from './function-config-schemas';
 import { functionSpec, type FunctionSpec } from './served-functions';
 import { serveDatabase, type ServedDatabase } from './served-database';
+import { startNotifyRelay, type NotifyRelay } from './notify-relay';
 import { HOST_NODE_ARGS, ROOT } from './project.mjs';
 import { PREFLIGHT_BUNDLE } from './bundle.mjs';
 import type { PreflightResult } from './preflight';
@@ -64,7 +65,7 @@ function workerEnvironment(spec: FunctionSpec, env: NodeJS.ProcessEnv, settingNa
 }
 
 /** Writes workerd's config for this start into `runtimeDir` (0600); answers its path. */
-function writeWorkerdConfig(spec: FunctionSpec, host: HostSettings, config: DatabaseSettings, database: ServedDatabase, workerEnv: Record<string, string>, runtimeDir: string): string {
+function writeWorkerdConfig(spec: FunctionSpec, host: HostSettings, config: DatabaseSettings, database: ServedDatabase, workerEnv: Record<string, string>, runtimeDir: string, relay: NotifyRelay | undefined): string {
   const compatibility = readCompatibility();
   const configPath = join(runtimeDir, 'workerd.capnp');
   const text = renderWorkerdConfig({
@@ -78,6 +79,7 @@ function writeWorkerdConfig(spec: FunctionSpec, host: HostSettings, config: Data
     fromEnvironment: Object.keys(workerEnv),
     database: database.binding,
     outbound: spec.outbound === true,
+    notify: relay ? { unixSocket: relay.socketPath } : undefined,
     assets: join(ROOT, 'node_modules'),
     v8Flags: host.WORKERD_V8_FLAGS,
     operatorPort: host.OPERATOR_PORT,
@@ -170,11 +172,23 @@ export async function serve(name: string, env: NodeJS.ProcessEnv = process.env):
     rmSync(runtimeDir, { recursive: true, force: true });
     return 1;
   }
+  let relay: NotifyRelay | undefined;
+  if (spec.notifyRelay?.some((setting) => env[setting])) {
+    try {
+      relay = await startNotifyRelay(env, join(runtimeDir, 'notify.sock'), log);
+    } catch (err) {
+      log.error('refusing to start: the notification relay', { problems: [(err as Error).message] });
+      await database.close();
+      rmSync(runtimeDir, { recursive: true, force: true });
+      return 2;
+    }
+  }
   const sweepToken = spec.sweep ? randomBytes(32).toString('base64url') : undefined;
   const workerEnv = workerEnvironment(spec, env, settingNames, database, apiToken?.token, sweepToken);
-  const configPath = writeWorkerdConfig(spec, host, config, database, workerEnv, runtimeDir);
+  const configPath = writeWorkerdConfig(spec, host, config, database, workerEnv, runtimeDir, relay);
   const code = await superviseWorkerd(spec, host, { configPath, workerEnv, sweepToken, inherited }, log);
 
+  await relay?.close();
   await database.close();
   rmSync(runtimeDir, { recursive: true, force: true });
   log.info('stopped', { code });

@@ -16,6 +16,8 @@ export interface FunctionSpec {
   sweep?: { everyMs?: number };
   /** Whether the worker may reach the network (the emitter delivers to Ops). */
   outbound?: boolean;
+  /** The settings that turn on the notification relay (host/notify-relay.ts), the worker's NOTIFY binding. */
+  notifyRelay?: string[];
   /** The setting holding the bearer token of the function's API; made and kept beside a `file:` database when unset (host/api-token-file.ts). */
   apiToken?: string;
   /** Parts that stay off until a setting is given, named in the start-up log with how to turn them on. */
@@ -32,9 +34,13 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
     defaultPort: 8080,
     migrations: 'db/receiver/migrations',
     operatorPages: '/desk',
-    offUntilSet: [{ setting: 'TICKETS_API_TOKEN', what: 'the tickets read API (/api/v1/tickets)', how: 'a token of at least 32 characters (openssl rand -base64 32)' }],
-    // Retention only: once a minute is plenty.
-    sweep: { everyMs: 60_000 },
+    notifyRelay: ['NOTIFY_SMTP_URL', 'NOTIFY_WEBHOOK_URL'],
+    offUntilSet: [
+      { setting: 'TICKETS_API_TOKEN', what: 'the tickets read API (/api/v1/tickets)', how: 'a token of at least 32 characters (openssl rand -base64 32)' },
+      { setting: 'NOTIFY_SMTP_URL', what: 'notification mail', how: 'smtp://user:password@mail-host:587 (with NOTIFY_EMAIL_FROM, NOTIFY_EMAIL_TO and PUBLIC_ORIGIN)' },
+    ],
+    // Every SWEEP_INTERVAL_MS (1 s), like the emitter's: notifications retry within seconds.
+    sweep: {},
   },
   emitter: {
     name: 'emitter',

@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from '../functions/host-contract/settings';
 import { settingNames, settingsSchema, type DatabaseSettings } from './function-config-schemas';
 import type { FunctionSpec } from './served-functions';
 import { HOST_SETTINGS, type HostSettings } from './host-settings';
-import { tlsProblems } from './tls-files';
+import { pemCertificateProblems, tlsProblems } from './tls-files';
 
 /** The validated settings a function starts with. */
 export interface CheckedSettings {
@@ -26,6 +26,8 @@ export function checkSettings(spec: FunctionSpec, env: NodeJS.ProcessEnv): Check
     throw new ConfigError(['WORKERD_INSPECTOR_ADDR is refused unless NODE_ENV=development (it lets any local user run code inside workerd)']);
   }
   const problems = tlsProblems(host);
+  // The relay reads it at start; a path that cannot be read would only show at the first mail.
+  if (env.NOTIFY_SMTP_CA_FILE) problems.push(...pemCertificateProblems('NOTIFY_SMTP_CA_FILE', env.NOTIFY_SMTP_CA_FILE));
   // Only the machine socket can be shared between workerd processes; a second listener would be bound twice.
   if (host.OPERATOR_PORT !== undefined && host.WORKERD_PROCESSES > 1) problems.push('OPERATOR_PORT cannot be used with WORKERD_PROCESSES > 1');
   // Both on one address and port, workerd would fail to bind the second and exit 1, again and again under systemd.

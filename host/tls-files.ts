@@ -62,3 +62,11 @@ export function tlsProblems(settings: TlsSettings): string[] {
   if (settings.TLS_CLIENT_CA_FILE && !settings.TLS_CERT_FILE) problems.push('TLS_CLIENT_CA_FILE needs TLS_CERT_FILE and TLS_KEY_FILE (client certificates are asked for over TLS)');
   return problems;
 }
+
+/** The problems of a file that must hold a PEM certificate (a CA to trust): unreadable, or no certificate in it. */
+export function pemCertificateProblems(variable: string, path: string): string[] {
+  const problems: string[] = [];
+  const pem = read(variable, path, problems);
+  if (pem !== undefined) certificate(variable, pem, problems);
+  return problems;
+}

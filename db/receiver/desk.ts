@@ -2,6 +2,7 @@
 import { count, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../connection';
 import { pageOf } from '../newest-first-page';
+import { DROP_PENDING_ESCALATIONS } from './notifications';
 import { ticketPageQuery, type TicketFilter } from './tickets';
 import { tickets, type TicketAction } from './schema';
 
@@ -49,13 +50,15 @@ const APPLY_ACTION = `UPDATE tickets SET
 
 /**
  * Records an operator's action on ticket `id` and applies it (acknowledge: the ticket is theirs;
- * close; reopen; note: the text only), atomically. False when there is no such ticket.
+ * close; reopen; note: the text only), atomically. Acknowledging or closing also drops the
+ * reminders not yet sent (escalation stops). False when there is no such ticket.
  */
 export async function applyTicketAction(db: Db, id: number, action: TicketActionName, operator: string, note: string | null, now: number): Promise<boolean> {
   const [, updated] = await db.$client.batch(
     [
       { sql: RECORD_ACTION, args: { ticket: id, action, operator, note, now } },
       { sql: APPLY_ACTION, args: { ticket: id, action, operator, now } },
+      ...(action === 'acknowledge' || action === 'close' ? [{ sql: DROP_PENDING_ESCALATIONS, args: { ticket: id, now } }] : []),
     ],
     'write',
   );

@@ -4,7 +4,7 @@
  * that won, so concurrent identical deliveries all see the same event and ticket.
  */
 import type { Db, Statement } from '../connection';
-import type { TicketPriority } from './schema';
+import type { NotifyChannel, TicketPriority } from './schema';
 
 export interface NewEvent {
   eventType: string;
@@ -15,9 +15,12 @@ export interface NewEvent {
   data: string;
 }
 
-/** What an event does on the desk: open a ticket, or join its session's open ticket (see the ticket policy). */
+/**
+ * What an event does on the desk: open a ticket (telling people on `notify`'s channels), or join
+ * its session's open ticket (see the ticket policy).
+ */
 export type TicketPlan =
-  | { action: 'open'; priority: TicketPriority; subject: string }
+  | { action: 'open'; priority: TicketPriority; subject: string; notify?: readonly NotifyChannel[] }
   | { action: 'link' };
 
 export type RecordOutcome =
@@ -66,6 +69,8 @@ export function intakeStatements(event: NewEvent, plan: TicketPlan, intakeId: st
       ? [
           { sql: OPEN_TICKET, args: { ...own, subject: plan.subject, priority: plan.priority, now } },
           { sql: ADOPT_SESSION_EVENTS, args: own },
+          // The ticket's notifications, in the same transaction: a 201 means they are in line.
+          ...(plan.notify ?? []).map((channel) => ({ sql: NOTIFY_OPENED, args: { ...own, channel, now } })),
         ]
       : [{ sql: TOUCH_LINKED_TICKET, args: { ...own, now } }]),
     { sql: READ_BACK, args: { ...key, webhook: event.webhookId } },
@@ -121,6 +126,13 @@ const ADOPT_SESSION_EVENTS = `UPDATE webhook_events
     WHERE ${ownRow('mine')})
   WHERE session_id = :session AND domain = :domain AND ticket_id IS NULL
     AND EXISTS (SELECT 1 FROM webhook_events WHERE ${ownRow()})`;
+
+/** Puts the new ticket's "opened" notification on `:channel` in line (its id: notificationId in notifications.ts). */
+const NOTIFY_OPENED = `INSERT INTO notifications (id, ticket_id, channel, reason, status, attempts, schedule_index, next_attempt_at, created_at, updated_at)
+  SELECT 'ticket-' || t.id || '.opened.' || :channel, t.id, :channel, 'opened', 'pending', 0, 0, :now, :now, :now
+  FROM tickets t JOIN webhook_events mine ON mine.id = t.opened_by_event_id
+  WHERE ${ownRow('mine')}
+  ON CONFLICT (id) DO NOTHING`;
 
 const TOUCH_LINKED_TICKET = `UPDATE tickets SET updated_at = :now
   WHERE id = (SELECT ticket_id FROM webhook_events WHERE ${ownRow()})`;

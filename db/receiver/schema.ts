@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ATTEMPT_OUTCOMES } from '../outbox/attempts';
 
 /** A ticket's status and priority: the one statement of each list (column enums, zod, pages, metrics). */
 export const TICKET_STATUSES = ['open', 'closed'] as const;
@@ -82,6 +83,82 @@ export const ticketActions = sqliteTable(
   },
   (t) => [index('ticket_actions_ticket_idx').on(t.ticketId, t.id)],
 );
+
+/** Where a notification goes: mail (SMTP submission through the host) or a chat webhook. */
+export const NOTIFY_CHANNELS = ['email', 'chat'] as const;
+export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
+/** A notification's state: the outbox engine's. */
+export const NOTIFICATION_STATUSES = ['pending', 'delivered', 'dead'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+/** What started a notification's attempt: right after the intake, or the sweep (and its recovery probe). */
+export const NOTIFICATION_TRIGGERS = ['intake', 'sweep', 'probe'] as const;
+
+/**
+ * The receiver's outbox of notifications (the outbox engine's columns, as the emitter's
+ * outbox_messages has them, plus what it tells whom). One row per ticket, reason and channel:
+ * its id is the mail's Message-ID, the same on every attempt, so a resend after a crash between
+ * the send and its record is the same message to the mail client.
+ */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    /** `ticket-42.opened.email`, `ticket-42.escalation-1.chat`, `digest-2026-12-04.email`. */
+    id: text('id').notNull(),
+    /** The ticket it is about (none for a digest). */
+    ticketId: integer('ticket_id').references(() => tickets.id),
+    channel: text('channel', { enum: NOTIFY_CHANNELS }).notNull(),
+    /** `opened`, `escalation-<n>`, `digest-<YYYY-MM-DD>`. */
+    reason: text('reason').notNull(),
+    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    scheduleIndex: integer('schedule_index').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    notBefore: integer('not_before'),
+    leaseUntil: integer('lease_until'),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+    /** The engine's column for a message put back in line on someone's account (unused here). */
+    requeuedBy: text('requeued_by'),
+  },
+  (t) => [
+    uniqueIndex('notifications_id_unique').on(t.id),
+    index('notifications_due_idx').on(t.status, t.nextAttemptAt),
+    index('notifications_ticket_idx').on(t.ticketId, t.seq),
+    index('notifications_status_updated_idx').on(t.status, t.updatedAt),
+  ],
+);
+
+export const notificationAttempts = sqliteTable(
+  'notification_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    messageId: text('message_id').notNull(),
+    attemptNo: integer('attempt_no').notNull(),
+    trigger: text('trigger', { enum: NOTIFICATION_TRIGGERS }).notNull(),
+    startedAt: integer('started_at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    /** The first bytes of the answer (the mail server's final reply, or the chat webhook's body). */
+    responseBody: text('response_body'),
+    outcome: text('outcome', { enum: ATTEMPT_OUTCOMES }).notNull(),
+    nextAttemptAt: integer('next_attempt_at'),
+  },
+  (t) => [index('notification_attempts_message_idx').on(t.messageId, t.id)],
+);
+
+/** The receiver's own state (the notification outbox's: whether the relay answered, the last probe). */
+export const receiverState = sqliteTable('receiver_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export type Notification = typeof notifications.$inferSelect;
+export type NotificationAttempt = typeof notificationAttempts.$inferSelect;
 
 export type Ticket = typeof tickets.$inferSelect;
 export type TicketAction = typeof ticketActions.$inferSelect;

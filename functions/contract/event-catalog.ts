@@ -16,9 +16,10 @@ const MAX_TEXT = 1000;
 /**
  * What an event does on the Ops desk (the receiver's intake applies it): open a ticket with a
  * priority, its subject naming the `data` field `detail` (a required field of the event's
- * schema), or join its session's ticket as a timeline entry.
+ * schema), or join its session's ticket as a timeline entry. A ticket it opens tells people
+ * (mail, chat) when `notifies` says so; unsaid, the high-priority ones do.
  */
-export type DeskRole = { opens: TicketPriority; detail: string } | { opens: false };
+export type DeskRole = { opens: TicketPriority; detail: string; notifies?: boolean } | { opens: false };
 
 /**
  * Every event type the portal may send, the account first, then the onboarding milestones: the
@@ -56,6 +57,12 @@ function dataSchema(type: EventType): z.ZodType {
 /** Each event type's role on the desk. */
 export function deskRole(type: EventType): DeskRole {
   return EVENT_CATALOG[type].desk;
+}
+
+/** Whether a ticket opened by an event of `type` notifies people: as its entry says, else when it is high priority. */
+export function notifiesWhenOpened(type: EventType): boolean {
+  const role: DeskRole = deskRole(type);
+  return role.opens !== false && (role.notifies ?? role.opens === 'high');
 }
 
 // RFC 1123 host names as sent: labels of 1-63 letters (either case), digits and inner hyphens,

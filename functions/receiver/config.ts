@@ -7,7 +7,9 @@
 import { z } from 'zod';
 import { OPERATOR_AREA_SETTINGS } from '../operator-area/operator-settings';
 import { COMMON_SETTINGS } from '../platform/settings/common-settings';
-import type { DatabaseBindings } from '../../db/connection';
+import { checkNotifySettings, NOTIFY_SETTINGS } from './notify-outbox/notify-settings';
+import type { DatabaseBindings, FetchBinding } from '../../db/connection';
+import type { ServiceBindings } from '../platform/services';
 import type { AssetBindings } from '../platform/http/assets';
 import { databaseSettings, optionalDays, flag, MAX_BODY_BYTES, optionalSecret, SECRET, type SettingBindings } from '../platform/settings/config';
 
@@ -24,12 +26,19 @@ export const RECEIVER_CONFIG = z.object({
   TICKETS_API_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
   /** When set, the raw data of events on tickets closed and older than this is removed (type and times stay). */
   EVENT_RETENTION_DAYS: optionalDays(),
+  ...NOTIFY_SETTINGS,
   ...COMMON_SETTINGS,
   ...OPERATOR_AREA_SETTINGS,
   ...databaseSettings('file:.data/ops.db'),
-});
+}).superRefine(checkNotifySettings);
 
 export type ReceiverConfig = z.infer<typeof RECEIVER_CONFIG>;
 
 /** What workerd (or Miniflare) hands the receiver: its settings as text, the database binding, and Swagger UI's files. */
-export type ReceiverBindings = SettingBindings<typeof RECEIVER_CONFIG> & DatabaseBindings & AssetBindings;
+export type ReceiverBindings = SettingBindings<typeof RECEIVER_CONFIG> &
+  DatabaseBindings &
+  AssetBindings &
+  ServiceBindings & {
+    /** The host's notification relay: it submits mail (SMTP) and posts chat messages to exactly the configured servers. */
+    NOTIFY?: FetchBinding;
+  };

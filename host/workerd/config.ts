@@ -30,6 +30,8 @@ export interface WorkerdConfigInput {
   operatorPort?: number;
   /** TLS on the listener (files embedded by path: the key never leaves its file), with client certificates required when `clientCa` is given. */
   tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+  /** The host's notification relay (the NOTIFY binding), on a unix socket. */
+  notify?: { unixSocket: string };
   /** Outbound TLS of the worker's network access: the CAs to trust (else workerd's browser CAs) and a client certificate. */
   outboundTls?: { caFile?: string; certFile?: string; keyFile?: string };
 }
@@ -57,12 +59,14 @@ export function renderWorkerdConfig(input: WorkerdConfigInput): string {
       : `(name = "libsql", ${network})`,
     input.outbound ? `(name = "internet", ${network})` : `(name = "internet", ${'network = (allow = [])'})`,
     ...(input.assets ? [`(name = "assets", disk = (path = ${q(input.assets)}, writable = false))`] : []),
+    ...(input.notify ? [`(name = "notify", external = (address = ${q(`unix:${input.notify.unixSocket}`)}, http = ()))`] : []),
   ];
   const bindings = [
     `(name = "LIBSQL", service = "libsql")`,
     ...Object.entries(input.text).map(([name, value]) => `(name = ${q(name)}, text = ${q(value)})`),
     ...input.fromEnvironment.map((name) => `(name = ${q(name)}, fromEnvironment = ${q(name)})`),
     ...(input.assets ? [`(name = "ASSETS", service = "assets")`] : []),
+    ...(input.notify ? [`(name = "NOTIFY", service = "notify")`] : []),
   ];
   const host = input.host.includes(':') ? `[${input.host}]` : input.host;
   const { tls } = input;

@@ -11,12 +11,12 @@ import { ROOT } from '../../host/project.mjs';
 const SOURCE = /\.(ts|tsx|mts|mjs)$/;
 const FUNCTIONS_WITH_FEATURES = ['receiver', 'emitter'];
 
-/** Files a feature shows to the rest of the code; everything else in its folder is its own. */
-const ENTRY_POINTS: Record<string, string[]> = {
-  // The operator area's settings load without its pages: the host's preflight reads every function's schema.
-  'functions/operator-area': ['index.ts', 'operator-settings.ts'],
-};
-const DEFAULT_ENTRY_POINTS = ['index.ts'];
+/**
+ * Files a feature shows to the rest of the code: its index.ts, and its settings (`*-settings.ts`),
+ * which a function's config.ts spreads into its schema and which load without the feature's code
+ * (the host's preflight reads every function's schema). Everything else in its folder is its own.
+ */
+const isEntryPoint = (path: string) => path === 'index.ts' || /^[a-z-]+-settings\.ts$/.test(path);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir)).flatMap((name) => {
@@ -87,9 +87,7 @@ export function ruleBroken(from: string, to: string): string | undefined {
     const entry = relative(target, to);
     // A function's wiring (its index.ts) mounts each feature's routes.
     if (from === `functions/${functionOf(to)}/index.ts` && /^routes\.tsx?$/.test(entry)) return undefined;
-    if (!(ENTRY_POINTS[target] ?? DEFAULT_ENTRY_POINTS).includes(entry)) {
-      return `a feature is reached only through its entry points (${target}/${(ENTRY_POINTS[target] ?? DEFAULT_ENTRY_POINTS).join(', ')}), not ${entry}`;
-    }
+    if (!isEntryPoint(entry)) return `a feature is reached only through its entry points (${target}/index.ts, *-settings.ts), not ${entry}`;
   }
   return undefined;
 }
@@ -127,6 +125,7 @@ describe('the import rules', () => {
     ['functions/receiver/index.ts', 'functions/receiver/desk/routes.tsx'],
     ['functions/receiver/desk/routes.tsx', 'functions/operator-area/index.ts'],
     ['functions/receiver/config.ts', 'functions/operator-area/operator-settings.ts'],
+    ['functions/receiver/config.ts', 'functions/receiver/notify-outbox/notify-settings.ts'],
     ['functions/receiver/intake/routes.ts', 'functions/receiver/intake/intake-event.ts'],
     ['functions/receiver/intake/routes.ts', 'functions/receiver/types.ts'],
     ['functions/platform/http/event-body.ts', 'functions/contract/event-catalog.ts'],

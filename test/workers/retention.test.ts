@@ -76,6 +76,8 @@ describe('receiver retention', () => {
     // An open ticket's events keep their data.
     expect(((await (await sweep(bindings)).json()) as { purged: number }).purged).toBe(0);
     await db.update(tickets).set({ status: 'closed' }).where(eq(tickets.id, ticket_id));
+    // Retention runs once a minute (the sweep itself every second).
+    clock.at += 61_000;
     expect(((await (await sweep(bindings)).json()) as { purged: number }).purged).toBe(1);
     const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, event_id));
     expect(row).toMatchObject({ data: '{}', eventType: 'account.created' });

@@ -14,6 +14,7 @@ import { applyMigrations } from '../../host/migrations';
 import { readCompatibility } from '../../host/wrangler-toml';
 import { openSqlite } from '../../host/sqlite';
 import { createFakeOps } from '../support/fake-ops';
+import { createFakeRelay } from '../support/fake-relay';
 import { TEST_BINDINGS } from '../support/test-env';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -44,6 +45,9 @@ export default defineConfig({
           // Throttled sign-ins lock an address for 15 minutes: that test gets its own database too.
           RECEIVER_THROTTLE_LIBSQL: (await testDatabase('receiver')) as never,
           OPS: createFakeOps().handle as never,
+          // The host's notification relay, scripted per ticket; its tests get a database of their own.
+          NOTIFY: createFakeRelay().handle as never,
+          RECEIVER_NOTIFY_LIBSQL: (await testDatabase('receiver')) as never,
         },
       },
     })),

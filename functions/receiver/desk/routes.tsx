@@ -5,9 +5,11 @@
  * reopen; and an onboarding session's whole story (session-page.tsx). Every page is served by
  * this worker and renders from one or two database round trips.
  */
+import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { applyTicketAction, deskPage } from '../../../db/receiver/desk';
-import { TICKET_PRIORITIES, TICKET_STATUSES, type Ticket, type TicketAction, type WebhookEvent } from '../../../db/receiver/schema';
+import { ticketNotifications } from '../../../db/receiver/notifications';
+import { TICKET_PRIORITIES, TICKET_STATUSES, type Notification, type NotificationAttempt, type Ticket, type TicketAction, type WebhookEvent } from '../../../db/receiver/schema';
 import { ticketTimeline } from '../../../db/receiver/tickets';
 import { withDatabase } from '../../platform/database-errors';
 import { readForm } from '../../platform/http/form-request';
@@ -110,7 +112,48 @@ desk.get('/fragment', async function deskFragment(c) {
   return c.html(String(<TicketsFragment page={page} query={query} />), 200, { 'cache-control': 'no-store' });
 });
 
-type TimelineEntry = { at: number; kind: 'event'; event: WebhookEvent } | { at: number; kind: 'action'; action: TicketAction };
+type TimelineEntry =
+  | { at: number; kind: 'event'; event: WebhookEvent }
+  | { at: number; kind: 'action'; action: TicketAction }
+  | { at: number; kind: 'notification'; notification: Notification; attempts: NotificationAttempt[] };
+
+/** What a notification was for, in words. */
+function notificationWhat(n: Notification): string {
+  const channel = n.channel === 'email' ? 'Mail' : 'Chat message';
+  const escalation = /^escalation-(\d+)$/.exec(n.reason);
+  return escalation ? `${channel}: reminder ${escalation[1]}, not acknowledged yet` : `${channel}: the ticket opened`;
+}
+
+/** A notification on the timeline: where it stands, and each attempt's answer. */
+function NotificationEntry({ notification: n, attempts }: { notification: Notification; attempts: NotificationAttempt[] }) {
+  const state =
+    n.status === 'delivered'
+      ? `sent ${when(n.deliveredAt)}`
+      : n.status === 'dead'
+        ? `failed after ${n.attempts} attempts: nobody was told this way`
+        : n.attempts === 0
+          ? 'being sent'
+          : `not sent yet; next try ${when(n.nextAttemptAt)}`;
+  return (
+    <li class={`notification ${n.status}`}>
+      <div>
+        <strong>{notificationWhat(n)}</strong> <Badge value={n.status} /> <span class="when">{state}</span>
+      </div>
+      {attempts.length > 0 ? (
+        <ul class="attempts">
+          {attempts.map((a) => (
+            <li class="when">
+              {when(a.startedAt)}: {a.outcome}
+              {a.statusCode !== null ? ` (HTTP ${a.statusCode})` : ''}
+              {a.error ? ` \u2014 ${a.error}` : ''}
+              {a.responseBody ? ` \u2014 ${a.responseBody.slice(0, 200)}` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
 
 const ACTION_WORDS: Record<TicketAction['action'], string> = {
   acknowledge: 'took the ticket',
@@ -137,6 +180,8 @@ function Timeline({ entries }: { entries: TimelineEntry[] }) {
               <pre>{JSON.stringify(JSON.parse(entry.event.data), null, 2)}</pre>
             )}
           </li>
+        ) : entry.kind === 'notification' ? (
+          <NotificationEntry notification={entry.notification} attempts={entry.attempts} />
         ) : (
           <li>
             <div>
@@ -155,10 +200,13 @@ desk.get('/tickets/:id', async function ticketPage(c) {
   const found = Number.isSafeInteger(id) && id > 0 ? await withDatabase(() => ticketTimeline(c.var.services.db, id)) : null;
   if (!found) return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="ticket" back="Back to the tickets" />, 404);
   const { ticket, events, actions, sessionTickets } = found;
+  const notices = await withDatabase(() => ticketNotifications(c.var.services.db, ticket.id));
   const entries: TimelineEntry[] = [
     ...events.map((event) => ({ at: event.receivedAt, kind: 'event' as const, event })),
     ...actions.map((action) => ({ at: action.at, kind: 'action' as const, action })),
+    ...notices.map(({ notification, attempts }) => ({ at: notification.createdAt, kind: 'notification' as const, notification, attempts })),
   ].sort((a, b) => a.at - b.at);
+  const failedNotices = notices.filter((n) => n.notification.status === 'dead').length;
   const done = c.req.query('done');
   const post = `${BASE}/tickets/${ticket.id}/actions`;
   return renderPage(
@@ -178,6 +226,9 @@ desk.get('/tickets/:id', async function ticketPage(c) {
           ['Priority', <Badge value={ticket.priority} />],
           ['Status', <Badge value={ticket.status} />],
           ['Taken by', ticket.assignedTo ?? 'nobody yet'],
+          ...(notices.length > 0
+            ? [['Notifications', failedNotices > 0 ? <strong class="failed">{`${failedNotices} of ${notices.length} failed`}</strong> : `${notices.length}, none failed`] as [string, Child]]
+            : []),
           ['Domain', ticket.domain],
           ['Session', <a href={sessionPath(BASE, ticket.sessionId)}>{ticket.sessionId} (the whole onboarding)</a>],
           ['Opened', when(ticket.createdAt)],

@@ -4,6 +4,7 @@
  */
 import type { Db } from '../../../db/connection';
 import { recordEvent, type NewEvent, type RecordOutcome } from '../../../db/receiver/intake';
+import type { NotifyChannel } from '../../../db/receiver/schema';
 import type { OnboardingEvent } from '../../contract/event-catalog';
 import { planTicket } from './ticket-policy';
 
@@ -19,12 +20,18 @@ export function toNewEvent(event: OnboardingEvent, webhookId: string | null): Ne
   };
 }
 
-/** Stores `event` (delivered as `webhookId`, if signed) and returns the event and ticket ids. */
+/**
+ * Stores `event` (delivered as `webhookId`, if signed), with the notifications of a ticket it
+ * opens on `channels`, and returns the event and ticket ids.
+ */
 export async function intakeEvent(
   db: Db,
   event: OnboardingEvent,
   webhookId: string | null,
   now: number,
-): Promise<RecordOutcome> {
-  return recordEvent(db, toNewEvent(event, webhookId), planTicket(event), crypto.randomUUID(), now);
+  channels: readonly NotifyChannel[] = [],
+): Promise<RecordOutcome & { notifies: boolean }> {
+  const plan = planTicket(event, channels);
+  const outcome = await recordEvent(db, toNewEvent(event, webhookId), plan, crypto.randomUUID(), now);
+  return { ...outcome, notifies: plan.action === 'open' && (plan.notify?.length ?? 0) > 0 };
 }

@@ -13,6 +13,7 @@ import type { ReceiverApp } from '../types';
 import { SIGNED_REQUEST_HEADERS, webhookCredentials } from '../webhook-auth';
 import { countRejections } from './count-rejections';
 import { intakeEvent } from './intake-event';
+import { configuredChannels, drainNotifications, notifyDeps } from '../notify-outbox';
 
 export const INTAKE_RESULT = z.object({
   status: z.enum(['created', 'duplicate']),
@@ -47,12 +48,16 @@ export const intake = new ApiRoutes<ReceiverApp>().route(
     const { event, domain, session_id } = received;
     Object.assign(c.var.accessLog, { event, domain, session_id });
 
-    const outcome = await withDatabase(() => intakeEvent(c.var.services.db, received, c.req.header('webhook-id') ?? null, c.var.services.now()));
+    const channels = configuredChannels(c.var.config);
+    const outcome = await withDatabase(() => intakeEvent(c.var.services.db, received, c.req.header('webhook-id') ?? null, c.var.services.now(), channels));
     if (outcome.conflict) {
       // A webhook-id names one message; reusing it for another event is a sender bug, never a duplicate.
       throw apiError(409, 'webhook_id_conflict', 'this webhook-id was already used for a different event; nothing was recorded');
     }
     Object.assign(c.var.accessLog, { event_id: outcome.eventId, ticket_id: outcome.ticketId, duplicate: !outcome.created });
+    // The notifications are committed with the ticket; sending them now is a head start on the
+    // sweep, which sends whatever this leaves (a stop drops work left to waitUntil).
+    if (outcome.created && outcome.notifies) c.executionCtx.waitUntil(drainNotifications(notifyDeps(c), 10_000).catch(() => undefined));
     const answer: z.infer<typeof INTAKE_RESULT> = {
       status: outcome.created ? 'created' : 'duplicate',
       event_id: outcome.eventId,

@@ -3,7 +3,8 @@
  * and a subject made safe to show) or join the session's ticket as a timeline entry.
  */
 import type { TicketPlan } from '../../../db/receiver/intake';
-import { deskRole, type OnboardingEvent } from '../../contract/event-catalog';
+import type { NotifyChannel } from '../../../db/receiver/schema';
+import { deskRole, notifiesWhenOpened, type OnboardingEvent } from '../../contract/event-catalog';
 
 /** Longest subject, in characters (code points). */
 export const MAX_SUBJECT = 200;
@@ -50,8 +51,15 @@ function subject(e: OnboardingEvent, detail: unknown): string {
   return cutOnCharacter(`[${e.event}] ${e.domain} \u2014 ${clean}`, MAX_SUBJECT);
 }
 
-/** The plan for one validated event: only events a person must act on open tickets; the rest extend the timeline. */
-export function planTicket(event: OnboardingEvent): TicketPlan {
+/**
+ * The plan for one validated event: only events a person must act on open tickets; the rest
+ * extend the timeline. A ticket whose event type notifies tells people on `channels` (those
+ * configured).
+ */
+export function planTicket(event: OnboardingEvent, channels: readonly NotifyChannel[] = []): TicketPlan {
   const role = deskRole(event.event);
-  return role.opens ? { action: 'open', priority: role.opens, subject: subject(event, event.data[role.detail]) } : { action: 'link' };
+  if (!role.opens) return { action: 'link' };
+  const plan: TicketPlan = { action: 'open', priority: role.opens, subject: subject(event, event.data[role.detail]) };
+  if (channels.length > 0 && notifiesWhenOpened(event.event)) plan.notify = channels;
+  return plan;
 }

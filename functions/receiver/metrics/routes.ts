@@ -5,7 +5,7 @@
  */
 import { readStorageHealth } from '../../../db/connection';
 import { metricsSnapshot } from '../../../db/receiver/metrics';
-import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../db/receiver/schema';
+import { NOTIFICATION_STATUSES, NOTIFY_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from '../../../db/receiver/schema';
 import { withDatabase } from '../../platform/database-errors';
 import { backupFamilies } from '../../platform/metrics/backup';
 import { labelPairs } from '../../platform/metrics/exposition';
@@ -20,7 +20,8 @@ export const metrics = metricsRoutes<ReceiverApp>('receiver', async (c) => {
   const db = c.var.services.db;
   // This process's pending refusals go in first, so its own scrape is exact; if the database is down, they wait.
   await flushRejections(db).catch(() => undefined);
-  const { counters, ticketCounts } = await withDatabase(() => metricsSnapshot(db));
+  const { counters, ticketCounts, notificationCounts } = await withDatabase(() => metricsSnapshot(db));
+  const notificationsBy = (status: string, channel: string) => notificationCounts.find((n) => n.status === status && n.channel === channel)?.n ?? 0;
   const ticketsBy = (status: string, priority: string) => ticketCounts.find((t) => t.status === status && t.priority === priority)?.n ?? 0;
   return [
     storedCounter(counters, 'ops_webhook_receiver_deliveries_total', 'Accepted deliveries by event type; outcome is created (first time) or duplicate.'),
@@ -33,6 +34,14 @@ export const metrics = metricsRoutes<ReceiverApp>('receiver', async (c) => {
       type: 'gauge',
       samples: TICKET_STATUSES.flatMap((status) =>
         TICKET_PRIORITIES.map((priority) => ({ name: 'ops_webhook_receiver_tickets', labels: labelPairs({ status, priority }), value: ticketsBy(status, priority) })),
+      ),
+    },
+    {
+      name: 'ops_webhook_receiver_notifications',
+      help: 'Notifications (mail, chat) by status and channel, now: pending (being sent or retried), delivered, dead (given up: nobody was told that way).',
+      type: 'gauge',
+      samples: NOTIFICATION_STATUSES.flatMap((status) =>
+        NOTIFY_CHANNELS.map((channel) => ({ name: 'ops_webhook_receiver_notifications', labels: labelPairs({ status, channel }), value: notificationsBy(status, channel) })),
       ),
     },
     requestDurationFamily('ops_webhook_receiver_request_duration_seconds'),
