@@ -4,39 +4,23 @@
  * kept off the wire, and bad certificate files. Every certificate and key is made here, at test
  * time, with the machine's openssl; none is committed.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
 import { runServe, type ServeProcess } from '../../scripts/support/serve-process';
 import { EMITTER_AUTH } from '../support/test-env';
 import { waitFor } from '../support/wait';
+import { testCertificates } from '../support/test-certificates';
 
 const SECRET = `tls-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const ONBOARD = '/api/v1/webhooks/onboard';
 const fx = serveFixture('tls');
-const certs = mkdtempSync(join(tmpdir(), 'ops-webhook-certs-'));
-const file = (name: string) => join(certs, name);
-
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: certs, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-/** A CA (`name`.pem/.key), and `leaf` certificates signed by it with the given SANs and usage. */
-function makeCa(name: string): void {
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`);
-}
-function makeLeaf(ca: string, name: string, ext: string): void {
-  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-  writeFileSync(file(`${name}.ext`), `${ext}\n`);
-  openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
-}
+const certs = testCertificates();
+const { file, makeCa, makeLeaf } = certs;
 
 beforeAll(() => {
   makeCa('ca');
@@ -45,7 +29,7 @@ beforeAll(() => {
   makeLeaf('ca', 'client', 'extendedKeyUsage=clientAuth');
   makeLeaf('other-ca', 'stranger', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth');
 });
-afterAll(() => rmSync(certs, { recursive: true, force: true }));
+afterAll(() => certs.remove());
 
 const receiverTls = (db: string, extra: Record<string, string> = {}) =>
   fx.serve('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file(db)}`, TLS_CERT_FILE: file('server.pem'), TLS_KEY_FILE: file('server.key'), ...extra });
