@@ -64,3 +64,21 @@ export async function applyTicketAction(db: Db, id: number, action: TicketAction
   );
   return updated!.rowsAffected === 1;
 }
+
+/**
+ * A value that changes whenever anything the desk shows changes: a new event (and so a new or
+ * touched ticket), an operator's action, a notification's attempt or outcome. Each part is read
+ * from a primary key or an index, so the live stream can ask it several times a second.
+ */
+export async function deskVersion(db: Db): Promise<string> {
+  const result = await db.$client.execute(DESK_VERSION);
+  const row = result.rows[0] as unknown as Record<string, number>;
+  return [row.events, row.actions, row.attempts, row.notifications, row.finished].join('.');
+}
+
+const DESK_VERSION = `SELECT
+  (SELECT coalesce(max(id), 0) FROM webhook_events) AS events,
+  (SELECT coalesce(max(id), 0) FROM ticket_actions) AS actions,
+  (SELECT coalesce(max(id), 0) FROM notification_attempts) AS attempts,
+  (SELECT coalesce(max(seq), 0) FROM notifications) AS notifications,
+  (SELECT count(*) FROM notifications WHERE status != 'pending') AS finished`;

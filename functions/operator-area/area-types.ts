@@ -25,4 +25,6 @@ export interface AreaOptions {
   cookie: string;
   /** Ids of the elements whose htmx polling refreshes a page by itself: such requests keep no session alive. */
   selfRefreshing?: string[];
+  /** Paths (under `base`) of event streams that keep pages live: holding one open keeps no session alive either. */
+  streams?: string[];
 }

@@ -18,6 +18,7 @@ import { Hono } from 'hono';
 import { serveAsset } from '../platform/http/assets';
 import { noRoute } from '../platform/http/http-errors';
 import { renderPage } from './ui/layout';
+import { LIVE_CLIENT_JS } from './ui/live-client';
 import { UI_CSS } from './ui/styles';
 import type { AreaOptions, OperatorEnv } from './area-types';
 import { LoginPage } from './login-page';
@@ -35,6 +36,7 @@ export function operatorArea<E extends OperatorEnv>(options: AreaOptions): Hono<
   });
   area.get('/assets/ui.css', (c) => c.body(UI_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=300' }));
   area.get('/assets/htmx.min.js', (c) => serveAsset(c.env, 'htmx.min.js'));
+  area.get('/assets/live.js', (c) => c.body(LIVE_CLIENT_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }));
   area.get('/login', function loginPage(c) {
     return renderPage(c, <LoginPage options={options} />);
   });

@@ -1,7 +1,8 @@
 /**
  * The checks every page of an operator area passes through: a live session under the operator's
  * current entry (else the sign-in page), same-origin for anything but GET, and the session's
- * last-seen time moved on only by the person (a list refreshing itself does not count).
+ * last-seen time moved on only by the person (a list refreshing itself, or the event stream that
+ * keeps it live, does not count).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
@@ -46,7 +47,9 @@ export function requireOperator<E extends OperatorEnv>(options: AreaOptions): Mi
       return renderPage(c, <ErrorPage base={options.base} product={options.product} operator={session.operator} title="Refused" detail="This request must come from this site." />, 403);
     }
     // A list refreshing itself every few seconds is not the person: it must not keep an unattended tab signed in.
-    const selfRefresh = c.req.header('hx-request') === 'true' && (options.selfRefreshing ?? []).includes(c.req.header('hx-trigger') ?? '');
+    const selfRefresh =
+      (c.req.header('hx-request') === 'true' && (options.selfRefreshing ?? []).includes(c.req.header('hx-trigger') ?? '')) ||
+      (options.streams ?? []).some((path) => c.req.path === `${options.base}${path}`);
     if (!selfRefresh && now - session.lastSeenAt > Math.min(TOUCH_EVERY_MS, limits.idleMs / 4)) await withDatabase(() => touchSession(db, session.id, now));
     c.set('operator', session.operator);
     c.var.accessLog.operator = session.operator;

@@ -38,6 +38,52 @@ function deliver(url: string, body: unknown) {
 
 const serveReceiver = (db: string) => fx.serve('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file(db)}`, OPERATOR_USERS: users });
 
+describe('the live desk in a browser', () => {
+  it('shows a new ticket on the list, and a new event on an open ticket page, within a second (server-sent events)', async () => {
+    const receiver = await serveReceiver('live.db');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const list = await context.newPage();
+    await withScreenshotOnFailure(list, 'desk-live', async () => {
+      await signIn(list, `${receiver.url}/desk`, 'alice', PASSWORD);
+      await expect.poll(() => list.url()).toBe(`${receiver.url}/desk`);
+      await list.locator('body[data-live-state="streaming"]').waitFor({ timeout: 10_000 });
+      const first = makeEvent({ event: 'onboarding.failed', data: { reason: 'live one' } });
+      const sent = Date.now();
+      const { ticket_id } = (await (await deliver(receiver.url, first)).json()) as { ticket_id: number };
+      // Polling alone would take up to 5 s: within a second means the stream said so.
+      await list.getByRole('link', { name: new RegExp(first.domain.replace(/\./g, '\\.')) }).waitFor({ timeout: 1000 + (Date.now() - sent) });
+      console.log(`the desk showed the new ticket ${Date.now() - sent} ms after the intake`);
+
+      const ticket = await context.newPage();
+      await ticket.goto(`${receiver.url}/desk/tickets/${ticket_id}`);
+      await ticket.locator('body[data-live-state="streaming"]').waitFor({ timeout: 10_000 });
+      await ticket.getByLabel('Note').fill('typing while the page is live');
+      const next = Date.now();
+      expect((await deliver(receiver.url, { event: 'dns.applied', domain: first.domain, session_id: first.session_id, data: {} })).status).toBe(201);
+      await ticket.locator('ol.timeline').getByText('dns.applied').waitFor({ timeout: 1000 + (Date.now() - next) });
+      // What was being typed is still there.
+      expect(await ticket.getByLabel('Note').inputValue()).toBe('typing while the page is live');
+    });
+    await context.close();
+  }, 60_000);
+
+  it('falls back to polling when the stream fails', async () => {
+    const receiver = await serveReceiver('live-fallback.db');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.route(/\/desk\/live(\?|$)/, (route) => route.fulfill({ status: 502, body: 'no stream here' }));
+    await withScreenshotOnFailure(page, 'desk-fallback', async () => {
+      await signIn(page, `${receiver.url}/desk`, 'alice', PASSWORD);
+      await expect.poll(() => page.url()).toBe(`${receiver.url}/desk`);
+      await page.locator('body[data-live-state="polling"]').waitFor({ timeout: 10_000 });
+      const event = makeEvent({ event: 'onboarding.failed', data: { reason: 'polled' } });
+      expect((await deliver(receiver.url, event)).status).toBe(201);
+      await page.getByRole('link', { name: new RegExp(event.domain.replace(/\./g, '\\.')) }).waitFor({ timeout: 8000 });
+    });
+    await context.close();
+  }, 60_000);
+});
+
 describe('the Ops desk in a browser', () => {
   it('shows a new webhook without a reload, and records acknowledge, note, close and reopen on the timeline', async () => {
     const receiver = await serveReceiver('desk.db');

@@ -4,9 +4,10 @@
  * and the console's redelivery. The real browser tests are in test/node/operator-pages.test.ts.
  */
 import { env } from 'cloudflare:test';
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
+import { operatorSessions } from '../../db/operator-auth';
 import { tickets, webhookEvents } from '../../db/receiver/schema';
 import { operatorEntry } from '../../functions/operator-area/password';
 import { followUp, makeEvent } from '../support/factories';
@@ -184,6 +185,80 @@ describe('ticket actions on the desk', () => {
     expect(ticket!.status).toBe('closed');
     const [row] = await openDatabase(ENV).select().from(webhookEvents).where(eq(webhookEvents.id, later.event_id));
     expect(row!.ticketId).toBe(first.ticket_id);
+  });
+});
+
+describe('the live desk', () => {
+  /** Reads the stream until `until` holds for what arrived, or fails after `ms`. */
+  async function readUntil(res: Response, until: (text: string) => boolean, ms = 5000): Promise<string> {
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const deadline = Date.now() + ms;
+    while (!until(text)) {
+      if (Date.now() > deadline) throw new Error(`the stream said only: ${text}`);
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    await reader.cancel();
+    return text;
+  }
+
+  it('streams a change to an open desk within a second, as server-sent events', async () => {
+    const cookie = cookieOf(await signIn(desk()));
+    const res = await call('/desk/live', { headers: { cookie } }, desk());
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const started = Date.now();
+    const changed = readUntil(res, (text) => text.includes('event: changed'));
+    await new Promise((r) => setTimeout(r, 300));
+    await deliver(makeEvent({ event: 'onboarding.failed', data: { reason: 'live' } }), {}, desk());
+    const text = await changed;
+    expect(text).toMatch(/^retry: \d+\nevent: ready\n/);
+    expect(text).toMatch(/\nid: [\d.]+\nevent: changed\ndata: [\d.]+\n\n/);
+    expect(Date.now() - started).toBeLessThan(1300);
+  });
+
+  it('sends a change made between the page and its stream at once (since, Last-Event-ID)', async () => {
+    const cookie = cookieOf(await signIn(desk()));
+    const stale = await call('/desk/live?since=0.0.0.0.0', { headers: { cookie } }, desk());
+    expect(await readUntil(stale, (text) => text.includes('event: changed'), 1000)).toContain('event: changed');
+    const current = (await readUntil(await call('/desk/live', { headers: { cookie } }, desk()), (text) => text.includes('event: ready'))).match(/event: ready\ndata: ([\d.]+)/)![1]!;
+    const resumed = await call('/desk/live?since=0.0.0.0.0', { headers: { cookie, 'last-event-id': current } }, desk());
+    const text = await readUntil(resumed, (t) => t.includes('event: ready'));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(text).not.toContain('event: changed');
+  });
+
+  it('keeps no session alive while it streams, and sends a stranger to sign in', async () => {
+    const clock = { at: Date.now(), now() { return this.at; } };
+    const bindings = { ...desk(), CLOCK: clock, OPERATOR_SESSION_IDLE: '10m' };
+    const cookie = cookieOf(await signIn(bindings));
+    const [before] = await openDatabase(ENV).select().from(operatorSessions).where(eq(operatorSessions.operator, 'alice')).orderBy(desc(operatorSessions.lastSeenAt)).limit(1);
+    clock.at += 5 * 60_000;
+    const res = await call('/desk/live', { headers: { cookie } }, bindings);
+    await readUntil(res, (text) => text.includes('event: ready'));
+    const [after] = await openDatabase(ENV).select().from(operatorSessions).where(eq(operatorSessions.id, before!.id));
+    expect(after!.lastSeenAt).toBe(before!.lastSeenAt);
+    expect((await call('/desk/live', { redirect: 'manual' }, desk())).status).toBe(303);
+  });
+
+  it('marks the list and the ticket page live, with polling as the fallback, and serves the script', async () => {
+    const cookie = cookieOf(await signIn(desk()));
+    const list = await (await call('/desk', { headers: { cookie } }, desk())).text();
+    expect(list).toMatch(/data-live="\/desk\/live\?since=[\d.%E]+"/);
+    expect(list).toContain('hx-trigger="every 5s, live-change"');
+    expect(list).toContain('<script src="/desk/assets/live.js" defer="">');
+    const { ticket_id } = (await (await deliver(makeEvent(), {}, desk())).json()) as { ticket_id: number };
+    const page = await (await call(`/desk/tickets/${ticket_id}`, { headers: { cookie } }, desk())).text();
+    expect(page).toContain('id="ticket-live"');
+    // The note's form is outside every live part: a refresh never takes away what is being typed.
+    const live = page.slice(page.indexOf('id="ticket-live"'));
+    expect(live).not.toContain('<textarea');
+    const script = await call('/desk/assets/live.js', {}, desk());
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await script.text()).toContain("new EventSource(first.getAttribute('data-live'))");
   });
 });
 

@@ -36,6 +36,7 @@ export function Layout({ base, product, title, operator, children }: LayoutProps
         <title>{`${title} · ${product}`}</title>
         <link rel="stylesheet" href={`${base}/assets/ui.css`} />
         <script src={`${base}/assets/htmx.min.js`} defer></script>
+        <script src={`${base}/assets/live.js`} defer></script>
       </head>
       <body>
         <header class="top">

@@ -7,7 +7,7 @@
  */
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
-import { applyTicketAction, deskPage } from '../../../db/receiver/desk';
+import { applyTicketAction, deskPage, deskVersion } from '../../../db/receiver/desk';
 import { ticketNotifications } from '../../../db/receiver/notifications';
 import { TICKET_PRIORITIES, TICKET_STATUSES, type Notification, type NotificationAttempt, type Ticket, type TicketAction, type WebhookEvent } from '../../../db/receiver/schema';
 import { ticketTimeline } from '../../../db/receiver/tickets';
@@ -15,6 +15,7 @@ import { withDatabase } from '../../platform/database-errors';
 import { readForm } from '../../platform/http/form-request';
 import { Badge, BarChart, capitalised, DataTable, ErrorPage, Facts, FilterForm, Layout, NotFoundPage, operatorArea, Pager, queryString, renderPage, when } from '../../operator-area';
 import type { ReceiverApp } from '../types';
+import { liveStream } from './live-stream';
 import { sessionPage, sessionPath } from './session-page';
 
 const BASE = '/desk';
@@ -36,17 +37,31 @@ const ACTION = z.object({
 type ListQuery = z.infer<typeof LIST_QUERY>;
 type Page = Awaited<ReturnType<typeof deskPage>>;
 
-/** The ticket list's element, which refreshes itself every few seconds (htmx names it in HX-Trigger). */
+/** The ticket list's element, which refreshes itself (htmx names it in HX-Trigger). */
 const TICKET_LIST_ID = 'tickets';
+/** The ticket page's live parts: its facts, and its timeline (the forms stay put: a note being typed is never swapped away). */
+const TICKET_FACTS_ID = 'ticket-facts';
+const TICKET_LIVE_ID = 'ticket-live';
+/** The server-sent events that keep both live; polling every 5 s is the fallback when the stream fails. */
+const LIVE = `${BASE}/live`;
+/** The stream's URL for a page rendered from the desk's `version`: a change made in between is sent at once. */
+const liveSince = (version: string) => `${LIVE}?since=${encodeURIComponent(version)}`;
+const POLL = 'every 5s, live-change';
 
-export const desk = operatorArea<ReceiverApp>({ base: BASE, product: PRODUCT, cookie: 'ops_desk_session', selfRefreshing: [TICKET_LIST_ID] });
+export const desk = operatorArea<ReceiverApp>({
+  base: BASE,
+  product: PRODUCT,
+  cookie: 'ops_desk_session',
+  selfRefreshing: [TICKET_LIST_ID, TICKET_FACTS_ID, TICKET_LIVE_ID],
+  streams: ['/live'],
+});
 
 /** The counts and the table: the part that refreshes itself. */
-function TicketsFragment({ page, query }: { page: Page; query: ListQuery }) {
+function TicketsFragment({ page, query, version }: { page: Page; query: ListQuery; version: string }) {
   const refresh = `${BASE}/fragment${queryString({ status: query.status, priority: query.priority, q: query.q, cursor: query.cursor })}`;
   const last = page.items.at(-1);
   return (
-    <section id={TICKET_LIST_ID} hx-get={refresh} hx-trigger="every 5s" hx-swap="outerHTML" aria-live="polite">
+    <section id={TICKET_LIST_ID} hx-get={refresh} hx-trigger={POLL} data-poll={POLL} data-live={liveSince(version)} hx-swap="outerHTML" aria-live="polite">
       <ul class="counts">
         <li>
           Open tickets<strong id="open-count">{String(page.open)}</strong>
@@ -83,12 +98,14 @@ function TicketsFragment({ page, query }: { page: Page; query: ListQuery }) {
 async function loadList(c: { var: { services: ReceiverApp['Variables']['services'] }; req: { query(): Record<string, string> } }) {
   const query = LIST_QUERY.parse(c.req.query());
   const { db, now } = c.var.services;
+  // The version first: a change that lands while the page is read is then seen as one by the stream.
+  const version = await withDatabase(() => deskVersion(db));
   const page = await withDatabase(() => deskPage(db, { status: query.status, priority: query.priority, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, now()));
-  return { query, page };
+  return { query, page, version };
 }
 
 desk.get('/', async function deskList(c) {
-  const { query, page } = await loadList(c);
+  const { query, page, version } = await loadList(c);
   return renderPage(
     c,
     <Layout base={BASE} product={PRODUCT} title="Tickets" operator={c.var.operator}>
@@ -101,15 +118,17 @@ desk.get('/', async function deskList(c) {
           { name: 'priority', label: 'Priority', choices: [...TICKET_PRIORITIES].reverse().map((p) => [p, capitalised(p)]), selected: query.priority },
         ]}
       />
-      <TicketsFragment page={page} query={query} />
+      <TicketsFragment page={page} query={query} version={version} />
       <BarChart id="per-day" title="Tickets opened per day, last 14 days" unit="tickets" bars={page.perDay.map((d) => ({ label: d.day.slice(5), value: d.n }))} />
     </Layout>,
   );
 });
 
+desk.get('/live', liveStream);
+
 desk.get('/fragment', async function deskFragment(c) {
-  const { query, page } = await loadList(c);
-  return c.html(String(<TicketsFragment page={page} query={query} />), 200, { 'cache-control': 'no-store' });
+  const { query, page, version } = await loadList(c);
+  return c.html(String(<TicketsFragment page={page} query={query} version={version} />), 200, { 'cache-control': 'no-store' });
 });
 
 type TimelineEntry =
@@ -195,8 +214,18 @@ function Timeline({ entries }: { entries: TimelineEntry[] }) {
   );
 }
 
+/** A part of a page that refreshes itself from the page's own answer (htmx selects it by id). */
+function LivePart({ id, page, version, children }: { id: string; page: string; version: string; children?: Child }) {
+  return (
+    <section id={id} hx-get={page} hx-select={`#${id}`} hx-trigger={POLL} data-poll={POLL} data-live={liveSince(version)} hx-swap="outerHTML">
+      {children}
+    </section>
+  );
+}
+
 desk.get('/tickets/:id', async function ticketPage(c) {
   const id = Number(c.req.param('id'));
+  const version = await withDatabase(() => deskVersion(c.var.services.db));
   const found = Number.isSafeInteger(id) && id > 0 ? await withDatabase(() => ticketTimeline(c.var.services.db, id)) : null;
   if (!found) return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="ticket" back="Back to the tickets" />, 404);
   const { ticket, events, actions, sessionTickets } = found;
@@ -221,6 +250,7 @@ desk.get('/tickets/:id', async function ticketPage(c) {
           Done: you {ACTION_WORDS[done as TicketAction['action']]}.
         </p>
       ) : null}
+      <LivePart id={TICKET_FACTS_ID} page={`${BASE}/tickets/${ticket.id}`} version={version}>
       <Facts
         items={[
           ['Priority', <Badge value={ticket.priority} />],
@@ -235,6 +265,7 @@ desk.get('/tickets/:id', async function ticketPage(c) {
           ['Updated', when(ticket.updatedAt)],
         ]}
       />
+      </LivePart>
       <div class="actions">
         {ticket.assignedTo !== c.var.operator ? (
           <form method="post" action={post}>
@@ -257,6 +288,7 @@ desk.get('/tickets/:id', async function ticketPage(c) {
         </label>
         <button type="submit">Add note</button>
       </form>
+      <LivePart id={TICKET_LIVE_ID} page={`${BASE}/tickets/${ticket.id}`} version={version}>
       {sessionTickets.length > 0 ? (
         <>
           <h2>Other tickets of this onboarding</h2>
@@ -274,6 +306,7 @@ desk.get('/tickets/:id', async function ticketPage(c) {
       ) : null}
       <h2>Timeline</h2>
       <Timeline entries={entries} />
+      </LivePart>
     </Layout>,
   );
 });

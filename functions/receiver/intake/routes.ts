@@ -14,6 +14,7 @@ import { SIGNED_REQUEST_HEADERS, webhookCredentials } from '../webhook-auth';
 import { countRejections } from './count-rejections';
 import { intakeEvent } from './intake-event';
 import { configuredChannels, drainNotifications, notifyDeps } from '../notify-outbox';
+import { inBackground } from '../../platform/http/background';
 
 export const INTAKE_RESULT = z.object({
   status: z.enum(['created', 'duplicate']),
@@ -57,7 +58,7 @@ export const intake = new ApiRoutes<ReceiverApp>().route(
     Object.assign(c.var.accessLog, { event_id: outcome.eventId, ticket_id: outcome.ticketId, duplicate: !outcome.created });
     // The notifications are committed with the ticket; sending them now is a head start on the
     // sweep, which sends whatever this leaves (a stop drops work left to waitUntil).
-    if (outcome.created && outcome.notifies) c.executionCtx.waitUntil(drainNotifications(notifyDeps(c), 10_000).catch(() => undefined));
+    if (outcome.created && outcome.notifies) inBackground(c, drainNotifications(notifyDeps(c), 10_000).catch(() => undefined));
     const answer: z.infer<typeof INTAKE_RESULT> = {
       status: outcome.created ? 'created' : 'duplicate',
       event_id: outcome.eventId,
