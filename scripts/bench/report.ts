@@ -16,6 +16,7 @@ export interface Measured {
   drain: Awaited<ReturnType<typeof backlogDrain>>;
   pages: PageTimings[];
   signInFlood: string[];
+  people: string[];
   backupIntake: string[];
   cost: CostRow[];
 }
@@ -108,6 +109,7 @@ export function report(m: Measured, seconds: number): { text: string; record: ob
     `8 peak RSS (serve process + workerd): receiver ${m.receiver.rssMb} MB, emitter ${checks.rss_mb.emitter} MB, receiver fed by emitter ${m.emitter.opsRssMb} MB; baseline Node ${m.baseline.rssMb} MB`,
     ...pageLines(m.pages),
     ...m.signInFlood,
+    ...m.people,
     ...m.backupIntake,
     ...costLines(m.cost),
     '',

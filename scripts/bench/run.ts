@@ -3,7 +3,7 @@
  * 127.0.0.1 with ephemeral ports and temporary databases, and compares them with a ceiling
  * (a trivial worker under the same workerd) and a baseline (the same receiver in plain Node).
  * Prints one table, checks the performance targets, and writes bench/results/latest.json.
- * A mode (`pages`, `sign-in`, `backup`, `cost`, `profile`) runs one part alone.
+ * A mode (`pages`, `sign-in`, `people`, `backup`, `cost`, `profile`) runs one part alone.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ import { pageLines, report, targetLine } from './report';
 import { backlogDrain, baseline, ceiling, emitterWithOps, receiverTraffic, type BenchContext } from './scenarios';
 import { measureSignInFlood } from './sign-in-flood';
 import { measureBackupIntake } from './backup-intake';
+import { measurePeople } from './people';
 
 const ctx: BenchContext = {
   dir: mkdtempSync(join(tmpdir(), 'ops-webhook-bench-')),
@@ -44,12 +45,14 @@ async function main(): Promise<void> {
   const pages = await measurePages(ctx.dir, ctx.secret);
   say('intake during a sign-in flood');
   const signInFlood = await measureSignInFlood(ctx.dir, ctx.secret);
+  say('from the portal to a person: the live desk and the mail server');
+  const people = await measurePeople(ctx.dir, ctx.secret);
   say('intake during a backup of a 1 GB database');
   const backupIntake = await measureBackupIntake(ctx.dir, ctx.secret);
   say('cost per event: design floors, baseline and receiver at FULL and NORMAL');
   const cost = await measureCost(ctx.dir, ctx.secret);
 
-  const { text, record } = report({ ceiling: ceil, baseline: base, receiver, emitter, drain, pages, signInFlood, backupIntake, cost }, Math.round((Date.now() - started) / 1000));
+  const { text, record } = report({ ceiling: ceil, baseline: base, receiver, emitter, drain, pages, signInFlood, people, backupIntake, cost }, Math.round((Date.now() - started) / 1000));
   console.log(text);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(record, null, 2)}\n`);
@@ -75,6 +78,10 @@ const MODES: Record<string, () => Promise<void>> = {
   'sign-in': async () => {
     await buildFunctions(['receiver']);
     console.log((await measureSignInFlood(ctx.dir, ctx.secret)).join('\n'));
+  },
+  people: async () => {
+    await buildFunctions(['receiver', 'emitter']);
+    console.log((await measurePeople(ctx.dir, ctx.secret)).join('\n'));
   },
   cost: costOnly,
   backup: async () => {

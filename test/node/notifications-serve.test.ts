@@ -10,7 +10,7 @@ import { freePort, startServe, type ServeProcess } from '../../scripts/support/s
 import { startChatWebhook, startSmtpServer, type TestChatWebhook, type TestSmtpServer } from '../../scripts/support/smtp-test-server';
 import { makeEvent } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
-import { testCertificates } from '../support/test-certificates';
+import { testCertificates } from '../../scripts/support/test-certificates';
 import { waitFor } from '../support/wait';
 
 const SECRET = `notify-${crypto.randomUUID()}-${crypto.randomUUID()}`;

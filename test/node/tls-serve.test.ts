@@ -14,7 +14,7 @@ import { serveFixture } from '../support/serve-fixture';
 import { runServe, type ServeProcess } from '../../scripts/support/serve-process';
 import { EMITTER_AUTH } from '../support/test-env';
 import { waitFor } from '../support/wait';
-import { testCertificates } from '../support/test-certificates';
+import { testCertificates } from '../../scripts/support/test-certificates';
 
 const SECRET = `tls-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 const ONBOARD = '/api/v1/webhooks/onboard';
