@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { hostname } from 'node:os';
 import nodemailer from 'nodemailer';
 import type { Logger } from '../functions/host-contract/logger';
+import type { MailMessage } from '../functions/host-contract/notify-messages';
 
 export interface RelaySettings {
   NOTIFY_SMTP_URL?: string | undefined;
@@ -50,18 +51,8 @@ export function smtpOptions(url: string, caFile: string | undefined) {
   };
 }
 
-interface MailBody {
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  messageId: string;
-  inReplyTo?: string;
-  references?: string[];
-}
-
-function isMail(value: unknown): value is MailBody {
-  const v = value as Partial<MailBody> | null;
+function isMail(value: unknown): value is MailMessage {
+  const v = value as Partial<MailMessage> | null;
   return (
     typeof v === 'object' && v !== null && typeof v.from === 'string' && Array.isArray(v.to) && v.to.length > 0 && v.to.every((t) => typeof t === 'string') &&
     typeof v.subject === 'string' && typeof v.text === 'string' && typeof v.messageId === 'string'

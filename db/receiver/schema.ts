@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { ATTEMPT_OUTCOMES } from '../outbox/attempts';
+import { attemptColumns, messageKeyColumns, messageStateColumns } from '../outbox/outbox-columns';
 
 /** A ticket's status and priority: the one statement of each list (column enums, zod, pages, metrics). */
 export const TICKET_STATUSES = ['open', 'closed'] as const;
@@ -102,25 +102,14 @@ export const NOTIFICATION_TRIGGERS = ['intake', 'sweep', 'probe'] as const;
 export const notifications = sqliteTable(
   'notifications',
   {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
-    /** `ticket-42.opened.email`, `ticket-42.escalation-1.chat`, `digest-2026-12-04.email`. */
-    id: text('id').notNull(),
+    /** Its id is `ticket-42.opened.email`, `ticket-42.escalation-1.chat`, `digest-2026-12-04.digest.email`. */
+    ...messageKeyColumns(),
     /** The ticket it is about (none for a digest). */
     ticketId: integer('ticket_id').references(() => tickets.id),
     channel: text('channel', { enum: NOTIFY_CHANNELS }).notNull(),
-    /** `opened`, `escalation-<n>`, `digest-<YYYY-MM-DD>`. */
+    /** `opened`, `escalation-<n>`, `digest`. */
     reason: text('reason').notNull(),
-    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull(),
-    attempts: integer('attempts').notNull().default(0),
-    scheduleIndex: integer('schedule_index').notNull().default(0),
-    nextAttemptAt: integer('next_attempt_at').notNull(),
-    notBefore: integer('not_before'),
-    leaseUntil: integer('lease_until'),
-    lastStatus: integer('last_status'),
-    lastError: text('last_error'),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
-    deliveredAt: integer('delivered_at'),
+    ...messageStateColumns(NOTIFICATION_STATUSES),
     /** The engine's column for a message put back in line on someone's account (unused here). */
     requeuedBy: text('requeued_by'),
   },
@@ -134,20 +123,7 @@ export const notifications = sqliteTable(
 
 export const notificationAttempts = sqliteTable(
   'notification_attempts',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    messageId: text('message_id').notNull(),
-    attemptNo: integer('attempt_no').notNull(),
-    trigger: text('trigger', { enum: NOTIFICATION_TRIGGERS }).notNull(),
-    startedAt: integer('started_at').notNull(),
-    durationMs: integer('duration_ms').notNull(),
-    statusCode: integer('status_code'),
-    error: text('error'),
-    /** The first bytes of the answer (the mail server's final reply, or the chat webhook's body). */
-    responseBody: text('response_body'),
-    outcome: text('outcome', { enum: ATTEMPT_OUTCOMES }).notNull(),
-    nextAttemptAt: integer('next_attempt_at'),
-  },
+  attemptColumns(NOTIFICATION_TRIGGERS),
   (t) => [index('notification_attempts_message_idx').on(t.messageId, t.id)],
 );
 

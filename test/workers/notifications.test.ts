@@ -70,6 +70,17 @@ async function rowsOf(bindings: object, ticketId: number) {
   return openDatabase(bindings as never).select().from(notifications).where(eq(notifications.ticketId, ticketId)).orderBy(notifications.seq);
 }
 
+/** Signs ana in on the desk; answers her session cookie. */
+async function signedIn(bindings: object): Promise<string> {
+  const res = await fetchReceiver('/desk/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://ops-desk.test' },
+    body: 'username=ana&password=a+long+enough+password',
+    redirect: 'manual',
+  }, bindings);
+  return res.headers.get('set-cookie')!.split(';')[0]!;
+}
+
 const failed = (reason = 'mailbox quota exceeded') => makeEvent({ event: 'onboarding.failed', data: { reason } });
 
 describe('a ticket that notifies', () => {
@@ -171,13 +182,7 @@ describe('a relay that refuses', () => {
     const metrics = await (await fetchReceiver('/metrics', {}, bindings)).text();
     expect(Number(/^ops_webhook_receiver_notifications\{status="dead",channel="email"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
 
-    const signIn = await fetchReceiver('/desk/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://ops-desk.test' },
-      body: 'username=ana&password=a+long+enough+password',
-      redirect: 'manual',
-    }, bindings);
-    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await signedIn(bindings);
     const page = await (await fetchReceiver(`/desk/tickets/${ticket_id}`, { headers: { cookie } }, bindings)).text();
     expect(page).toContain('Mail: the ticket opened');
     expect(page).toContain('failed after 1 attempts');
@@ -229,13 +234,7 @@ describe('escalation', () => {
     const clock = heldClock();
     const bindings = notifyEnv(clock, { NOTIFY_WEBHOOK_URL: '', OPERATOR_USERS: await operatorEntry('ana', 'a long enough password') });
     const { ticket_id } = (await (await intake(failed(), bindings)).json()) as { ticket_id: number };
-    const signIn = await fetchReceiver('/desk/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://ops-desk.test' },
-      body: 'username=ana&password=a+long+enough+password',
-      redirect: 'manual',
-    }, bindings);
-    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await signedIn(bindings);
     clock.at += 16 * MINUTE;
     // A reminder waits in line (the relay refuses it for now) when ana takes the ticket.
     await script(`ticket-${ticket_id}`, ['503', '503', '503']);

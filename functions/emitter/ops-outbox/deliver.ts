@@ -9,8 +9,8 @@ import { FINISHED_STATUSES } from '../../../db/emitter/retention';
 import { EMITTER_OUTBOX } from '../../../db/emitter/outbox';
 import { messageFromRow } from '../../../db/emitter/message-row';
 import type { DeliveryTrigger, OutboxMessage } from '../../../db/emitter/schema';
-import { deliverMessage as deliverOnce, type OutboxChannel, type Sent } from '../../platform/outbox/engine';
-import type { AnswerReading, AttemptResult, Decision, Interpretation } from '../../platform/outbox/retry-policy';
+import { deliverMessage as deliverOnce, logAttemptOutcome, type OutboxChannel, type Sent } from '../../platform/outbox/engine';
+import { errorCodeOf, type AnswerReading, type AttemptResult, type Decision, type Interpretation } from '../../platform/outbox/retry-policy';
 import { UNKNOWN_EVENT_TYPE } from '../../contract/event-catalog';
 import type { Logger } from '../../platform/logger';
 import type { Services } from '../../platform/services';
@@ -59,16 +59,6 @@ async function excerpt(response: Response): Promise<string> {
   return new TextDecoder().decode(bytes.subarray(0, RESPONSE_EXCERPT_BYTES));
 }
 
-/** The `code` of an answer in the project's error shape (`{ "error": { "code" } }`), if the excerpt is one. */
-function errorCode(body: string): string | undefined {
-  try {
-    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
-    return typeof code === 'string' ? code : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** What one send got back: Ops' answer (status, Retry-After, code, Date, the first bytes) or why there was none. */
 async function send(deps: DeliveryDeps, message: OutboxMessage, at: number): Promise<Sent> {
   const { config } = deps;
@@ -84,7 +74,7 @@ async function send(deps: DeliveryDeps, message: OutboxMessage, at: number): Pro
     const body = await excerpt(response);
     const date = Date.parse(response.headers.get('date') ?? '');
     const result: AttemptResult = { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') };
-    const code = errorCode(body);
+    const code = errorCodeOf(body);
     if (code) result.code = code;
     if (!Number.isNaN(date)) result.clockSkewS = Math.round((date - deps.now()) / 1000);
     return { result, body };
@@ -115,26 +105,16 @@ function interpretOpsAnswer(result: AttemptResult): Interpretation | undefined {
 
 /** One log line for the attempt (and one more when Ops refused the credentials or the clock). */
 function logAttempt(logger: Logger, message: OutboxMessage, record: AttemptRecord, decision: Decision): void {
-  const fields = {
-    message_id: message.id,
-    event: message.eventType,
-    domain: message.domain,
-    session_id: message.sessionId,
-    attempt: message.attempts + 1,
-    trigger: record.trigger,
-    status: record.statusCode,
-    ms: record.durationMs,
-  };
+  const fields = { message_id: message.id, event: message.eventType, domain: message.domain, session_id: message.sessionId };
   if (decision.outcome !== 'delivered' && decision.reason.startsWith('clock skew:')) {
     logger.error('clock skew: Ops refused the signature\'s timestamp as outside its window; synchronise both clocks (timedatectl set-ntp true)', { ...fields, reason: decision.reason });
   } else if (record.statusCode === 401 || record.statusCode === 403) {
     logger.error('Ops rejected the credentials: OPS_WEBHOOK_SECRET here and WEBHOOK_SECRET on Ops differ', fields);
   }
-  if (decision.outcome === 'delivered') logger.info('delivered', fields);
-  else if (decision.outcome === 'retry') logger.warn('delivery failed; will retry', { ...fields, reason: decision.reason, next_attempt_at: new Date(record.nextAttemptAt!).toISOString() });
-  else logger.error('delivery abandoned; message is dead', { ...fields, reason: decision.reason });
+  logAttemptOutcome(logger, OPS_WORDS, fields, message.attempts, record, decision);
 }
 
+const OPS_WORDS = { delivered: 'delivered', retry: 'delivery failed; will retry', dead: 'delivery abandoned; message is dead' };
 
 /** How the emitter reads Ops' answers (the retry policy's `reading`). */
 export const OPS_ANSWERS: AnswerReading = { peer: 'Ops', interpret: interpretOpsAnswer };

@@ -52,6 +52,25 @@ export interface OutboxChannel<M extends OutboxRow> extends AnswerReading {
 
 export type AttemptTrigger = string;
 
+/** What an outbox's log lines say for each outcome of an attempt. */
+export interface AttemptWords {
+  delivered: string;
+  retry: string;
+  dead: string;
+}
+
+/**
+ * The log line of one attempt, the same for every outbox: the message's own `fields`, the
+ * attempt's number, trigger, status and duration; info when delivered, warn with the reason and
+ * the next try when it will be retried, error with the reason when it is dead.
+ */
+export function logAttemptOutcome(logger: Logger, words: AttemptWords, fields: Record<string, unknown>, attempts: number, record: AttemptRecord, decision: Decision): void {
+  const line = { ...fields, attempt: attempts + 1, trigger: record.trigger, status: record.statusCode, ms: record.durationMs };
+  if (decision.outcome === 'delivered') logger.info(words.delivered, line);
+  else if (decision.outcome === 'retry') logger.warn(words.retry, { ...line, reason: decision.reason, next_attempt_at: new Date(record.nextAttemptAt!).toISOString() });
+  else logger.error(words.dead, { ...line, reason: decision.reason });
+}
+
 export interface SweepSummary {
   delivered: number;
   retrying: number;

@@ -117,3 +117,13 @@ export function decideProbe(
   if (retryAfterMs) kept.retryAfterMs = retryAfterMs;
   return kept;
 }
+
+/** The `code` of an answer in the project's error shape (`{ "error": { "code" } }`), when the body is one. */
+export function errorCodeOf(body: string): string | undefined {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}

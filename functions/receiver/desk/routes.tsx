@@ -9,14 +9,15 @@ import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { applyTicketAction, deskPage, deskVersion } from '../../../db/receiver/desk';
 import { ticketNotifications } from '../../../db/receiver/notifications';
-import { TICKET_PRIORITIES, TICKET_STATUSES, type Notification, type NotificationAttempt, type Ticket, type TicketAction, type WebhookEvent } from '../../../db/receiver/schema';
+import { TICKET_PRIORITIES, TICKET_STATUSES, type Notification, type NotificationAttempt, type TicketAction, type WebhookEvent } from '../../../db/receiver/schema';
 import { ticketTimeline } from '../../../db/receiver/tickets';
 import { withDatabase } from '../../platform/database-errors';
 import { readForm } from '../../platform/http/form-request';
-import { Badge, BarChart, capitalised, DataTable, ErrorPage, Facts, FilterForm, Layout, NotFoundPage, operatorArea, Pager, queryString, renderPage, when } from '../../operator-area';
+import { Badge, BarChart, capitalised, ErrorPage, Facts, FilterForm, Layout, NotFoundPage, operatorArea, Pager, queryString, renderPage, when } from '../../operator-area';
 import type { ReceiverApp } from '../types';
 import { liveStream } from './live-stream';
 import { sessionPage, sessionPath } from './session-page';
+import { TicketTable } from './ticket-rows';
 
 const BASE = '/desk';
 const PRODUCT = 'Ops desk';
@@ -70,22 +71,7 @@ function TicketsFragment({ page, query, version }: { page: Page; query: ListQuer
           Open, high priority<strong id="open-high-count">{String(page.openHigh)}</strong>
         </li>
       </ul>
-      <DataTable caption="Tickets, newest first" columns={['#', 'Subject', 'Priority', 'Status', 'Opened']} empty="No tickets match." rows={page.items.map((t: Ticket) => (
-          <tr>
-            <td>{String(t.id)}</td>
-            <td class="subject">
-              <a href={`${BASE}/tickets/${t.id}`}>{t.subject}</a>
-              {t.assignedTo ? <div class="muted">taken by {t.assignedTo}</div> : null}
-            </td>
-            <td>
-              <Badge value={t.priority} />
-            </td>
-            <td>
-              <Badge value={t.status} />
-            </td>
-            <td>{when(t.createdAt)}</td>
-          </tr>
-        ))} />
+      <TicketTable base={BASE} caption="Tickets, newest first" empty="No tickets match." tickets={page.items} />
       <Pager
         newest={query.cursor ? `${BASE}${queryString({ status: query.status, priority: query.priority, q: query.q })}` : undefined}
         older={page.hasMore && last ? `${BASE}${queryString({ status: query.status, priority: query.priority, q: query.q, cursor: last.id })}` : undefined}

@@ -6,8 +6,9 @@ import type { Context } from 'hono';
 import { sessionStory } from '../../../db/receiver/tickets';
 import type { Ticket, WebhookEvent } from '../../../db/receiver/schema';
 import { withDatabase } from '../../platform/database-errors';
-import { Badge, DataTable, Layout, NotFoundPage, renderPage, when } from '../../operator-area';
+import { DataTable, Layout, NotFoundPage, renderPage, when } from '../../operator-area';
 import type { ReceiverApp } from '../types';
+import { TicketTable } from './ticket-rows';
 
 /** The page of a session, under the desk's `base`. */
 export function sessionPath(base: string, sessionId: string): string {
@@ -60,26 +61,7 @@ export function sessionPage(base: string, product: string) {
             </tr>
           ))}
         />
-        <DataTable
-          caption="The session's tickets"
-          columns={['#', 'Subject', 'Priority', 'Status', 'Opened']}
-          empty="No tickets."
-          rows={story.tickets.map((t: Ticket) => (
-            <tr>
-              <td>{String(t.id)}</td>
-              <td class="subject">
-                <a href={`${base}/tickets/${t.id}`}>{t.subject}</a>
-              </td>
-              <td>
-                <Badge value={t.priority} />
-              </td>
-              <td>
-                <Badge value={t.status} />
-              </td>
-              <td>{when(t.createdAt)}</td>
-            </tr>
-          ))}
-        />
+        <TicketTable base={base} caption="The session's tickets" empty="No tickets." tickets={story.tickets} />
       </Layout>,
     );
   };

@@ -10,8 +10,8 @@ import { NOTIFY_OUTBOX, notificationFromRow, notificationSubject, openTicketsByA
 import type { Notification } from '../../../db/receiver/schema';
 import type { AttemptRecord } from '../../../db/outbox/attempts';
 import type { Logger } from '../../platform/logger';
-import type { OutboxChannel, Sent } from '../../platform/outbox/engine';
-import type { AttemptResult, Decision } from '../../platform/outbox/retry-policy';
+import { logAttemptOutcome, type OutboxChannel, type Sent } from '../../platform/outbox/engine';
+import { errorCodeOf, type AttemptResult, type Decision } from '../../platform/outbox/retry-policy';
 import type { Services } from '../../platform/services';
 import type { ReceiverConfig } from '../config';
 import { digestText, messageIdOf, ticketChat, ticketMail, type ChatMessage, type MailMessage } from './render';
@@ -33,16 +33,6 @@ const RESPONSE_EXCERPT = 1000;
 const KEEP_DELIVERED_MS = 365 * 86_400_000;
 /** Open tickets a digest lists (the rest are counted, with a link). */
 const DIGEST_LIMIT = 50;
-
-/** The code of a relay answer in the project's error shape. */
-function errorCode(body: string): string | undefined {
-  try {
-    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
-    return typeof code === 'string' ? code : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** What the relay is asked to send for `notification`, or why there is nothing to send. */
 async function render(deps: NotifyDeps, notification: Notification, at: number): Promise<{ path: '/mail'; body: MailMessage } | { path: '/chat'; body: ChatMessage } | { gone: string }> {
@@ -77,7 +67,7 @@ async function send(deps: NotifyDeps, notification: Notification, at: number): P
     );
     const text = (await response.text()).slice(0, RESPONSE_EXCERPT);
     const result: AttemptResult = { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') };
-    const code = errorCode(text);
+    const code = errorCodeOf(text);
     if (code) result.code = code;
     return { result, body: relayReply(text) };
   } catch (err) {
@@ -98,21 +88,16 @@ function relayReply(text: string): string {
   return text;
 }
 
+const NOTIFY_WORDS = {
+  delivered: 'notification sent',
+  retry: 'notification failed; will retry',
+  dead: 'notification abandoned: nobody was told of this ticket by this channel',
+};
+
 /** One log line per attempt. */
 function logAttempt(logger: Logger, notification: Notification, record: AttemptRecord, decision: Decision): void {
-  const fields = {
-    notification: notification.id,
-    ticket_id: notification.ticketId,
-    channel: notification.channel,
-    reason: notification.reason,
-    attempt: notification.attempts + 1,
-    trigger: record.trigger,
-    status: record.statusCode,
-    ms: record.durationMs,
-  };
-  if (decision.outcome === 'delivered') logger.info('notification sent', fields);
-  else if (decision.outcome === 'retry') logger.warn('notification failed; will retry', { ...fields, reason_failed: decision.reason, next_attempt_at: new Date(record.nextAttemptAt!).toISOString() });
-  else logger.error('notification abandoned: nobody was told of this ticket by this channel', { ...fields, reason_failed: decision.reason });
+  const fields = { notification: notification.id, ticket_id: notification.ticketId, channel: notification.channel, notice: notification.reason };
+  logAttemptOutcome(logger, NOTIFY_WORDS, fields, notification.attempts, record, decision);
 }
 
 /** The notifications as an outbox channel, over this request's (or sweep's) dependencies. */

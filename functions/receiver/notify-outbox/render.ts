@@ -6,24 +6,10 @@
  * Slack/Mattermost `{"text": …}`.
  */
 import type { Notification, Ticket } from '../../../db/receiver/schema';
+import type { ChatMessage, MailMessage } from '../../host-contract/notify-messages';
+
+export type { ChatMessage, MailMessage } from '../../host-contract/notify-messages';
 import type { ReceiverConfig } from '../config';
-
-/** What the relay's POST /mail takes. */
-export interface MailMessage {
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  /** `<local@domain>`, as the header carries it. */
-  messageId: string;
-  inReplyTo?: string;
-  references?: string[];
-}
-
-/** What the relay's POST /chat takes (and passes on as is). */
-export interface ChatMessage {
-  text: string;
-}
 
 type NotifyConfig = Pick<ReceiverConfig, 'NOTIFY_EMAIL_FROM' | 'NOTIFY_EMAIL_TO' | 'ESCALATE_TO' | 'ESCALATE_AFTER' | 'ESCALATE_MAX' | 'PUBLIC_ORIGIN' | 'TZ'>;
 
