@@ -14,7 +14,6 @@
 import { readFileSync, chmodSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
-import nodemailer from 'nodemailer';
 import type { Logger } from '../functions/host-contract/logger';
 import type { MailMessage } from '../functions/host-contract/notify-messages';
 
@@ -89,7 +88,10 @@ export function smtpFailure(err: { code?: string; responseCode?: number; respons
 
 /** Starts the relay on `socketPath`; throws when NOTIFY_SMTP_CA_FILE cannot be read. */
 export async function startNotifyRelay(settings: RelaySettings, socketPath: string, log: Logger): Promise<NotifyRelay> {
-  const transport = settings.NOTIFY_SMTP_URL ? nodemailer.createTransport(smtpOptions(settings.NOTIFY_SMTP_URL, settings.NOTIFY_SMTP_CA_FILE)) : undefined;
+  // Loaded only when mail is on: a receiver without it does not carry nodemailer in memory.
+  const transport = settings.NOTIFY_SMTP_URL
+    ? (await import('nodemailer')).default.createTransport(smtpOptions(settings.NOTIFY_SMTP_URL, settings.NOTIFY_SMTP_CA_FILE))
+    : undefined;
   const chatUrl = settings.NOTIFY_WEBHOOK_URL;
 
   async function mail(req: IncomingMessage, res: ServerResponse): Promise<void> {
