@@ -2,7 +2,8 @@
  * `ops-webhook doctor`: one line per check of each function set up here, and exit 1 when any
  * fails. A failing line names its cause and its fix. The checks: the configuration, files and
  * their modes, units, sockets, the certificate chain and its expiry, the link (from VM112: mutual
- * TLS and a signed probe that writes nothing), the clock skew, free disk, the last backup.
+ * TLS and a signed probe that writes nothing), the clock skew, the receiver's notifications (the
+ * mail server's TLS and sign-in, the chat host; nothing sent), free disk, the last backup.
  */
 import { existsSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -16,6 +17,7 @@ import { fetchText } from '../https-client';
 import { envFile, ETC, FILES, OPERATOR_SOCKET_UNIT, SERVICE_USER, serviceUnit, socketUnit, STATE } from '../layout';
 import { RENEW_BEFORE_DAYS } from '../link-pki';
 import { verifyChain } from '../pki';
+import { notificationChecks } from '../notifications-check';
 import { probeWithClock } from '../receiver-probe';
 import { printResult, type CheckResult } from '../report';
 import { groupId, isActive } from '../system';
@@ -165,6 +167,7 @@ function checksOf(configured: Configured): Check[] {
     () => certificateCheck(configured),
     () => answersCheck(configured),
     ...(configured.role === 'emitter' ? [() => linkCheck(configured)] : []),
+    ...(configured.role === 'receiver' ? [() => notificationChecks(configured.env, envFile(configured.role))] : []),
     () => diskCheck(configured),
     () => backupCheck(configured),
   ];

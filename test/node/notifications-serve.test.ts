@@ -11,6 +11,7 @@ import { startChatWebhook, startSmtpServer, type TestChatWebhook, type TestSmtpS
 import { makeEvent } from '../support/factories';
 import { serveFixture } from '../support/serve-fixture';
 import { testCertificates } from '../../scripts/support/test-certificates';
+import { notificationChecks } from '../../cli/notifications-check';
 import { waitFor } from '../support/wait';
 
 const SECRET = `notify-${crypto.randomUUID()}-${crypto.randomUUID()}`;
@@ -156,5 +157,33 @@ describe('notifications to real peers (black box)', () => {
     const proc = await startServe('receiver', settings).catch((err: Error) => err);
     expect(proc).toBeInstanceOf(Error);
     expect((proc as Error).message).toContain('NOTIFY_SMTP_CA_FILE');
+  });
+});
+
+describe('ops-webhook doctor on notifications', () => {
+  it('checks the mail server as the relay will use it, and the chat host, sending nothing', async () => {
+    const server = await smtp();
+    const hook = await chat();
+    const good = await notificationChecks(notifySettings(server.port, 'unused.db', hook.url), 'receiver.env');
+    expect(good.map((r) => r.status)).toEqual(['ok', 'ok']);
+    expect(good[0]!.label).toBe(`mail server 127.0.0.1:${server.port} takes STARTTLS and the sign-in`);
+    expect(server.received).toEqual([]);
+    expect(hook.received).toEqual([]);
+
+    const wrongPassword = await notificationChecks({ ...notifySettings(server.port, 'unused.db'), NOTIFY_SMTP_URL: `smtp://desk:wrong-password@127.0.0.1:${server.port}` }, 'receiver.env');
+    expect(wrongPassword[0]).toMatchObject({ status: 'fail', cause: expect.stringContaining('refused the sign-in') });
+    expect(JSON.stringify(wrongPassword)).not.toContain('wrong-password');
+
+    const plain = await smtp({ offerStartTls: false });
+    expect((await notificationChecks(notifySettings(plain.port, 'unused.db'), 'receiver.env'))[0]).toMatchObject({ status: 'fail', cause: expect.stringMatching(/TLS/) });
+
+    const closed = await freePort();
+    const nobody = await notificationChecks({ ...notifySettings(closed, 'unused.db'), NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${closed}/hooks/x` }, 'receiver.env');
+    expect(nobody.map((r) => r.status)).toEqual(['fail', 'fail']);
+    expect(nobody[1]).toMatchObject({ cause: 'ECONNREFUSED' });
+  });
+
+  it('says notifications are off, as a warning', async () => {
+    expect(await notificationChecks({}, 'receiver.env')).toEqual([expect.objectContaining({ status: 'warn', label: 'notifications are off' })]);
   });
 });
