@@ -144,6 +144,34 @@ describe('a ticket that notifies', () => {
   });
 });
 
+describe('at least once', () => {
+  it('sends the same Message-ID again when the process died between the send and its record', async () => {
+    const clock = heldClock();
+    const bindings = notifyEnv(clock, { NOTIFY_WEBHOOK_URL: '' });
+    // The database takes the intake, then loses the attempt's record (as a crash right after the send would).
+    let sent = false;
+    const dying = {
+      ...bindings,
+      NOTIFY: { fetch: async (request: Request) => ((sent = true), own.NOTIFY.fetch(request)) },
+      LIBSQL: {
+        fetch: async (request: Request) => {
+          if (sent && (await request.clone().text()).includes('notification_attempts')) throw new TypeError('the process died');
+          return own.RECEIVER_NOTIFY_LIBSQL.fetch(request);
+        },
+      },
+    };
+    const { ticket_id } = (await (await intake(failed(), dying)).json()) as { ticket_id: number };
+    expect(await relayed(`ticket-${ticket_id}`)).toHaveLength(1);
+    expect((await rowsOf(bindings, ticket_id))[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    // Its lease runs out; the sweep sends it again, as the same message.
+    clock.at += 61_000;
+    await sweep(bindings);
+    const both = await relayed(`ticket-${ticket_id}`);
+    expect(both.map((m) => m.body.messageId)).toEqual([`<ticket-${ticket_id}.opened@example.com>`, `<ticket-${ticket_id}.opened@example.com>`]);
+    expect((await rowsOf(bindings, ticket_id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+});
+
 describe('a relay that refuses', () => {
   it('retries on the fast schedule (1 s, 3 s, 9 s) and then sends', async () => {
     const clock = heldClock();
