@@ -2,10 +2,11 @@
  * The deploy drill: the .deb as an administrator gets it, on two booted Debian 12 systems joined
  * only to each other (VM122 the receiver, VM112 the emitter and the portal's module), set up and
  * paired with the commands docs/deploy.md gives, then put through kill -9, reboots, upgrades of
- * either side while events flow, doctor green and red, and purge. Also: two builds list the same
+ * either side while events flow, a ticket's notification mailed to a real SMTP server (STARTTLS,
+ * AUTH), doctor green and red, and purge. Also: two builds list the same
  * files, lintian finds no error, and the package installs and runs on an unbooted Debian 13.
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cachedTree, ensureTools, removeTree, SYSTEM_PACKAGES, unpackTree } from './support/debian-tree';
@@ -13,6 +14,7 @@ import { mustRun, runCommand } from './support/run-command';
 import { makeNetwork, type TestNetwork } from './support/test-network';
 import { TestSystem } from './support/test-system';
 import { drillLog, phase, timings } from './support/phases';
+import { testCertificates } from '../../scripts/support/test-certificates';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -60,6 +62,33 @@ const Database = require('/usr/lib/ops-webhook/node_modules/libsql');
 const [file, sql, prefix] = process.argv.slice(1);
 const db = new Database(file, { readonly: true, timeout: 5000 });
 console.log(JSON.stringify(db.prepare(sql).all({ p: prefix + '-%' })));
+`;
+
+/**
+ * A mail submission server on VM112 for the drill (Debian's python3-aiosmtpd): STARTTLS required,
+ * then AUTH; each message it takes is kept as a line of JSON in /root/mail/received.jsonl.
+ */
+const SMTP_SCRIPT = `
+import email, email.policy, json, ssl, sys, time
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+host, port, password = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+class Keep:
+    async def handle_DATA(self, server, session, envelope):
+        mail = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        with open('/root/mail/received.jsonl', 'a') as out:
+            out.write(json.dumps({'tls': bool(session.ssl), 'authenticated': bool(session.authenticated), 'to': envelope.rcpt_tos,
+                                  'subject': str(mail['subject']), 'message_id': str(mail['message-id']), 'body': mail.get_content()}) + '\\n')
+        return '250 2.0.0 kept'
+def check(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login == b'desk' and auth_data.password == password.encode()
+    return AuthResult(success=ok, handled=False)
+context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+context.load_cert_chain('/root/mail/mail.pem', '/root/mail/mail.key')
+Controller(Keep(), hostname=host, port=port, tls_context=context, require_starttls=True, auth_required=True,
+           auth_require_tls=True, authenticator=check).start()
+while True:
+    time.sleep(3600)
 `;
 
 let network: TestNetwork;
@@ -229,6 +258,47 @@ describe('two booted Debian 12 systems', () => {
   it('serves the desk over TLS on the operator listener', async () => {
     const script = `import httpx; r = httpx.get('https://${RECEIVER}:8444/desk/login', verify='/etc/ops-webhook/tls/ca.pem'); print(r.status_code, 'Sign in' in r.text)`;
     expect((await vm112.run(['python3', '-c', script])).trim()).toBe('200 True');
+  });
+
+  it('mails a ticket that matters from VM122 over STARTTLS with AUTH, set up as docs/deploy.md says', async () => {
+    await phase('notifications', async () => {
+      // The mail server on VM112, with a certificate from a CA made here (none is committed).
+      const certs = testCertificates();
+      const password = `drill-${crypto.randomUUID()}`;
+      const envFile = join(WORK, 'vm122/etc/ops-webhook/receiver.env');
+      const settings = readFileSync(envFile, 'utf8');
+      try {
+        certs.makeCa('mail-ca');
+        certs.makeLeaf('mail-ca', 'mail', `subjectAltName=IP:${EMITTER}\nextendedKeyUsage=serverAuth`);
+        mkdirSync(join(WORK, 'vm112/root/mail'), { recursive: true, mode: 0o700 });
+        for (const file of ['mail.pem', 'mail.key']) copyFileSync(certs.file(file), join(WORK, 'vm112/root/mail', file));
+        writeFileSync(join(WORK, 'vm112/usr/local/share/smtp-drill.py'), SMTP_SCRIPT, { mode: 0o644 });
+        await vm112.run(['systemd-run', '--unit=smtp-drill', 'python3', '/usr/local/share/smtp-drill.py', EMITTER, '2587', password]);
+        copyFileSync(certs.file('mail-ca.pem'), join(WORK, 'vm122/etc/ops-webhook/mail-ca.pem'));
+        await vm122.run(['chmod', '644', '/etc/ops-webhook/mail-ca.pem']);
+        // As the guide's Notifications section says: lines added to receiver.env, then a restart.
+        writeFileSync(envFile, `${settings}NOTIFY_SMTP_URL=smtp://desk:${password}@${EMITTER}:2587\nNOTIFY_SMTP_CA_FILE=/etc/ops-webhook/mail-ca.pem\nNOTIFY_EMAIL_FROM=ops-desk@drill.example\nNOTIFY_EMAIL_TO=ops@drill.example\nPUBLIC_ORIGIN=https://${RECEIVER}:8444\n`);
+        await vm122.run(['systemctl', 'restart', 'ops-webhook-receiver.service'], { timeoutMs: 120_000 });
+        const doctor = await vm122.exec(['ops-webhook', 'doctor'], { timeoutMs: 60_000 });
+        expect(doctor.stdout).toMatch(new RegExp(`✓ mail server ${EMITTER.replaceAll('.', '\\.')}:2587 takes STARTTLS and the sign-in`));
+        expect(doctor.stdout).not.toContain(password);
+
+        await vm112.run(['ops-webhook', 'emit', 'onboarding.failed', 'drill.example', 'mail-1', '{"reason":"mailbox quota"}']);
+        const received = join(WORK, 'vm112/root/mail/received.jsonl');
+        const deadline = Date.now() + 60_000;
+        while (Date.now() < deadline && !(existsSync(received) && readFileSync(received, 'utf8').includes('mailbox quota'))) await new Promise((r) => setTimeout(r, 250));
+        const [mail] = readFileSync(received, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { tls: boolean; authenticated: boolean; to: string[]; subject: string; message_id: string; body: string });
+        expect(mail).toMatchObject({ tls: true, authenticated: true, to: ['ops@drill.example'], subject: '[onboarding.failed] drill.example \u2014 mailbox quota' });
+        expect(mail!.message_id).toMatch(/^<ticket-\d+\.opened@drill\.example>$/);
+        expect(mail!.body).toContain(`Open the ticket: https://${RECEIVER}:8444/desk/tickets/`);
+      } finally {
+        // The rest of the drill runs without notifications (the mail server goes with this step).
+        writeFileSync(envFile, settings);
+        await vm122.run(['systemctl', 'restart', 'ops-webhook-receiver.service'], { timeoutMs: 120_000 }).catch((err: Error) => drillLog(err.message));
+        await vm112.run(['systemctl', 'stop', 'smtp-drill']).catch((err: Error) => drillLog(err.message));
+        certs.remove();
+      }
+    });
   });
 
   it('loses nothing and sends nothing twice when either service is killed with kill -9', async () => {

@@ -11,7 +11,7 @@ import { mustRun, runCommand } from './run-command';
 export const CACHE_DIR = process.env.OPS_WEBHOOK_DRILL_CACHE ?? '/var/cache/ops-webhook-drill';
 
 /** The packages every test system has: systemd to boot, and python3 with httpx for the portal's module. */
-export const SYSTEM_PACKAGES = ['systemd', 'systemd-sysv', 'dbus', 'iproute2', 'ca-certificates', 'python3', 'python3-httpx'];
+export const SYSTEM_PACKAGES = ['systemd', 'systemd-sysv', 'dbus', 'iproute2', 'ca-certificates', 'python3', 'python3-httpx', 'python3-aiosmtpd'];
 
 /** Installs what the drill needs from Debian's packages when it is missing. */
 export async function ensureTools(): Promise<void> {
