@@ -41,6 +41,8 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
     ],
     // Every SWEEP_INTERVAL_MS (1 s), like the emitter's: notifications retry within seconds.
     sweep: {},
+    // Leases held by a process that died are void: a notification it was sending goes at once, not a minute later.
+    beforeStart: (db) => db.exec('UPDATE notifications SET lease_until = NULL WHERE lease_until IS NOT NULL'),
   },
   emitter: {
     name: 'emitter',

@@ -5,6 +5,8 @@
  * the 201 and the send; a server that defers is retried, one that refuses is shown as failed;
  * a server without STARTTLS gets nothing in plaintext.
  */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServe, type ServeProcess } from '../../scripts/support/serve-process';
 import { startChatWebhook, startSmtpServer, type TestChatWebhook, type TestSmtpServer } from '../../scripts/support/smtp-test-server';
@@ -103,16 +105,25 @@ describe('notifications to real peers (black box)', () => {
     expect(server.received[0]!.mail.messageId).toBe(`<ticket-${ticket_id}.opened@example.com>`);
   });
 
-  it('sends the notification after a kill -9 that came right after the 201, once the mail server is there', async () => {
-    const port = await freePort();
+  it('sends the notification after a kill -9 that came during its send, once the mail server is there', async () => {
+    // A mail server that takes the connection and never answers: the kill comes while the send waits on it.
+    const silent = createServer(() => undefined);
+    const connected = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = silent.address() as AddressInfo;
     const settings = notifySettings(port, 'killed.db');
-    // No mail server yet: the first try fails, and the process dies before any retry.
     const first = await fx.serve('receiver', settings);
     const { status, ticket_id } = await intakeFailed(first);
     expect(status).toBe(201);
+    await connected;
     await first.kill9();
-    expect(rows('killed.db', ticket_id)).toEqual([expect.objectContaining({ id: `ticket-${ticket_id}.opened.email`, status: 'pending' })]);
+    // In line, never attempted, and leased by the process that died.
+    expect(fx.query<{ status: string; attempts: number; lease_until: number | null }>('killed.db', `SELECT status, attempts, lease_until FROM notifications WHERE ticket_id = ${Number(ticket_id)}`)).toEqual([
+      { status: 'pending', attempts: 0, lease_until: expect.any(Number) },
+    ]);
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
 
+    // The restart voids the dead process's lease: the notice goes at once, not when the lease would have run out.
     const server = await smtp({ port });
     const second = await fx.serve('receiver', settings);
     await waitFor(() => server.received.length === 1, 20_000);
