@@ -39,7 +39,7 @@ function deliver(url: string, body: unknown) {
 const serveReceiver = (db: string) => fx.serve('receiver', { WEBHOOK_SECRET: SECRET, DATABASE_URL: `file:${fx.file(db)}`, OPERATOR_USERS: users });
 
 describe('the live desk in a browser', () => {
-  it('shows a new ticket on the list, and a new event on an open ticket page, within a second (server-sent events)', async () => {
+  it('shows a new ticket on the list, and a new event on an open ticket page, through the stream (no polling while it is open)', async () => {
     const receiver = await serveReceiver('live.db');
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const list = await context.newPage();
@@ -47,20 +47,22 @@ describe('the live desk in a browser', () => {
       await signIn(list, `${receiver.url}/desk`, 'alice', PASSWORD);
       await expect.poll(() => list.url()).toBe(`${receiver.url}/desk`);
       await list.locator('body[data-live-state="streaming"]').waitFor({ timeout: 10_000 });
+      // While the stream is open the list does not poll: what appears now came through the stream.
+      expect(await list.locator('#tickets').getAttribute('hx-trigger')).toBe('live-change');
       const first = makeEvent({ event: 'onboarding.failed', data: { reason: 'live one' } });
       const sent = Date.now();
       const { ticket_id } = (await (await deliver(receiver.url, first)).json()) as { ticket_id: number };
-      // Polling alone would take up to 5 s: within a second means the stream said so.
-      await list.getByRole('link', { name: new RegExp(first.domain.replace(/\./g, '\\.')) }).waitFor({ timeout: 1000 + (Date.now() - sent) });
+      await list.getByRole('link', { name: new RegExp(first.domain.replace(/\./g, '\\.')) }).waitFor({ timeout: 10_000 });
+      // The figure is the bench's (npm run bench -- people); here it is only reported.
       console.log(`the desk showed the new ticket ${Date.now() - sent} ms after the intake`);
 
       const ticket = await context.newPage();
       await ticket.goto(`${receiver.url}/desk/tickets/${ticket_id}`);
       await ticket.locator('body[data-live-state="streaming"]').waitFor({ timeout: 10_000 });
+      expect(await ticket.locator('#ticket-live').getAttribute('hx-trigger')).toBe('live-change');
       await ticket.getByLabel('Note').fill('typing while the page is live');
-      const next = Date.now();
       expect((await deliver(receiver.url, { event: 'dns.applied', domain: first.domain, session_id: first.session_id, data: {} })).status).toBe(201);
-      await ticket.locator('ol.timeline').getByText('dns.applied').waitFor({ timeout: 1000 + (Date.now() - next) });
+      await ticket.locator('ol.timeline').getByText('dns.applied').waitFor({ timeout: 10_000 });
       // What was being typed is still there.
       expect(await ticket.getByLabel('Note').inputValue()).toBe('typing while the page is live');
     });
@@ -76,6 +78,7 @@ describe('the live desk in a browser', () => {
       await signIn(page, `${receiver.url}/desk`, 'alice', PASSWORD);
       await expect.poll(() => page.url()).toBe(`${receiver.url}/desk`);
       await page.locator('body[data-live-state="polling"]').waitFor({ timeout: 10_000 });
+      expect(await page.locator('#tickets').getAttribute('hx-trigger')).toBe('every 5s, live-change');
       const event = makeEvent({ event: 'onboarding.failed', data: { reason: 'polled' } });
       expect((await deliver(receiver.url, event)).status).toBe(201);
       await page.getByRole('link', { name: new RegExp(event.domain.replace(/\./g, '\\.')) }).waitFor({ timeout: 8000 });
