@@ -71,7 +71,7 @@ export const DROP_PENDING_ESCALATIONS = `DELETE FROM notifications
   WHERE ticket_id = :ticket AND status = 'pending' AND reason LIKE 'escalation-%' AND (lease_until IS NULL OR lease_until < :now)`;
 
 /** The ticket a notification is about. */
-export async function notificationSubject(db: Db, ticketId: number): Promise<Ticket | undefined> {
+export async function notifiedTicket(db: Db, ticketId: number): Promise<Ticket | undefined> {
   const [ticket] = await db.select().from(tickets).where(eq(tickets.id, ticketId));
   return ticket;
 }

@@ -6,16 +6,10 @@
  */
 import { enqueue, enqueueStatements } from '../../../db/receiver/notifications';
 import { configuredChannels } from './channels';
+import { localClock } from './local-clock';
 import type { NotifyDeps } from './notify-channel';
 
 const LATE_AFTER_MIN = 180;
-
-/** The date (YYYY-MM-DD) and the minutes after midnight of `at` in `timeZone`. */
-export function localDay(at: number, timeZone: string): { date: string; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '0';
-  return { date: `${part('year')}-${part('month')}-${part('day')}`, minutes: Number(part('hour')) * 60 + Number(part('minute')) };
-}
 
 /** Puts today's digest in line when its time has come; answers whether it did now. */
 export async function queueDigest(deps: NotifyDeps): Promise<boolean> {
@@ -23,7 +17,7 @@ export async function queueDigest(deps: NotifyDeps): Promise<boolean> {
   const channels = configuredChannels(config);
   if (config.DIGEST_AT === undefined || channels.length === 0) return false;
   const now = deps.now();
-  const { date, minutes } = localDay(now, config.TZ);
+  const { date, minutes } = localClock(now, config.TZ);
   if (minutes < config.DIGEST_AT || minutes >= config.DIGEST_AT + LATE_AFTER_MIN) return false;
   return (await enqueue(deps.db, enqueueStatements(`digest-${date}`, null, 'digest', channels, now))) > 0;
 }

@@ -6,7 +6,7 @@
  * dead letters, the attempt's record in one batch with the notification's new state.
  */
 import type { FetchBinding } from '../../../db/connection';
-import { NOTIFY_OUTBOX, notificationFromRow, notificationSubject, openTicketsByAge } from '../../../db/receiver/notifications';
+import { NOTIFY_OUTBOX, notificationFromRow, notifiedTicket, openTicketsByAge } from '../../../db/receiver/notifications';
 import type { Notification } from '../../../db/receiver/schema';
 import type { AttemptRecord } from '../../../db/outbox/attempts';
 import type { Logger } from '../../platform/logger';
@@ -42,7 +42,7 @@ async function render(deps: NotifyDeps, notification: Notification, at: number):
     if (notification.channel === 'chat') return { path: '/chat', body: { text: `${digest.subject}\n${digest.text}` } };
     return { path: '/mail', body: { from: config.NOTIFY_EMAIL_FROM!, to: config.NOTIFY_EMAIL_TO ?? [], subject: digest.subject, text: digest.text, messageId: messageIdOf(notification, config) } };
   }
-  const ticket = await notificationSubject(deps.db, notification.ticketId);
+  const ticket = await notifiedTicket(deps.db, notification.ticketId);
   if (!ticket) return { gone: `ticket ${notification.ticketId} no longer exists` };
   if (notification.channel === 'chat') return { path: '/chat', body: ticketChat(notification, ticket, config, at) };
   return { path: '/mail', body: ticketMail(notification, ticket, config, at) };

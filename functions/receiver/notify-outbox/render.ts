@@ -9,7 +9,9 @@ import type { Notification, Ticket } from '../../../db/receiver/schema';
 import type { ChatMessage, MailMessage } from '../../host-contract/notify-messages';
 
 export type { ChatMessage, MailMessage } from '../../host-contract/notify-messages';
+import { age } from '../../operator-area';
 import type { ReceiverConfig } from '../config';
+import { localClock } from './local-clock';
 
 type NotifyConfig = Pick<ReceiverConfig, 'NOTIFY_EMAIL_FROM' | 'NOTIFY_EMAIL_TO' | 'ESCALATE_TO' | 'ESCALATE_AFTER' | 'ESCALATE_MAX' | 'PUBLIC_ORIGIN' | 'TZ'>;
 
@@ -22,18 +24,8 @@ function deskLink(config: NotifyConfig, path: string): string {
 
 /** A time as people on the desk read it, in TZ. */
 export function localTime(at: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} (${timeZone})`;
-}
-
-/** "3 h 12 min", "5 min", "2 d 4 h": how long ago, for people. */
-export function age(ms: number): string {
-  const minutes = Math.max(0, Math.floor(ms / 60_000));
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${minutes % 60} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  const { date, time } = localClock(at, timeZone);
+  return `${date} ${time} (${timeZone})`;
 }
 
 /** The domain of Message-IDs: the sender's. */
@@ -106,7 +98,7 @@ export function ticketChat(notification: Notification, ticket: Ticket, config: N
 
 /** The daily digest: the open tickets, oldest first, with their ages. */
 export function digestText(open: { tickets: Ticket[]; total: number }, config: NotifyConfig, now: number): { subject: string; text: string } {
-  const day = localTime(now, config.TZ).slice(0, 10);
+  const day = localClock(now, config.TZ).date;
   const subject = `Ops desk: ${open.total} open ticket${open.total === 1 ? '' : 's'} (${day})`;
   const lines =
     open.total === 0
