@@ -2,31 +2,33 @@
 import { count, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../connection';
 import { pageOf } from '../newest-first-page';
-import { DROP_PENDING_ESCALATIONS } from './notifications';
-import { ticketPageQuery, type TicketFilter } from './tickets';
+import { DROP_PENDING_ESCALATIONS, ticketNotificationQueries, withAttempts } from './notifications';
+import { ticketPageQuery, ticketTimelineQueries, timelineOf, type TicketFilter } from './tickets';
 import { tickets, type TicketAction } from './schema';
 
 /** Inlined into the SQL text, not bound: a bound number may arrive as a float, and the division must stay integral. */
 const DAY_MS = 86_400_000;
 
 /**
- * The desk's list page in one round trip: a page of tickets, the open and open-high counts, and
- * tickets opened per day over `days` days.
+ * The desk's list page in one round trip: a page of tickets, the open and open-high counts,
+ * tickets opened per day over `days` days, and the desk's version they were read at.
  */
 export async function deskPage(db: Db, filter: TicketFilter, now: number, days = 14) {
   const since = Math.floor(now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
   const day = sql<number>`${tickets.createdAt} / ${sql.raw(String(DAY_MS))}`;
-  const [rows, counts, perDay] = await db.batch([
+  const [rows, counts, perDay, version] = await db.batch([
     ticketPageQuery(db, filter),
     db
       .select({ open: count(), openHigh: sql<number>`coalesce(sum(${tickets.priority} = 'high'), 0)` })
       .from(tickets)
       .where(eq(tickets.status, 'open')),
     db.select({ day, n: count() }).from(tickets).where(gte(tickets.createdAt, since)).groupBy(day),
+    versionQuery(db),
   ]);
   const byDay = new Map(perDay.map((r) => [Number(r.day), Number(r.n)]));
   return {
     ...pageOf(rows, filter),
+    version: versionOf(version),
     open: Number(counts[0]?.open ?? 0),
     openHigh: Number(counts[0]?.openHigh ?? 0),
     perDay: Array.from({ length: days }, (_, i) => {
@@ -66,13 +68,37 @@ export async function applyTicketAction(db: Db, id: number, action: TicketAction
 }
 
 /**
+ * A ticket's page in one round trip: its timeline (db/receiver/tickets.ts), its notifications with
+ * their attempts, and the desk's version they were read at (null when there is no such ticket).
+ */
+export async function deskTicketPage(db: Db, id: number) {
+  const [ticket, events, actions, sessionTickets, notices, attempts, version] = await db.batch([
+    ...ticketTimelineQueries(db, id),
+    ...ticketNotificationQueries(db, id),
+    versionQuery(db),
+  ]);
+  const timeline = timelineOf([ticket, events, actions, sessionTickets]);
+  return timeline ? { ...timeline, notices: withAttempts(notices, attempts), version: versionOf(version) } : null;
+}
+
+/**
  * A value that changes whenever anything the desk shows changes: a new event (and so a new or
  * touched ticket), an operator's action, a notification's attempt or outcome. Each part is read
- * from a primary key or an index, so the live stream can ask it several times a second.
+ * from a primary key or an index, so the live stream can ask it several times a second; a page
+ * reads it in its own batch, so the page and the version it names are one snapshot.
  */
 export async function deskVersion(db: Db): Promise<string> {
-  const result = await db.$client.execute(DESK_VERSION);
-  const row = result.rows[0] as unknown as Record<string, number>;
+  return versionOf(await versionQuery(db));
+}
+
+type VersionRow = { events: number; actions: number; attempts: number; notifications: number; finished: number };
+
+function versionQuery(db: Db) {
+  return db.all<VersionRow>(sql.raw(DESK_VERSION));
+}
+
+function versionOf(rows: VersionRow[]): string {
+  const row = rows[0]!;
   return [row.events, row.actions, row.attempts, row.notifications, row.finished].join('.');
 }
 

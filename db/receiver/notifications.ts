@@ -3,7 +3,7 @@
  * notifications in line (a ticket's opening is in the intake's own batch, db/receiver/intake.ts;
  * escalations and the digest here), what a notification is about, and what the desk shows of them.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Statement } from '../connection';
 import type { OutboxTables } from '../outbox/outbox-tables';
 import { rowReader } from '../outbox/row-reader';
@@ -85,14 +85,19 @@ export async function openTicketsByAge(db: Db, limit: number): Promise<{ tickets
   return { tickets: rows, total: Number(counted[0]?.n ?? 0) };
 }
 
-/** A ticket's notifications with their attempts, oldest first, for its timeline. */
-export async function ticketNotifications(db: Db, ticketId: number): Promise<{ notification: Notification; attempts: NotificationAttempt[] }[]> {
-  const rows = await db.select().from(notifications).where(eq(notifications.ticketId, ticketId)).orderBy(asc(notifications.seq));
-  if (rows.length === 0) return [];
-  const attempts = await db
-    .select()
-    .from(notificationAttempts)
-    .where(inArray(notificationAttempts.messageId, rows.map((r) => r.id)))
-    .orderBy(asc(notificationAttempts.id));
+/** The queries of a ticket's notifications and their attempts, oldest first, for a page's batch (desk.ts). */
+export function ticketNotificationQueries(db: Db, ticketId: number) {
+  return [
+    db.select().from(notifications).where(eq(notifications.ticketId, ticketId)).orderBy(asc(notifications.seq)),
+    db
+      .select()
+      .from(notificationAttempts)
+      .where(sql`${notificationAttempts.messageId} IN (SELECT id FROM notifications WHERE ticket_id = ${ticketId})`)
+      .orderBy(asc(notificationAttempts.id)),
+  ] as const;
+}
+
+/** Each notification with its attempts, from those queries' rows. */
+export function withAttempts(rows: Notification[], attempts: NotificationAttempt[]): { notification: Notification; attempts: NotificationAttempt[] }[] {
   return rows.map((notification) => ({ notification, attempts: attempts.filter((a) => a.messageId === notification.id) }));
 }

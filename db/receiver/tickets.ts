@@ -6,7 +6,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../connection';
 import { newestFirst, pageOf, type Page, type PageRequest } from '../newest-first-page';
 import { anyContains } from '../search';
-import { ticketActions, tickets, webhookEvents, type Ticket, type TicketPriority, type TicketStatus } from './schema';
+import { ticketActions, tickets, webhookEvents, type Ticket, type TicketAction, type TicketPriority, type TicketStatus, type WebhookEvent } from './schema';
 
 export interface TicketFilter extends PageRequest {
   status?: TicketStatus;
@@ -38,12 +38,9 @@ export async function listTickets(db: Db, filter: TicketFilter): Promise<Page<Ti
   return pageOf(await ticketPageQuery(db, filter), filter);
 }
 
-/**
- * One ticket with its events and its operators' actions, oldest first, and the other tickets of
- * its onboarding session, in one round trip (null when there is no such ticket).
- */
-export async function ticketTimeline(db: Db, id: number) {
-  const [ticket, events, actions, sessionTickets] = await db.batch([
+/** The queries of {@link ticketTimeline}, for a batch of their own or of a page's (desk.ts). */
+export function ticketTimelineQueries(db: Db, id: number) {
+  return [
     db.select().from(tickets).where(eq(tickets.id, id)),
     db.select().from(webhookEvents).where(eq(webhookEvents.ticketId, id)).orderBy(asc(webhookEvents.id)),
     db.select().from(ticketActions).where(eq(ticketActions.ticketId, id)).orderBy(asc(ticketActions.id)),
@@ -52,8 +49,22 @@ export async function ticketTimeline(db: Db, id: number) {
       .from(tickets)
       .where(sql`${tickets.sessionId} = (SELECT session_id FROM tickets WHERE id = ${id}) AND ${tickets.id} != ${id}`)
       .orderBy(asc(tickets.id)),
-  ]);
+  ] as const;
+}
+
+type TimelineRows = readonly [Ticket[], WebhookEvent[], TicketAction[], Ticket[]];
+
+/** The timeline from its queries' rows (null when there is no such ticket). */
+export function timelineOf([ticket, events, actions, sessionTickets]: TimelineRows) {
   return ticket[0] ? { ticket: ticket[0], events, actions, sessionTickets } : null;
+}
+
+/**
+ * One ticket with its events and its operators' actions, oldest first, and the other tickets of
+ * its onboarding session, in one round trip (null when there is no such ticket).
+ */
+export async function ticketTimeline(db: Db, id: number) {
+  return timelineOf(await db.batch(ticketTimelineQueries(db, id)));
 }
 
 /**

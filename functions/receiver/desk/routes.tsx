@@ -7,10 +7,8 @@
  */
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
-import { applyTicketAction, deskPage, deskVersion } from '../../../db/receiver/desk';
-import { ticketNotifications } from '../../../db/receiver/notifications';
+import { applyTicketAction, deskPage, deskTicketPage } from '../../../db/receiver/desk';
 import { TICKET_PRIORITIES, TICKET_STATUSES, type Notification, type NotificationAttempt, type TicketAction, type WebhookEvent } from '../../../db/receiver/schema';
-import { ticketTimeline } from '../../../db/receiver/tickets';
 import { withDatabase } from '../../platform/database-errors';
 import { readForm } from '../../platform/http/form-request';
 import { Badge, BarChart, capitalised, ErrorPage, Facts, FilterForm, Layout, NotFoundPage, operatorArea, Pager, queryString, renderPage, when } from '../../operator-area';
@@ -84,10 +82,9 @@ function TicketsFragment({ page, query, version }: { page: Page; query: ListQuer
 async function loadList(c: { var: { services: ReceiverApp['Variables']['services'] }; req: { query(): Record<string, string> } }) {
   const query = LIST_QUERY.parse(c.req.query());
   const { db, now } = c.var.services;
-  // The version first: a change that lands while the page is read is then seen as one by the stream.
-  const version = await withDatabase(() => deskVersion(db));
+  // The page carries the version it was read at (one snapshot): the stream sends any later change.
   const page = await withDatabase(() => deskPage(db, { status: query.status, priority: query.priority, search: query.q || undefined, before: query.cursor, limit: PAGE_SIZE }, now()));
-  return { query, page, version };
+  return { query, page, version: page.version };
 }
 
 desk.get('/', async function deskList(c) {
@@ -211,11 +208,9 @@ function LivePart({ id, page, version, children }: { id: string; page: string; v
 
 desk.get('/tickets/:id', async function ticketPage(c) {
   const id = Number(c.req.param('id'));
-  const version = await withDatabase(() => deskVersion(c.var.services.db));
-  const found = Number.isSafeInteger(id) && id > 0 ? await withDatabase(() => ticketTimeline(c.var.services.db, id)) : null;
+  const found = Number.isSafeInteger(id) && id > 0 ? await withDatabase(() => deskTicketPage(c.var.services.db, id)) : null;
   if (!found) return renderPage(c, <NotFoundPage base={BASE} product={PRODUCT} operator={c.var.operator} what="ticket" back="Back to the tickets" />, 404);
-  const { ticket, events, actions, sessionTickets } = found;
-  const notices = await withDatabase(() => ticketNotifications(c.var.services.db, ticket.id));
+  const { ticket, events, actions, sessionTickets, notices, version } = found;
   const entries: TimelineEntry[] = [
     ...events.map((event) => ({ at: event.receivedAt, kind: 'event' as const, event })),
     ...actions.map((action) => ({ at: action.at, kind: 'action' as const, action })),
